@@ -1,0 +1,91 @@
+// Package cmd holds signinspect's command line: thin cobra commands that
+// fill an options struct and call into the library packages.
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// Version is the program version; release builds set it with
+// -ldflags "-X github.com/signinspect/signinspect/cmd.Version=v1.2.3".
+var Version = "dev"
+
+// Main runs signinspect with the process's arguments and streams and returns
+// the exit code.
+func Main() int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	return Run(ctx, System(), os.Args[1:])
+}
+
+// Run runs signinspect with the given streams and arguments and returns the
+// exit code. Errors are printed once, on ErrOut.
+func Run(ctx context.Context, ios *IOStreams, args []string) int {
+	root := NewRootCmd(ios)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err != nil && !errors.Is(err, ErrFindings) {
+		fmt.Fprintf(ios.ErrOut, "signinspect: %s\n", strings.TrimSpace(err.Error()))
+		var fe *FlagError
+		if errors.As(err, &fe) || isCobraUsageError(err) {
+			fmt.Fprintln(ios.ErrOut, "Run 'signinspect --help' for usage.")
+			return ExitUsage
+		}
+	}
+	return exitCode(err)
+}
+
+// isCobraUsageError recognises the errors cobra itself returns for unknown
+// commands, unknown flags and bad flag values, which are usage errors too.
+func isCobraUsageError(err error) bool {
+	msg := err.Error()
+	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand flag",
+		"invalid argument", "flag needs an argument", "accepts ", "requires at least",
+		"bad flag syntax", "if any flags in the group"} {
+		if strings.Contains(msg, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// NewRootCmd builds the command tree.
+func NewRootCmd(ios *IOStreams) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "signinspect",
+		Short: "Explain failed Entra ID sign-ins from exported sign-in logs, offline",
+		Long: `signinspect reads Microsoft Entra ID sign-in log exports (portal CSV and JSON
+downloads, Microsoft Graph JSON, Log Analytics exports, diagnostic archives)
+without credentials or network access, and explains why sign-ins failed:
+which Conditional Access policy blocked them, from which IP and location,
+what device information was missing, and what to change.`,
+		Version:       Version,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetIn(ios.In)
+	root.SetOut(ios.Out)
+	root.SetErr(ios.ErrOut)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &FlagError{Err: err} })
+	root.AddCommand(newCmdVersion(ios))
+	return root
+}
+
+func newCmdVersion(ios *IOStreams) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			_, err := fmt.Fprintf(ios.Out, "signinspect %s\n", Version)
+			return err
+		},
+	}
+}

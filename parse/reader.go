@@ -1,0 +1,128 @@
+package parse
+
+import (
+	"errors"
+	"io"
+)
+
+// A Chunk is one raw, undecoded record of an input: the bytes of one JSON
+// object or of one CSV record (quoted line breaks included).
+type Chunk struct {
+	// Data holds the record's bytes. It is valid only until the next call
+	// to Splitter.Next; a caller that keeps it must copy it.
+	Data []byte
+	// Line is the 1-based line on which the record starts, or 0 when the
+	// splitter does not count lines.
+	Line int
+	// Index is the 1-based number of the record within its input.
+	Index int
+}
+
+// A Splitter frames an input into raw records without decoding them, so
+// that a caller can drop records that cannot match before paying for
+// decoding, and decode the rest in parallel.
+type Splitter interface {
+	// Next returns the next raw record, or io.EOF at the end of the input.
+	// Any other error ends the input; it is a *ParseError with the
+	// position.
+	Next() (Chunk, error)
+}
+
+// A Decoder turns raw records of one input into Records. A Decoder is safe
+// for concurrent use by multiple goroutines.
+type Decoder interface {
+	// Decode decodes one chunk. A malformed record gives a *RecordError
+	// naming the line or record and the field; the caller skips it.
+	Decode(Chunk) (*Record, error)
+}
+
+// A Noter is a Splitter or Decoder that learned something about its input
+// worth telling the user (a duplicated column, a syslog prefix removed, a
+// flow that only the file name tells). Notes is called after the input has
+// been read to the end.
+type Noter interface {
+	Notes() []string
+}
+
+// A Reader reads Records from one input. It is a Splitter and a Decoder run
+// in sequence.
+type Reader struct {
+	// Format is the format of the input, detected or forced.
+	Format Format
+	// Name is the input name, as Source.File.
+	Name string
+
+	splitter Splitter
+	decoder  Decoder
+	notes    []string
+	closer   io.Closer
+}
+
+// NewReader returns a Reader over a splitter and decoder. It is what Open
+// returns; tests and callers that frame input themselves may use it
+// directly.
+func NewReader(name string, format Format, s Splitter, d Decoder) *Reader {
+	return &Reader{Name: name, Format: format, splitter: s, decoder: d}
+}
+
+// Splitter returns the reader's splitter, for callers that decode in
+// parallel. Reading from both the Reader and its Splitter loses records.
+func (r *Reader) Splitter() Splitter { return r.splitter }
+
+// Decoder returns the reader's decoder.
+func (r *Reader) Decoder() Decoder { return r.decoder }
+
+// Read returns the next record, or io.EOF at the end of the input. A
+// *RecordError reports a skipped record: the caller may call Read again.
+// Any other error ends the input.
+func (r *Reader) Read() (*Record, error) {
+	c, err := r.splitter.Next()
+	if err != nil {
+		return nil, err
+	}
+	return r.decoder.Decode(c)
+}
+
+// Notes returns what the reader learned about its input. Call it after Read
+// has returned io.EOF.
+func (r *Reader) Notes() []string {
+	out := append([]string(nil), r.notes...)
+	for _, x := range []any{r.splitter, r.decoder} {
+		if n, ok := x.(Noter); ok {
+			out = append(out, n.Notes()...)
+		}
+	}
+	return out
+}
+
+// Close releases the input.
+func (r *Reader) Close() error {
+	if r.closer == nil {
+		return nil
+	}
+	err := r.closer.Close()
+	r.closer = nil
+	return err
+}
+
+// ReadAll reads every record of r. Malformed records are skipped and their
+// errors joined into the returned error, after the records that were read.
+// It is a convenience for tests and small inputs.
+func ReadAll(r *Reader) ([]*Record, error) {
+	var out []*Record
+	var skipped []error
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			return out, errors.Join(skipped...)
+		}
+		if err != nil {
+			if IsRecordError(err) {
+				skipped = append(skipped, err)
+				continue
+			}
+			return out, errors.Join(append(skipped, err)...)
+		}
+		out = append(out, rec)
+	}
+}
