@@ -3,6 +3,7 @@ package parse
 import (
 	"errors"
 	"io"
+	"sync/atomic"
 )
 
 // A Chunk is one raw, undecoded record of an input: the bytes of one JSON
@@ -56,6 +57,7 @@ type Reader struct {
 	decoder  Decoder
 	notes    []string
 	closer   io.Closer
+	counter  *countingReader
 }
 
 // NewReader returns a Reader over a splitter and decoder. It is what Open
@@ -95,6 +97,16 @@ func (r *Reader) Notes() []string {
 	return out
 }
 
+// BytesRead returns how many bytes of the input have been read from disk
+// so far (compressed bytes for compressed inputs), for progress reporting.
+// It is safe to call from another goroutine.
+func (r *Reader) BytesRead() int64 {
+	if r.counter == nil {
+		return 0
+	}
+	return r.counter.n.Load()
+}
+
 // Close releases the input.
 func (r *Reader) Close() error {
 	if r.closer == nil {
@@ -125,4 +137,17 @@ func ReadAll(r *Reader) ([]*Record, error) {
 		}
 		out = append(out, rec)
 	}
+}
+
+// countingReader counts the bytes read from the underlying file, for
+// progress across inputs; the count is read from other goroutines.
+type countingReader struct {
+	r io.Reader
+	n atomic.Int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
 }
