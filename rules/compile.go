@@ -1,0 +1,397 @@
+package rules
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/vm"
+	"github.com/signinspect/signinspect/parse"
+)
+
+// maxNodes bounds the size of one expression. Real rules have a few dozen
+// nodes; the bound stops a runaway expression before it is compiled.
+const maxNodes = 2000
+
+// exprOptions are the options every expression is compiled with: the typed
+// environment, a node limit, and no now(), which would make rules depend on
+// when they run rather than on the sign-in.
+func exprOptions(extra ...expr.Option) []expr.Option {
+	return append([]expr.Option{
+		expr.Env(&Env{}),
+		expr.DisableBuiltin("now"),
+		expr.MaxNodes(maxNodes),
+	}, extra...)
+}
+
+// A Set is a compiled list of rules and the Context they run with. It is
+// safe for concurrent use; each goroutine evaluates through its own
+// Evaluator.
+type Set struct {
+	rules []*Compiled
+	loc   *locationIndex
+	runs  runErrors
+}
+
+// A Compiled is a rule ready to run.
+type Compiled struct {
+	Rule
+	when  *vm.Program
+	fix   *template
+	cases []compiledCase
+}
+
+// compiledCase is a Case with its record decoded and its context prepared.
+type compiledCase struct {
+	*Case
+	record *parse.Record
+	loc    *locationIndex
+}
+
+// Rules returns the compiled rules in order.
+func (s *Set) Rules() []*Compiled { return s.rules }
+
+// Compile compiles rules to run with ctx (nil means an empty Context). Every
+// error of every rule is reported, joined; each names the file, line, rule
+// and key, and expression errors keep expr's position and caret.
+func Compile(rs []Rule, ctx *Context) (*Set, error) {
+	loc := newLocationIndex(ctx)
+	s := &Set{loc: loc}
+	var errs []error
+	errs = append(errs, duplicateIDs(rs)...)
+	for i := range rs {
+		c, err := compileRule(&rs[i], loc)
+		if err != nil {
+			errs = append(errs, flattenErrors(err)...)
+			continue
+		}
+		s.rules = append(s.rules, c)
+	}
+	if err := joinErrors(errs); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func compileRule(r *Rule, loc *locationIndex) (*Compiled, error) {
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
+	c := &Compiled{Rule: *r}
+	var errs []error
+	prog, err := compileExpr(r.When, loc, expr.AsBool())
+	if err != nil {
+		errs = append(errs, r.exprError("when", r.pos.when, 0, err))
+	} else {
+		c.when = prog
+	}
+	c.fix, err = compileTemplate(r.Fix, loc)
+	if err != nil {
+		var te *templateError
+		if errors.As(err, &te) {
+			errs = append(errs, r.exprError("fix", r.pos.fix, te.offset, te.err))
+		} else {
+			errs = append(errs, r.errorf("fix", "%v", err))
+		}
+	}
+	for i := range r.Tests {
+		tc := &c.Rule.Tests[i]
+		cc, err := compileCase(tc)
+		if err != nil {
+			line := tc.recordLine
+			if line == 0 {
+				line = tc.Line
+			}
+			if line == 0 {
+				line = r.Line
+			}
+			errs = append(errs, &RuleError{File: r.File, Line: line, RuleID: r.ID, Key: fmt.Sprintf("tests[%d].record", i), Err: err})
+			continue
+		}
+		c.cases = append(c.cases, cc)
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return c, nil
+}
+
+// compileExpr compiles one expression and checks its constant arguments.
+func compileExpr(src string, loc *locationIndex, extra ...expr.Option) (*vm.Program, error) {
+	prog, err := expr.Compile(src, exprOptions(extra...)...)
+	if err != nil {
+		return nil, err
+	}
+	if err := lintExpr(src, loc); err != nil {
+		return nil, err
+	}
+	return prog, nil
+}
+
+// exprError wraps an expression error of key as a RuleError on the file
+// line where the error is. offset is the byte offset of the expression
+// within the key's text (for fix placeholders).
+func (r *Rule) exprError(key string, pos scalarPos, offset int, err error) error {
+	line := r.keyLine(key)
+	if pos.line > 0 {
+		line = pos.line
+		if pos.block {
+			text := r.When
+			if key == "fix" {
+				text = r.Fix
+			}
+			if offset <= len(text) {
+				line += strings.Count(text[:offset], "\n")
+			}
+			var fe *file.Error
+			if errors.As(err, &fe) && fe.Line > 1 {
+				line += fe.Line - 1
+			}
+		}
+	}
+	return &RuleError{File: r.File, Line: line, RuleID: r.ID, Key: key, Err: err}
+}
+
+// compileCase decodes a case's record and prepares its context.
+func compileCase(tc *Case) (compiledCase, error) {
+	rec, err := parse.DecodeJSONRecord(tc.Record)
+	if err != nil {
+		return compiledCase{}, err
+	}
+	if tc.Format != "" {
+		asFormat(rec, tc.Format)
+	}
+	ctx := &Context{NamedLocations: tc.NamedLocations, TrustedIPs: tc.TrustedIPs}
+	return compiledCase{Case: tc, record: rec, loc: newLocationIndex(ctx)}, nil
+}
+
+// A Match is a rule that matched a sign-in, with its fix rendered for that
+// sign-in.
+type Match struct {
+	Rule *Compiled
+	Fix  string
+}
+
+// An Evaluator evaluates a Set's rules. It holds a VM and an environment,
+// so it is not safe for concurrent use: make one per goroutine.
+type Evaluator struct {
+	set     *Set
+	vm      vm.VM
+	env     *Env
+	matches []Match
+}
+
+// NewEvaluator returns an Evaluator of the set's rules.
+func (s *Set) NewEvaluator() *Evaluator {
+	return &Evaluator{set: s, env: newEnv(s.loc)}
+}
+
+// Eval evaluates every rule against rec and returns those that match, in
+// rule order. The returned slice is reused by the next call: copy what must
+// outlive it. A rule whose expression fails at run time does not match;
+// the error is recorded once per rule (Set.RunErrors), not returned.
+func (e *Evaluator) Eval(rec *parse.Record) []Match {
+	e.env.record = (*record)(rec)
+	e.matches = e.matches[:0]
+	for _, c := range e.set.rules {
+		ok, err := e.run(c.when)
+		if err != nil {
+			e.set.runs.add(c.ID, "when", err, rec)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		fix, err := c.fix.render(&e.vm, e.env)
+		if err != nil {
+			e.set.runs.add(c.ID, "fix", err, rec)
+		}
+		e.matches = append(e.matches, Match{Rule: c, Fix: fix})
+	}
+	e.env.record = nil
+	return e.matches
+}
+
+// run runs a boolean program against the evaluator's current record.
+func (e *Evaluator) run(prog *vm.Program) (bool, error) {
+	return runBool(&e.vm, prog, e.env)
+}
+
+func runBool(m *vm.VM, prog *vm.Program, env *Env) (bool, error) {
+	out, err := m.Run(prog, env)
+	if err != nil {
+		return false, err
+	}
+	b, ok := out.(bool)
+	if !ok {
+		return false, fmt.Errorf("the condition gave %T, not a boolean", out)
+	}
+	return b, nil
+}
+
+// RunErrors returns the run-time errors of the set's rules: one per rule
+// and key, with how many sign-ins failed so, ordered by rule ID. Call it
+// after the evaluators are done; it is safe to call at any time.
+func (s *Set) RunErrors() []RuleRunError { return s.runs.list() }
+
+// A RuleRunError is an expression of a rule (or of --where) that failed at
+// run time, reported once however many sign-ins it failed on.
+type RuleRunError struct {
+	RuleID string // "" for a --where filter.
+	Key    string // "when", "fix" or "where".
+	Err    error  // The first error (expr's, with position and caret).
+	Count  int    // Number of sign-ins it failed on.
+	// First is the position of the first sign-in it failed on, in input
+	// order (file name, then record number), whatever the goroutine that
+	// met it first.
+	First parse.Source
+}
+
+func (e RuleRunError) Error() string {
+	var b strings.Builder
+	if e.RuleID != "" {
+		fmt.Fprintf(&b, "rule %s: ", e.RuleID)
+	}
+	fmt.Fprintf(&b, "%s: failed on %d sign-in", e.Key, e.Count)
+	if e.Count != 1 {
+		b.WriteString("s")
+	}
+	if e.First.File != "" {
+		fmt.Fprintf(&b, ", first %s", e.First.File)
+		if e.First.Line > 0 {
+			fmt.Fprintf(&b, ":%d", e.First.Line)
+		}
+		if e.First.Index > 0 {
+			fmt.Fprintf(&b, " (record %d)", e.First.Index)
+		}
+	}
+	b.WriteString(": ")
+	b.WriteString(e.Err.Error())
+	return b.String()
+}
+
+func (e RuleRunError) Unwrap() error { return e.Err }
+
+// runErrors collects run errors from many evaluators. Errors are rare, so a
+// mutex on the error path costs nothing on the hot path.
+type runErrors struct {
+	mu   sync.Mutex
+	errs map[[2]string]*RuleRunError
+}
+
+func (r *runErrors) add(ruleID, key string, err error, rec *parse.Record) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.errs == nil {
+		r.errs = make(map[[2]string]*RuleRunError)
+	}
+	k := [2]string{ruleID, key}
+	var src parse.Source
+	if rec != nil {
+		src = rec.Source
+	}
+	e, ok := r.errs[k]
+	if !ok {
+		r.errs[k] = &RuleRunError{RuleID: ruleID, Key: key, Err: err, Count: 1, First: src}
+		return
+	}
+	e.Count++
+	if sourceBefore(src, e.First) {
+		e.Err, e.First = err, src
+	}
+}
+
+// sourceBefore orders sign-ins by input name, then record number.
+func sourceBefore(a, b parse.Source) bool {
+	if a.File != b.File {
+		return a.File < b.File
+	}
+	if a.Index != b.Index {
+		return a.Index < b.Index
+	}
+	return a.Line < b.Line
+}
+
+func (r *runErrors) list() []RuleRunError {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]RuleRunError, 0, len(r.errs))
+	for _, e := range r.errs {
+		out = append(out, *e)
+	}
+	sortRunErrors(out)
+	return out
+}
+
+func sortRunErrors(errs []RuleRunError) {
+	for i := 1; i < len(errs); i++ {
+		for j := i; j > 0 && (errs[j].RuleID < errs[j-1].RuleID ||
+			errs[j].RuleID == errs[j-1].RuleID && errs[j].Key < errs[j-1].Key); j-- {
+			errs[j], errs[j-1] = errs[j-1], errs[j]
+		}
+	}
+}
+
+// A Filter is a compiled --where expression: the same language and
+// environment as rule conditions. It is safe for concurrent use through
+// one FilterMatcher per goroutine.
+type Filter struct {
+	src  string
+	prog *vm.Program
+	loc  *locationIndex
+	runs runErrors
+}
+
+// CompileFilter compiles a --where expression to run with ctx. Its error
+// is a *RuleError with key "where" and expr's caret excerpt.
+func CompileFilter(src string, ctx *Context) (*Filter, error) {
+	loc := newLocationIndex(ctx)
+	if strings.TrimSpace(src) == "" {
+		return nil, &RuleError{Key: "where", Err: errors.New("empty expression")}
+	}
+	prog, err := compileExpr(src, loc, expr.AsBool())
+	if err != nil {
+		return nil, &RuleError{Key: "where", Err: err}
+	}
+	return &Filter{src: src, prog: prog, loc: loc}, nil
+}
+
+// String returns the expression.
+func (f *Filter) String() string { return f.src }
+
+// RunError returns the filter's run-time error, once with its count, or nil.
+func (f *Filter) RunError() *RuleRunError {
+	errs := f.runs.list()
+	if len(errs) == 0 {
+		return nil
+	}
+	return &errs[0]
+}
+
+// A FilterMatcher evaluates a Filter; make one per goroutine.
+type FilterMatcher struct {
+	f   *Filter
+	vm  vm.VM
+	env *Env
+}
+
+// NewMatcher returns a FilterMatcher of f.
+func (f *Filter) NewMatcher() *FilterMatcher {
+	return &FilterMatcher{f: f, env: newEnv(f.loc)}
+}
+
+// Match reports whether rec satisfies the filter. A run-time error counts
+// as no match and is recorded once (Filter.RunError).
+func (m *FilterMatcher) Match(rec *parse.Record) bool {
+	m.env.record = (*record)(rec)
+	ok, err := runBool(&m.vm, m.f.prog, m.env)
+	m.env.record = nil
+	if err != nil {
+		m.f.runs.add("", "where", err, rec)
+		return false
+	}
+	return ok
+}

@@ -1,0 +1,779 @@
+package rules
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/netip"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+	"github.com/signinspect/signinspect/parse"
+)
+
+// maxRuleFileSize bounds one rule file. Rule files are a few kilobytes; the
+// bound stops a mistaken path (a sign-in export passed to --rules) from
+// being parsed as YAML at length.
+const maxRuleFileSize = 4 << 20
+
+// maxYAMLDepth bounds the nesting of test records.
+const maxYAMLDepth = 64
+
+// LoadPaths loads the rules of files and directories (searched recursively
+// for *.yaml and *.yml). Every error of every file is reported, joined, in
+// file and line order, and an ID defined twice is an error.
+func LoadPaths(paths ...string) ([]Rule, error) {
+	var out []Rule
+	var errs []error
+	for _, p := range paths {
+		files, err := ruleFiles(p)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		for _, f := range files {
+			data, err := readRuleFile(f)
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			rs, fileErrs := parseFile(f, data)
+			errs = append(errs, fileErrs...)
+			out = append(out, rs...)
+		}
+	}
+	errs = append(errs, duplicateIDs(out)...)
+	if err := joinErrors(errs); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ruleFiles returns p if it is a file, or the rule files below p if it is a
+// directory, in lexical order.
+func ruleFiles(p string) ([]string, error) {
+	info, err := os.Stat(p)
+	if err != nil {
+		return nil, err
+	}
+	if !info.IsDir() {
+		return []string{p}, nil
+	}
+	var files []string
+	err = filepath.WalkDir(p, func(name string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && isRuleFileName(name) {
+			files = append(files, name)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("%s: no rule files (*.yaml, *.yml) in directory", p)
+	}
+	return files, nil
+}
+
+func isRuleFileName(name string) bool {
+	ext := strings.ToLower(filepath.Ext(name))
+	return ext == ".yaml" || ext == ".yml"
+}
+
+func readRuleFile(name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if info.Size() > maxRuleFileSize {
+		return nil, fmt.Errorf("%s: %d bytes is too large for a rule file (limit %d)", name, info.Size(), maxRuleFileSize)
+	}
+	data := make([]byte, info.Size())
+	if _, err := fullRead(f, data); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return data, nil
+}
+
+func fullRead(f *os.File, b []byte) (int, error) {
+	n := 0
+	for n < len(b) {
+		m, err := f.Read(b[n:])
+		n += m
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// Load loads the rules of name within fsys: a file, or a directory searched
+// recursively for *.yaml and *.yml. Errors are reported like LoadPaths.
+func Load(fsys fs.FS, name string) ([]Rule, error) {
+	info, err := fs.Stat(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	var files []string
+	if info.IsDir() {
+		err := fs.WalkDir(fsys, name, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() && isRuleFileName(p) {
+				files = append(files, p)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	} else {
+		files = []string{name}
+	}
+	var out []Rule
+	var errs []error
+	for _, f := range files {
+		data, err := fs.ReadFile(fsys, f)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if len(data) > maxRuleFileSize {
+			errs = append(errs, fmt.Errorf("%s: %d bytes is too large for a rule file (limit %d)", f, len(data), maxRuleFileSize))
+			continue
+		}
+		rs, fileErrs := parseFile(path.Clean(f), data)
+		errs = append(errs, fileErrs...)
+		out = append(out, rs...)
+	}
+	errs = append(errs, duplicateIDs(out)...)
+	if err := joinErrors(errs); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// duplicateIDs returns an error for each rule whose ID an earlier rule
+// already has.
+func duplicateIDs(rs []Rule) []error {
+	var errs []error
+	first := make(map[string]*Rule, len(rs))
+	for i := range rs {
+		r := &rs[i]
+		if r.ID == "" {
+			continue
+		}
+		if f, ok := first[r.ID]; ok {
+			errs = append(errs, &RuleError{File: r.File, Line: r.keyLine("id"), RuleID: r.ID, Key: "id",
+				Err: fmt.Errorf("duplicate rule ID; first defined at %s", where(f.File, f.keyLine("id")))})
+			continue
+		}
+		first[r.ID] = r
+	}
+	return errs
+}
+
+func where(file string, line int) string {
+	if line > 0 {
+		return fmt.Sprintf("%s:%d", file, line)
+	}
+	return file
+}
+
+// Parse reads the rules of one rule file: a YAML mapping (one rule), a list
+// of mappings, or several documents of either. name is used in errors and
+// as Rule.File. Every error found is reported, joined.
+func Parse(name string, data []byte) ([]Rule, error) {
+	rs, errs := parseFile(name, data)
+	errs = append(errs, duplicateIDs(rs)...)
+	if err := joinErrors(errs); err != nil {
+		return nil, err
+	}
+	return rs, nil
+}
+
+// parseFile reads the rules of one file, without checking IDs across them.
+func parseFile(name string, data []byte) ([]Rule, []error) {
+	l := &loader{file: name, budget: maxRecordValues}
+	rs := l.parse(data)
+	return rs, l.errs
+}
+
+// loader walks the YAML tree of one file and collects errors.
+type loader struct {
+	file    string
+	errs    []error
+	anchors map[string]ast.Node // Anchors of the current document.
+	budget  int                 // Values left for test data (maxRecordValues).
+}
+
+func (l *loader) errorf(line int, ruleID, key, format string, args ...any) {
+	l.errs = append(l.errs, &RuleError{File: l.file, Line: line, RuleID: ruleID, Key: key, Err: fmt.Errorf(format, args...)})
+}
+
+func (l *loader) parse(data []byte) []Rule {
+	if len(data) > maxRuleFileSize {
+		l.errorf(0, "", "", "%d bytes is too large for a rule file (limit %d)", len(data), maxRuleFileSize)
+		return nil
+	}
+	f, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		l.syntaxError(err)
+		return nil
+	}
+	var out []Rule
+	found := false
+	for _, doc := range f.Docs {
+		body := unwrap(doc.Body)
+		if body == nil {
+			continue
+		}
+		found = true
+		l.collectAnchors(body)
+		switch n := body.(type) {
+		case *ast.MappingNode, *ast.MappingValueNode:
+			if r, ok := l.rule(n); ok {
+				out = append(out, r)
+			}
+		case *ast.SequenceNode:
+			for _, v := range n.Values {
+				v = unwrap(v)
+				if _, ok := mappingValues(v); !ok {
+					l.errorf(line(v), "", "", "want a rule (a mapping with id, title, when, ...), got %s", describeNode(v))
+					continue
+				}
+				if r, ok := l.rule(v); ok {
+					out = append(out, r)
+				}
+			}
+		default:
+			l.errorf(line(n), "", "", "want a rule (a mapping with id, title, when, ...) or a list of rules, got %s", describeNode(n))
+		}
+	}
+	if !found {
+		l.errorf(0, "", "", "no rule in file")
+	}
+	return out
+}
+
+// syntaxError reports a YAML syntax error with its line.
+func (l *loader) syntaxError(err error) {
+	var se *yaml.SyntaxError
+	if errors.As(err, &se) && se.Token != nil {
+		l.errorf(se.Token.Position.Line, "", "", "invalid YAML: %s", se.Message)
+		return
+	}
+	l.errorf(0, "", "", "invalid YAML: %s", strings.TrimSpace(strings.SplitN(err.Error(), "\n", 2)[0]))
+}
+
+// ruleKeys are the keys a rule may have, in the order `rules show` prints
+// them.
+var ruleKeys = []string{"id", "title", "severity", "status", "description", "tags", "references", "when", "fix", "tests"}
+
+// requiredRuleKeys must be present in every rule.
+var requiredRuleKeys = []string{"id", "title", "severity", "status", "description", "when", "fix"}
+
+// caseKeys are the keys a test case may have.
+var caseKeys = []string{"name", "record", "format", "named-locations", "trusted-ips", "match", "fix-contains"}
+
+// rule reads one rule mapping. ok is false when the rule had errors.
+func (l *loader) rule(n ast.Node) (Rule, bool) {
+	values, _ := mappingValues(n)
+	r := Rule{File: l.file, Line: line(n), pos: rulePos{keys: map[string]int{}}}
+	before := len(l.errs)
+	// The ID first, so that every other error can name the rule.
+	for _, mv := range values {
+		if keyName(mv) == "id" {
+			id, err := scalarString(mv.Value)
+			if err == nil {
+				err = checkID(id)
+			}
+			if err != nil {
+				l.errorf(line(mv.Value), "", "id", "%v", err)
+			} else {
+				r.ID = id
+			}
+		}
+	}
+	for _, mv := range values {
+		key := keyName(mv)
+		kl := line(mv.Key)
+		if _, seen := r.pos.keys[key]; seen {
+			l.errorf(kl, r.ID, key, "duplicate key; first at line %d", r.pos.keys[key])
+			continue
+		}
+		r.pos.keys[key] = kl
+		value := unwrap(mv.Value)
+		var err error
+		switch key {
+		case "id":
+			// Read above.
+		case "title":
+			r.Title, err = requiredString(value)
+		case "description":
+			r.Description, err = requiredString(value)
+		case "severity":
+			var s string
+			if s, err = requiredString(value); err == nil {
+				r.Severity, err = ParseSeverity(s)
+			}
+		case "status":
+			var s string
+			if s, err = requiredString(value); err == nil {
+				r.Status, err = ParseStatus(s)
+			}
+		case "tags":
+			r.Tags, err = l.stringList(value)
+		case "references":
+			r.References, err = l.stringList(value)
+		case "when":
+			r.When, err = requiredString(value)
+			r.pos.when = textPos(value)
+		case "fix":
+			r.Fix, err = requiredString(value)
+			r.pos.fix = textPos(value)
+		case "tests":
+			r.Tests = l.cases(&r, value)
+		default:
+			err = unknownKeyError(key, ruleKeys)
+		}
+		if err != nil {
+			l.errorf(errLine(key, kl, value), r.ID, key, "%v", err)
+		}
+	}
+	for _, k := range requiredRuleKeys {
+		if _, ok := r.pos.keys[k]; !ok {
+			l.errorf(r.Line, r.ID, k, "missing (a rule needs %s)", strings.Join(requiredRuleKeys, ", "))
+		}
+	}
+	return r, len(l.errs) == before
+}
+
+// errLine returns the line to report an error about a key's value on: the
+// value's own line for scalars, else the key's.
+func errLine(key string, keyLine int, value ast.Node) int {
+	if value != nil {
+		if _, ok := value.(*ast.LiteralNode); !ok {
+			if l := line(value); l > 0 {
+				return l
+			}
+		}
+	}
+	return keyLine
+}
+
+// cases reads the tests list of r.
+func (l *loader) cases(r *Rule, n ast.Node) []Case {
+	seq, ok := n.(*ast.SequenceNode)
+	if !ok {
+		l.errorf(line(n), r.ID, "tests", "want a list of cases, got %s", describeNode(n))
+		return nil
+	}
+	var out []Case
+	for i, item := range seq.Values {
+		item = unwrap(item)
+		prefix := fmt.Sprintf("tests[%d]", i)
+		values, ok := mappingValues(item)
+		if !ok {
+			l.errorf(line(item), r.ID, prefix, "want a case (a mapping with name, record, match), got %s", describeNode(item))
+			continue
+		}
+		c := Case{Line: line(item)}
+		seen := map[string]int{}
+		for _, mv := range values {
+			key := keyName(mv)
+			kl := line(mv.Key)
+			qkey := prefix + "." + key
+			if first, dup := seen[key]; dup {
+				l.errorf(kl, r.ID, qkey, "duplicate key; first at line %d", first)
+				continue
+			}
+			seen[key] = kl
+			value := unwrap(mv.Value)
+			var err error
+			switch key {
+			case "name":
+				c.Name, err = requiredString(value)
+			case "record":
+				c.recordLine = kl
+				var v any
+				if v, err = l.value(value, 0); err != nil {
+					break
+				}
+				if _, ok := v.(map[string]any); !ok {
+					err = fmt.Errorf("want a sign-in as a mapping in Microsoft Graph JSON shape, got %s", jsonKind(v))
+					break
+				}
+				c.Record, err = json.Marshal(v)
+			case "format":
+				var s string
+				if s, err = requiredString(value); err == nil {
+					c.Format, err = parse.ParseFormat(s)
+				}
+			case "named-locations":
+				var v any
+				if v, err = l.value(value, 0); err == nil {
+					var data []byte
+					if data, err = json.Marshal(v); err == nil {
+						c.NamedLocations, err = ParseNamedLocations("named-locations", data)
+						if err != nil {
+							err = errors.New(strings.TrimPrefix(err.Error(), "named-locations: "))
+						}
+					}
+				}
+			case "trusted-ips":
+				var list []string
+				if list, err = l.stringList(value); err == nil {
+					for _, s := range list {
+						var p netip.Prefix
+						if p, err = ParseTrustedIP(s); err != nil {
+							break
+						}
+						c.TrustedIPs = append(c.TrustedIPs, p)
+					}
+				}
+			case "match":
+				b, ok := value.(*ast.BoolNode)
+				if !ok {
+					err = fmt.Errorf("want true or false, got %s", describeNode(value))
+				} else {
+					c.Match = b.Value
+				}
+			case "fix-contains":
+				c.FixContains, err = l.stringList(value)
+			default:
+				err = unknownKeyError(key, caseKeys)
+			}
+			if err != nil {
+				l.errorf(errLine(key, kl, value), r.ID, qkey, "%v", err)
+			}
+		}
+		for _, k := range []string{"name", "record", "match"} {
+			if _, ok := seen[k]; !ok {
+				l.errorf(c.Line, r.ID, prefix+"."+k, "missing (a case needs name, record and match)")
+			}
+		}
+		if len(c.FixContains) > 0 && !c.Match {
+			l.errorf(seen["fix-contains"], r.ID, prefix+".fix-contains", "only a matching case (match: true) renders a fix")
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// stringList reads a list of strings; a single string is not a list.
+func (l *loader) stringList(n ast.Node) ([]string, error) {
+	seq, ok := n.(*ast.SequenceNode)
+	if !ok {
+		return nil, fmt.Errorf("want a list of strings, got %s", describeNode(n))
+	}
+	out := make([]string, 0, len(seq.Values))
+	for i, v := range seq.Values {
+		s, err := requiredString(unwrap(v))
+		if err != nil {
+			return nil, fmt.Errorf("item %d: %v", i+1, err)
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// unknownKeyError names an unknown key and suggests the closest known one.
+func unknownKeyError(key string, known []string) error {
+	best, bestDist := "", 3
+	for _, k := range known {
+		if d := editDistance(strings.ToLower(key), k); d < bestDist {
+			best, bestDist = k, d
+		}
+	}
+	if best != "" {
+		return fmt.Errorf("unknown key; did you mean %q?", best)
+	}
+	return fmt.Errorf("unknown key (want one of %s)", strings.Join(known, ", "))
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// unwrap returns the value under anchors and tags.
+func unwrap(n ast.Node) ast.Node {
+	for i := 0; i < maxYAMLDepth; i++ {
+		switch v := n.(type) {
+		case *ast.AnchorNode:
+			n = v.Value
+		case *ast.TagNode:
+			n = v.Value
+		default:
+			return n
+		}
+	}
+	return n
+}
+
+// mappingValues returns the key-value pairs of a mapping node.
+func mappingValues(n ast.Node) ([]*ast.MappingValueNode, bool) {
+	switch m := n.(type) {
+	case *ast.MappingNode:
+		return m.Values, true
+	case *ast.MappingValueNode:
+		return []*ast.MappingValueNode{m}, true
+	}
+	return nil, false
+}
+
+// keyName returns a mapping key as text.
+func keyName(mv *ast.MappingValueNode) string {
+	if mv.Key == nil {
+		return ""
+	}
+	if s, ok := unwrap(mv.Key).(ast.ScalarNode); ok {
+		return fmt.Sprint(s.GetValue())
+	}
+	return mv.Key.String()
+}
+
+// line returns the line of a node's first token, or 0.
+func line(n ast.Node) int {
+	if n == nil {
+		return 0
+	}
+	if mv, ok := n.(*ast.MappingValueNode); ok && mv.Key != nil {
+		n = mv.Key
+	}
+	if m, ok := n.(*ast.MappingNode); ok && len(m.Values) > 0 && m.Values[0].Key != nil {
+		n = m.Values[0].Key
+	}
+	if t := n.GetToken(); t != nil && t.Position != nil {
+		return t.Position.Line
+	}
+	return 0
+}
+
+// textPos locates the text of a scalar value for mapping expression
+// positions.
+func textPos(n ast.Node) scalarPos {
+	switch v := n.(type) {
+	case *ast.LiteralNode:
+		// The text starts on the line after the | or > header.
+		return scalarPos{line: line(v) + 1, block: v.Start != nil && strings.HasPrefix(v.Start.Value, "|")}
+	case nil:
+		return scalarPos{}
+	}
+	return scalarPos{line: line(n)}
+}
+
+// scalarString returns the text of a scalar node: strings and block
+// literals as they read, numbers and booleans as written.
+func scalarString(n ast.Node) (string, error) {
+	switch v := unwrap(n).(type) {
+	case *ast.StringNode:
+		return v.Value, nil
+	case *ast.LiteralNode:
+		if v.Value == nil {
+			return "", nil
+		}
+		return v.Value.Value, nil
+	case *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode:
+		return v.GetToken().Value, nil
+	case nil, *ast.NullNode:
+		return "", errors.New("missing value")
+	default:
+		return "", fmt.Errorf("want text, got %s", describeNode(v))
+	}
+}
+
+// requiredString is scalarString that rejects blank text.
+func requiredString(n ast.Node) (string, error) {
+	s, err := scalarString(n)
+	if err != nil {
+		return "", err
+	}
+	if strings.TrimSpace(s) == "" {
+		return "", errors.New("missing value")
+	}
+	return s, nil
+}
+
+// maxRecordValues bounds the number of values a test record may expand to
+// through aliases, so that a few nested aliases cannot make a huge record.
+const maxRecordValues = 100000
+
+// collectAnchors records the anchors (&name) of a document, so that test
+// records can reuse one another with aliases (*name) and merge keys
+// (<<: *name).
+func (l *loader) collectAnchors(doc ast.Node) {
+	l.anchors = map[string]ast.Node{}
+	for _, n := range ast.Filter(ast.AnchorType, doc) {
+		a, ok := n.(*ast.AnchorNode)
+		if !ok || a.Name == nil {
+			continue
+		}
+		name := a.Name.GetToken().Value
+		if _, dup := l.anchors[name]; dup {
+			l.errorf(line(a), "", "", "anchor &%s defined twice", name)
+			continue
+		}
+		l.anchors[name] = a.Value
+	}
+}
+
+// alias returns the node an alias refers to.
+func (l *loader) alias(a *ast.AliasNode) (ast.Node, error) {
+	if a.Value == nil {
+		return nil, fmt.Errorf("line %d: alias without a name", line(a))
+	}
+	name := a.Value.GetToken().Value
+	n, ok := l.anchors[name]
+	if !ok {
+		return nil, fmt.Errorf("line %d: unknown alias *%s (no &%s in this document)", line(a), name, name)
+	}
+	return n, nil
+}
+
+// value converts a YAML node of a test record into the JSON data model:
+// maps with string keys, slices, strings, numbers, booleans and nil.
+// Aliases and merge keys are resolved.
+func (l *loader) value(n ast.Node, depth int) (any, error) {
+	if depth > maxYAMLDepth {
+		return nil, fmt.Errorf("nested more than %d levels deep", maxYAMLDepth)
+	}
+	l.budget--
+	if l.budget < 0 {
+		return nil, fmt.Errorf("test data expands to more than %d values", maxRecordValues)
+	}
+	n = unwrap(n)
+	if a, ok := n.(*ast.AliasNode); ok {
+		target, err := l.alias(a)
+		if err != nil {
+			return nil, err
+		}
+		return l.value(target, depth+1)
+	}
+	switch v := n.(type) {
+	case nil, *ast.NullNode:
+		return nil, nil
+	case *ast.MappingNode, *ast.MappingValueNode:
+		values, _ := mappingValues(v)
+		m := make(map[string]any, len(values))
+		var merges []ast.Node
+		for _, mv := range values {
+			if mv.Key != nil && mv.Key.IsMergeKey() {
+				merges = append(merges, mv.Value)
+				continue
+			}
+			if _, ok := unwrap(mv.Key).(ast.ScalarNode); !ok {
+				return nil, fmt.Errorf("line %d: want a plain key, got %s", line(mv.Key), describeNode(mv.Key))
+			}
+			k := keyName(mv)
+			if _, dup := m[k]; dup {
+				return nil, fmt.Errorf("line %d: duplicate key %q", line(mv.Key), k)
+			}
+			val, err := l.value(mv.Value, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			m[k] = val
+		}
+		// Keys written in the mapping win over merged ones; among merged
+		// mappings, the first listed wins.
+		for _, mn := range merges {
+			sources := []ast.Node{mn}
+			if seq, ok := unwrap(mn).(*ast.SequenceNode); ok {
+				sources = seq.Values
+			}
+			for _, src := range sources {
+				val, err := l.value(src, depth+1)
+				if err != nil {
+					return nil, err
+				}
+				mm, ok := val.(map[string]any)
+				if !ok {
+					return nil, fmt.Errorf("line %d: a merge key (<<) takes a mapping or a list of them, got %s", line(src), jsonKind(val))
+				}
+				for k, x := range mm {
+					if _, set := m[k]; !set {
+						m[k] = x
+					}
+				}
+			}
+		}
+		return m, nil
+	case *ast.SequenceNode:
+		out := make([]any, 0, len(v.Values))
+		for _, item := range v.Values {
+			val, err := l.value(item, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, val)
+		}
+		return out, nil
+	case *ast.StringNode:
+		return v.Value, nil
+	case *ast.LiteralNode:
+		return scalarString(v)
+	case *ast.IntegerNode:
+		return v.Value, nil
+	case *ast.FloatNode:
+		return v.Value, nil
+	case *ast.BoolNode:
+		return v.Value, nil
+	default:
+		return nil, fmt.Errorf("line %d: %s is not a JSON value", line(v), describeNode(v))
+	}
+}
+
+// describeNode names a node's kind for errors.
+func describeNode(n ast.Node) string {
+	switch v := unwrap(n).(type) {
+	case nil, *ast.NullNode:
+		return "nothing"
+	case *ast.MappingNode, *ast.MappingValueNode:
+		return "a mapping"
+	case *ast.SequenceNode:
+		return "a list"
+	case *ast.StringNode, *ast.LiteralNode:
+		return "text"
+	case *ast.IntegerNode, *ast.FloatNode, *ast.InfinityNode, *ast.NanNode:
+		return "a number"
+	case *ast.BoolNode:
+		return "a boolean"
+	case *ast.AliasNode:
+		return "an alias"
+	default:
+		return strings.ToLower(v.Type().String())
+	}
+}
