@@ -526,7 +526,9 @@ type statusJSON struct {
 
 // decodeStatus decodes status into rec.Status: the error code (and the
 // result it implies), the failure reason and the additional details. The
-// code is Known only when errorCode is present.
+// code is Known only when errorCode is present. The additional details also
+// go to rec.MFA.Result, as the portal CSV's "Multifactor authentication
+// result" column holds them, so that the field reads alike in every format.
 func decodeStatus(b []byte, rec *Record) error {
 	b, ok, err := jsonPart(b)
 	if err != nil || !ok {
@@ -542,6 +544,7 @@ func decodeStatus(b []byte, rec *Record) error {
 	}
 	rec.Status.Reason = s.FailureReason
 	rec.Status.Details = s.AdditionalDetails
+	rec.MFA.Result = s.AdditionalDetails
 	rec.Known = rec.Known.Add(FieldStatusReason, FieldStatusDetails)
 	if set {
 		rec.Status.Code = int(code)

@@ -138,6 +138,9 @@ func TestDecodeStatusLocationMFA(t *testing.T) {
 	if rec.Status != want {
 		t.Errorf("status = %+v, want %+v", rec.Status, want)
 	}
+	if rec.MFA.Result != "x" {
+		t.Errorf("MFA.Result = %q, want the additional details, as the portal CSV has them", rec.MFA.Result)
+	}
 	if !rec.Known.Has(FieldStatusCode) || !rec.Known.Has(FieldStatusReason) || !rec.Known.Has(FieldStatusDetails) {
 		t.Errorf("status fields not known: %v", rec.Known)
 	}
