@@ -159,6 +159,15 @@ func (r *Rule) exprError(key string, pos scalarPos, offset int, err error) error
 func compileCase(tc *Case) (compiledCase, error) {
 	rec, err := parse.DecodeJSONRecord(tc.Record)
 	if err != nil {
+		// The record has no file of its own: keep the member and the cause,
+		// not the decoder's empty position.
+		var pe *parse.ParseError
+		if errors.As(err, &pe) {
+			if pe.Field != "" {
+				return compiledCase{}, fmt.Errorf("%s: %w", pe.Field, pe.Err)
+			}
+			return compiledCase{}, pe.Err
+		}
 		return compiledCase{}, err
 	}
 	if tc.Format != "" {

@@ -57,8 +57,8 @@ type Env struct {
 	// InCIDR reports whether ip lies in the CIDR range cidr. IPv4, IPv6
 	// and IPv4-mapped IPv6 (::ffff:192.0.2.1) addresses and ranges are
 	// accepted; a mapped address matches its IPv4 range and the reverse. An
-	// ip that is not an address gives false; a constant cidr that is not a
-	// range is a compile error.
+	// ip that is not an address gives false; a cidr that is not a range is
+	// a compile error when it is a constant, a run error otherwise.
 	InCIDR func(ip, cidr string) bool
 	// IPVersion returns 4 for an IPv4 address, 6 for an IPv6 one (an
 	// IPv4-mapped address is written in IPv6 form, so it is 6), and 0 when

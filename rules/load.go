@@ -610,6 +610,8 @@ func scalarString(n ast.Node) (string, error) {
 		return v.GetToken().Value, nil
 	case nil, *ast.NullNode:
 		return "", errors.New("missing value")
+	case *ast.AliasNode:
+		return "", errors.New("aliases (*name) are only supported in test data (record, named-locations)")
 	default:
 		return "", fmt.Errorf("want text, got %s", describeNode(v))
 	}

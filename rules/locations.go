@@ -156,7 +156,8 @@ func decodeText(data []byte) ([]byte, error) {
 func describeJSONError(text []byte, err error) error {
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		line, col := lineCol(text, int(se.Offset))
+		// Offset counts the bytes read, the bad one included.
+		line, col := lineCol(text, max(int(se.Offset)-1, 0))
 		return fmt.Errorf("line %d, column %d: %w", line, col, err)
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
@@ -509,8 +510,10 @@ func (idx *locationIndex) hasTrusted(version int) bool {
 		return idx.trusted4
 	case 6:
 		return idx.trusted6
+	case 0:
+		return idx.trusted4 || idx.trusted6
 	}
-	return idx.trusted4 || idx.trusted6
+	return false
 }
 
 // hasLocation reports whether a named location is called (or has ID) name.

@@ -1,0 +1,147 @@
+package rules
+
+import (
+	"net/netip"
+	"os"
+	"strings"
+	"testing"
+	"unicode/utf16"
+)
+
+func TestLoadNamedLocationsGraph(t *testing.T) {
+	locs, err := LoadNamedLocations("testdata/namedlocations/graph.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(locs) != 3 {
+		t.Fatalf("%d locations, want 3", len(locs))
+	}
+	corp, vpn, countries := locs[0], locs[1], locs[2]
+	if corp.Name != "Corporate egress" || corp.ID != "c8b6a51e-0c1b-4f8e-9d5f-3b2a7c4e6d10" || corp.Kind != LocationIP || !corp.Trusted ||
+		len(corp.Ranges) != 2 || corp.Ranges[1] != netip.MustParsePrefix("192.0.2.0/26") {
+		t.Errorf("corporate egress = %+v", corp)
+	}
+	if vpn.Trusted || len(vpn.Ranges) != 2 || !vpn.Ranges[1].Addr().Is6() {
+		t.Errorf("contractor VPN = %+v", vpn)
+	}
+	if countries.Kind != LocationCountry || strings.Join(countries.Countries, ",") != "US,GB,NL,DE" ||
+		countries.CountryLookupMethod != "clientIpAddress" || countries.IncludeUnknownCountries {
+		t.Errorf("countries = %+v", countries)
+	}
+}
+
+func TestNamedLocationShapes(t *testing.T) {
+	graph, err := os.ReadFile("testdata/namedlocations/graph.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps, err := os.ReadFile("testdata/namedlocations/powershell.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	single := `{"@odata.type": "#microsoft.graph.ipNamedLocation", "displayName": "One", "isTrusted": true,
+		"ipRanges": [{"cidrAddress": "203.0.113.0/24"}, "2001:db8::/32"]}`
+	utf16le := func(s string) []byte {
+		b := []byte{0xFF, 0xFE}
+		for _, u := range utf16.Encode([]rune(s)) {
+			b = append(b, byte(u), byte(u>>8))
+		}
+		return b
+	}
+	tests := []struct {
+		name    string
+		data    []byte
+		want    int // Locations.
+		trusted string
+	}{
+		{"graph page", graph, 3, "Corporate egress"},
+		{"bare array", []byte(`[` + single + `]`), 1, "One"},
+		{"single object", []byte(single), 1, "One"},
+		{"PowerShell PascalCase with AdditionalProperties", ps, 2, "Corporate egress"},
+		{"UTF-8 byte order mark", append([]byte{0xEF, 0xBB, 0xBF}, single...), 1, "One"},
+		{"UTF-16 with a byte order mark", utf16le(single), 1, "One"},
+		{"keys in any case", []byte(`{"VALUE": [{"DisplayName": "Up", "ISTRUSTED": true, "IPRANGES": [{"CIDRADDRESS": "10.0.0.0/8"}]}]}`), 1, "Up"},
+		{"empty page", []byte(`{"value": []}`), 0, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			locs, err := ParseNamedLocations(tt.name, tt.data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(locs) != tt.want {
+				t.Fatalf("%d locations, want %d: %+v", len(locs), tt.want, locs)
+			}
+			idx := newLocationIndex(&Context{NamedLocations: locs})
+			var probe string
+			switch tt.trusted {
+			case "Corporate egress":
+				probe = "203.0.113.5"
+			case "One":
+				probe = "2001:db8::1"
+			case "Up":
+				probe = "10.1.2.3"
+			}
+			if got := idx.trusted(probe); got != tt.trusted {
+				t.Errorf("trusted(%q) = %q, want %q", probe, got, tt.trusted)
+			}
+		})
+	}
+}
+
+func TestNamedLocationErrors(t *testing.T) {
+	tests := []struct {
+		name, data, want string
+	}{
+		{"not JSON", `ipRanges: 10.0.0.0/8`, `not JSON: not a JSON export of named locations: line 1, column 1: invalid character 'i' looking for beginning of value`},
+		{"truncated", `{"value": [`, `truncated: not a JSON export of named locations: unexpected end of JSON`},
+		{"two values", `{} {}`, `two values: more than one JSON value; want one object, array or {"value": [...]}`},
+		{"a number", `42`, `a number: want a named location object, an array of them or {"value": [...]}, got a number`},
+		{"value not a list", `{"value": {}}`, `value not a list: value: want an array of named locations, got an object`},
+		{"element not an object", `{"value": ["x"]}`, `element not an object: value[0]: want an object, got a string`},
+		{"bad range", `{"value": [{"displayName": "A", "ipRanges": [{"cidrAddress": "10.0.0.0/8"}, {"cidrAddress": "10.0.0.0/33"}]}]}`,
+			`bad range: value[0].ipRanges[1].cidrAddress: "10.0.0.0/33" is not a CIDR range`},
+		{"range without CIDR", `[{"displayName": "A", "ipRanges": [{"lowerAddress": "10.0.0.1", "upperAddress": "10.0.0.9"}]}]`,
+			`range without CIDR: [0].ipRanges[0]: no cidrAddress (ranges given as lowerAddress/upperAddress are not supported; export them as CIDR)`},
+		{"not a location", `[{"displayName": "Sign-in", "status": {"errorCode": 0}}]`,
+			`not a location: [0]: "Sign-in" has no @odata.type, ipRanges or countriesAndRegions; is this a named location?`},
+		{"isTrusted not a boolean", `[{"displayName": "A", "isTrusted": "yes", "ipRanges": []}]`, `isTrusted not a boolean: [0].isTrusted: want true or false, got a string`},
+		{"two bad elements", `[{"ipRanges": 5}, {"countriesAndRegions": [1]}]`,
+			"two bad elements: [0].ipRanges: want an array, got a number\ntwo bad elements: [1].countriesAndRegions[0]: want a string, got a number"},
+		{"not UTF-8", "\xff\xfe\xfd", `not UTF-8: UTF-16 text with an odd number of bytes`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseNamedLocations(tt.name, []byte(tt.data))
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if err.Error() != tt.want {
+				t.Errorf("error:\n%s\nwant:\n%s", err, tt.want)
+			}
+		})
+	}
+	if _, err := LoadNamedLocations("testdata/namedlocations/missing.json"); err == nil {
+		t.Error("no error for a missing file")
+	}
+}
+
+func TestParseTrustedIP(t *testing.T) {
+	for in, want := range map[string]string{
+		"203.0.113.0/24":         "203.0.113.0/24",
+		" 203.0.113.7 ":          "203.0.113.7/32",
+		"2001:db8::/48":          "2001:db8::/48",
+		"2001:db8::1":            "2001:db8::1/128",
+		"::ffff:203.0.113.0/120": "::ffff:203.0.113.0/120",
+	} {
+		p, err := ParseTrustedIP(in)
+		if err != nil || p.String() != want {
+			t.Errorf("ParseTrustedIP(%q) = %v, %v; want %s", in, p, err, want)
+		}
+	}
+	for _, bad := range []string{"", "10.0.0.0/33", "example.com", "10.0.0.0/8/8"} {
+		if _, err := ParseTrustedIP(bad); err == nil || !strings.Contains(err.Error(), "is not an IP address or CIDR range") {
+			t.Errorf("ParseTrustedIP(%q) error = %v", bad, err)
+		}
+	}
+}
