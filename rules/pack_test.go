@@ -5,7 +5,6 @@ import (
 	"sort"
 	"strings"
 	"testing"
-
 )
 
 // packIDs are the built-in rule IDs. IDs are stable: users --disable them
