@@ -82,6 +82,17 @@ type objectScanner struct {
 	keyEnd        int
 }
 
+// closer names what closes the innermost open bracket.
+func (sc *objectScanner) closer() string {
+	if sc.depth == 0 {
+		return "nothing"
+	}
+	if sc.open[(sc.depth-1)/64]>>uint((sc.depth-1)%64)&1 != 0 {
+		return "']'"
+	}
+	return "'}'"
+}
+
 // reset prepares the scanner for a new value.
 func (sc *objectScanner) reset(stopAtNewline, checkEnvelope bool) {
 	*sc = objectScanner{stopAtNewline: stopAtNewline, checkEnvelope: checkEnvelope}
@@ -141,12 +152,12 @@ func (sc *objectScanner) scan(data []byte) (scanEvent, int) {
 				sc.i = i
 				return scanMismatch, i
 			}
-			sc.depth--
-			isArray := sc.open[sc.depth/64]>>uint(sc.depth%64)&1 != 0
+			isArray := sc.open[(sc.depth-1)/64]>>uint((sc.depth-1)%64)&1 != 0
 			if isArray != (c == ']') {
 				sc.i = i
 				return scanMismatch, i
 			}
+			sc.depth--
 			i++
 			if sc.depth == 0 {
 				sc.i = i
@@ -370,7 +381,7 @@ func (s *jsonSplitter) Next() (Chunk, error) {
 		}
 		if crossed && s.lineBound && s.state != atTop {
 			s.backToTop()
-			return Chunk{}, s.lineError(s.envLine, fmt.Errorf("the object that starts on this line does not end on it"))
+			return Chunk{}, s.lineError(s.envLine, fmt.Errorf("invalid JSON: the object that starts on this line does not end on it"))
 		}
 		switch s.state {
 		case atTop:
@@ -431,6 +442,10 @@ func (s *jsonSplitter) closeArray() {
 
 // atEOF returns the error for the end of the input in the current state.
 func (s *jsonSplitter) atEOF() error {
+	// The line where the input ends, counting what was scanned but not
+	// consumed.
+	s.line += bytes.Count(s.buf[s.pos:s.end], []byte{'\n'})
+	s.pos = s.end
 	if s.rerr != nil {
 		return s.fatal(&ParseError{File: s.name, Line: s.line, Err: fmt.Errorf("reading: %w", s.rerr)})
 	}
@@ -473,7 +488,7 @@ func (s *jsonSplitter) structureError(err error) error {
 		s.skipLine()
 		return &RecordError{ParseError{File: s.name, Line: line, Record: s.index, Err: err}}
 	}
-	return s.fatal(&ParseError{File: s.name, Line: s.line, Record: s.index + 1, Err: err})
+	return s.fatal(&ParseError{File: s.name, Line: s.line, Err: err})
 }
 
 // lineError reports a line-based record that does not fit its line, after
@@ -559,11 +574,17 @@ func (s *jsonSplitter) topObject(syslogLine bool) (Chunk, error) {
 		ev, n := s.scanner.scan(s.buf[s.pos:s.end])
 		switch ev {
 		case scanDone:
+			if n > s.max {
+				return Chunk{}, s.tooLarge(startLine)
+			}
 			if s.lineMode == linesUndecided {
 				s.lineMode = linesPerRecord
 			}
 			return s.emit(n, startLine), nil
 		case scanEnvelope:
+			if n > s.max {
+				return Chunk{}, s.tooLarge(startLine)
+			}
 			// Drop the members before the array: the records follow.
 			s.line += bytes.Count(s.buf[s.pos:s.pos+n], []byte{'\n'})
 			s.pos += n + 1
@@ -602,6 +623,9 @@ func (s *jsonSplitter) element() (Chunk, error) {
 		ev, n := s.scanner.scan(s.buf[s.pos:s.end])
 		switch ev {
 		case scanDone:
+			if n > s.max {
+				return Chunk{}, s.tooLarge(startLine)
+			}
 			s.state = inArrayNext
 			return s.emit(n, startLine), nil
 		case scanNewline:
@@ -629,6 +653,9 @@ func (s *jsonSplitter) envelopeRest() error {
 		ev, n := s.scanner.scan(s.buf[s.pos:s.end])
 		switch ev {
 		case scanDone:
+			if n > s.max {
+				return s.tooLarge(s.envLine)
+			}
 			s.line += bytes.Count(s.buf[s.pos:s.pos+n], []byte{'\n'})
 			s.pos += n
 			if s.lineMode == linesUndecided {
@@ -665,8 +692,7 @@ var errEndOfInput = io.ErrUnexpectedEOF
 // startLine, enforcing the record bound.
 func (s *jsonSplitter) more(n, startLine int) error {
 	if n > s.max {
-		return s.fatal(&ParseError{File: s.name, Line: startLine, Record: s.index + 1,
-			Err: fmt.Errorf("%w: the record is larger than the limit of %s", ErrTooLarge, formatBytes(s.max))})
+		return s.tooLarge(startLine)
 	}
 	if !s.fill() {
 		if s.rerr != nil {
@@ -675,6 +701,12 @@ func (s *jsonSplitter) more(n, startLine int) error {
 		return errEndOfInput
 	}
 	return nil
+}
+
+// tooLarge reports a record over the bound, which ends the input.
+func (s *jsonSplitter) tooLarge(startLine int) error {
+	return s.fatal(&ParseError{File: s.name, Line: startLine, Record: s.index + 1,
+		Err: fmt.Errorf("%w: the record is larger than the limit of %s", ErrTooLarge, formatBytes(s.max))})
 }
 
 // truncatedRecord reports an input that ends inside the record starting on
@@ -700,7 +732,7 @@ func (s *jsonSplitter) frameError(ev scanEvent, n int, lineBased bool) error {
 	if ev == scanTooDeep {
 		err = fmt.Errorf("invalid JSON: nesting deeper than %d levels", maxJSONDepth)
 	} else {
-		err = fmt.Errorf("invalid JSON: %s does not close the bracket it meets", describeByte(s.buf[s.pos+n]))
+		err = fmt.Errorf("invalid JSON: %s where %s belongs", describeByte(s.buf[s.pos+n]), s.scanner.closer())
 	}
 	if lineBased {
 		s.line = at
