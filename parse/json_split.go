@@ -654,7 +654,7 @@ func (s *jsonSplitter) envelopeRest() error {
 		switch ev {
 		case scanDone:
 			if n > s.max {
-				return s.tooLarge(s.envLine)
+				return s.envelopeTooLarge()
 			}
 			s.line += bytes.Count(s.buf[s.pos:s.pos+n], []byte{'\n'})
 			s.pos += n
@@ -675,6 +675,9 @@ func (s *jsonSplitter) envelopeRest() error {
 			return s.lineError(s.envLine, fmt.Errorf("invalid JSON: the object that starts on this line does not end on it"))
 		case scanMismatch, scanTooDeep:
 			return s.frameError(ev, n, s.lineBound)
+		}
+		if n > s.max {
+			return s.envelopeTooLarge()
 		}
 		if err := s.more(n, s.envLine); err != nil {
 			if err == errEndOfInput {
@@ -707,6 +710,13 @@ func (s *jsonSplitter) more(n, startLine int) error {
 func (s *jsonSplitter) tooLarge(startLine int) error {
 	return s.fatal(&ParseError{File: s.name, Line: startLine, Record: s.index + 1,
 		Err: fmt.Errorf("%w: the record is larger than the limit of %s", ErrTooLarge, formatBytes(s.max))})
+}
+
+// envelopeTooLarge reports an envelope whose members after the records
+// array exceed the record bound.
+func (s *jsonSplitter) envelopeTooLarge() error {
+	return s.fatal(&ParseError{File: s.name, Line: s.envLine,
+		Err: fmt.Errorf("%w: the members after the records array are larger than the limit of %s", ErrTooLarge, formatBytes(s.max))})
 }
 
 // truncatedRecord reports an input that ends inside the record starting on

@@ -140,14 +140,14 @@ func TestJSONSplitterPositions(t *testing.T) {
 				t.Errorf("chunks\n got %+v\nwant %+v", got, tt.want)
 			}
 			// The same chunks when the input arrives a byte at a
-			// time, and through a buffer barely larger than a record.
+			// time, or in pieces, with a small record bound.
 			for _, r := range []struct {
 				name   string
 				reader io.Reader
 				info   SourceInfo
 			}{
 				{"one byte at a time", iotest.OneByteReader(strings.NewReader(tt.input)), SourceInfo{}},
-				{"half-sized reads", iotest.HalfReader(strings.NewReader(tt.input)), SourceInfo{MaxRecordBytes: 80}},
+				{"half-sized reads", iotest.HalfReader(strings.NewReader(tt.input)), SourceInfo{MaxRecordBytes: 200}},
 			} {
 				again := split(t, r.reader, r.info)
 				if !reflect.DeepEqual(again, res) {
@@ -263,8 +263,15 @@ func TestJSONSplitterErrors(t *testing.T) {
 			fatal: "in.json:1: record 1: too large: the record is larger than the limit of 1 KiB",
 		},
 		{
-			name:    "envelope line cut short",
-			input:   "{\"records\":[{\"id\":\"a\"}]}\n{\"records\":[{\"id\":\"b\"},\n{\"id\":\"c\"}]}\n{\"records\":[{\"id\":\"d\"}]}\n",
+			name:    "page members after the array over the limit",
+			input:   "{\"value\":[{\"id\":\"a\"}],\n\"@odata.nextLink\":\"" + strings.Repeat("x", 300) + "\"}",
+			info:    SourceInfo{MaxRecordBytes: 100},
+			records: []string{`{"id":"a"}`},
+			fatal:   "in.json:1: too large: the members after the records array are larger than the limit of 100 bytes",
+		},
+		{
+			name:  "envelope line cut short",
+			input: "{\"records\":[{\"id\":\"a\"}]}\n{\"records\":[{\"id\":\"b\"},\n{\"id\":\"c\"}]}\n{\"records\":[{\"id\":\"d\"}]}\n",
 			// The line after the cut is read as lines are: its object
 			// is a record, the rest of the line is not.
 			records: []string{`{"id":"a"}`, `{"id":"b"}`, `{"id":"c"}`, `{"id":"d"}`},
