@@ -1,0 +1,417 @@
+package parse
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math/bits"
+)
+
+// csvBufferSize is the initial size of a CSV splitter's read buffer. It is
+// large so that the per-read overhead vanishes next to the byte scan, and
+// grows (up to the record bound) only for a record that does not fit.
+const csvBufferSize = 1 << 20
+
+// truncatedRowLimit is the row count at which a portal download was probably
+// cut off: the portal writes at most 100,000 records per file.
+const truncatedRowLimit = 100_000
+
+// csvSplitter frames CSV records without splitting them into fields. It
+// scans for line breaks and quotes with bytes.IndexByte, which runs at memory
+// speed, and applies the quoting rules of encoding/csv with LazyQuotes only
+// at the quotes it finds, so that its records are exactly the ones
+// csv.Reader would read:
+//
+//   - a quote opens a quoted field only at the start of a field (the start
+//     of the record or right after the delimiter); elsewhere it is literal;
+//   - in a quoted field, "" is an escaped quote, and a quote followed by the
+//     delimiter or a line break closes the field; any other quote is
+//     literal;
+//   - a line break outside a quoted field ends the record.
+//
+// Records are returned without their final line break (CRLF or LF); blank
+// lines and rows made only of delimiters (spreadsheet padding) are skipped.
+type csvSplitter struct {
+	r     io.Reader
+	name  string
+	comma byte
+	max   int
+
+	buf        []byte
+	start, end int  // buf[start:end] is unread data.
+	eof        bool // r has returned io.EOF.
+	err        error
+
+	line  int // Line of buf[start], 1-based.
+	index int // Records returned so far.
+
+	emptyRows int // Delimiter-only rows skipped.
+	warnCount bool
+}
+
+func newCSVSplitter(r io.Reader, info SourceInfo) *csvSplitter {
+	size := csvBufferSize
+	if m := info.maxRecordBytes(); m+1 < size {
+		size = m + 1
+	}
+	return &csvSplitter{
+		r:     r,
+		name:  info.Name,
+		comma: ',',
+		max:   info.maxRecordBytes(),
+		buf:   make([]byte, size),
+		line:  1,
+	}
+}
+
+// Next returns the next record.
+func (s *csvSplitter) Next() (Chunk, error) {
+	for {
+		data, line, err := s.nextRaw()
+		if err != nil {
+			return Chunk{}, err
+		}
+		if len(data) == 0 {
+			continue // A blank line.
+		}
+		if (data[0] == s.comma || data[0] == ' ') && onlyDelimiters(data, s.comma) {
+			s.emptyRows++
+			continue
+		}
+		s.index++
+		return Chunk{Data: data, Line: line, Index: s.index}, nil
+	}
+}
+
+// Notes tells about skipped padding rows and a row count that suggests a
+// truncated portal download.
+func (s *csvSplitter) Notes() []string {
+	var notes []string
+	if s.emptyRows > 0 {
+		notes = append(notes, fmt.Sprintf("%s: %d rows held only delimiters (spreadsheet padding) and were skipped", s.name, s.emptyRows))
+	}
+	if s.warnCount && s.index == truncatedRowLimit {
+		notes = append(notes, fmt.Sprintf("%s: exactly %d rows: the portal downloads at most %d records per file, so this download is probably incomplete; download shorter time ranges", s.name, truncatedRowLimit, truncatedRowLimit))
+	}
+	return notes
+}
+
+// onlyDelimiters reports whether a record holds nothing but delimiters and
+// spaces.
+func onlyDelimiters(data []byte, comma byte) bool {
+	for _, c := range data {
+		if c != comma && c != ' ' && c != '\t' {
+			return false
+		}
+	}
+	return true
+}
+
+// nextRaw returns the next physical record, blank or not, without its line
+// break, and the line it starts on.
+func (s *csvSplitter) nextRaw() ([]byte, int, error) {
+	if s.err != nil {
+		return nil, 0, s.err
+	}
+	for {
+		b := s.buf[s.start:s.end]
+		if len(b) == 0 && s.eof {
+			s.err = io.EOF
+			return nil, 0, io.EOF
+		}
+		n, breaks, ok := frameCSVRecord(b, s.comma, s.eof)
+		if ok && n > s.max {
+			return nil, 0, s.fail(s.tooLarge(n))
+		}
+		if ok {
+			line := s.line
+			s.line += breaks
+			s.start += n
+			return trimLineBreak(b[:n]), line, nil
+		}
+		if s.eof {
+			// frameCSVRecord only fails at EOF inside a quoted field.
+			return nil, 0, s.fail(&ParseError{File: s.name, Line: s.line, Record: s.index + 1,
+				Err: fmt.Errorf("%w: the input ends inside a quoted cell of the record that starts here (a missing closing quote)", ErrTruncated)})
+		}
+		if len(b) > s.max {
+			return nil, 0, s.fail(s.tooLarge(len(b)))
+		}
+		if err := s.fill(); err != nil {
+			return nil, 0, s.fail(&ParseError{File: s.name, Line: s.line, Err: err})
+		}
+	}
+}
+
+func (s *csvSplitter) tooLarge(n int) error {
+	return &ParseError{File: s.name, Line: s.line, Record: s.index + 1,
+		Err: fmt.Errorf("%w: the record that starts here is over %d bytes (read %d); the file is probably not a CSV sign-in export or a quote is missing", ErrTooLarge, s.max, n)}
+}
+
+func (s *csvSplitter) fail(err error) error {
+	s.err = err
+	return err
+}
+
+// fill moves unread data to the front of the buffer, grows the buffer when
+// the unread data fills it, and reads more.
+func (s *csvSplitter) fill() error {
+	if s.start > 0 {
+		s.end = copy(s.buf, s.buf[s.start:s.end])
+		s.start = 0
+	}
+	if s.end == len(s.buf) {
+		size := 2 * len(s.buf)
+		if limit := s.max + 1; size > limit {
+			size = limit
+		}
+		if size <= len(s.buf) {
+			size = len(s.buf) + 1
+		}
+		nb := make([]byte, size)
+		copy(nb, s.buf[:s.end])
+		s.buf = nb
+	}
+	for {
+		n, err := s.r.Read(s.buf[s.end:])
+		s.end += n
+		if errors.Is(err, io.EOF) {
+			s.eof = true
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			return nil
+		}
+	}
+}
+
+// trimLineBreak removes a final LF or CRLF.
+func trimLineBreak(b []byte) []byte {
+	if n := len(b); n > 0 && b[n-1] == '\n' {
+		b = b[:n-1]
+		if n := len(b); n > 0 && b[n-1] == '\r' {
+			b = b[:n-1]
+		}
+	}
+	return b
+}
+
+// frameCSVRecord finds the end of the CSV record at the start of b. It
+// returns the record's length including its final line break and the
+// number of line breaks in it. ok is false when b holds no complete record:
+// more input is needed, or, when atEOF, the input ends inside a quoted
+// field. At EOF a record without a final line break runs to the end of b.
+func frameCSVRecord(b []byte, comma byte, atEOF bool) (n, breaks int, ok bool) {
+	// Most lines of an export with minimal quoting hold no quote at all:
+	// two IndexByte calls, which run at memory speed, frame them.
+	lineEnd := bytes.IndexByte(b, '\n')
+	first := lineEnd
+	if first < 0 {
+		first = len(b)
+	}
+	q := bytes.IndexByte(b[:first], '"')
+	if q < 0 {
+		switch {
+		case lineEnd >= 0:
+			return lineEnd + 1, 1, true
+		case atEOF:
+			return len(b), 0, true
+		}
+		return 0, 0, false
+	}
+	return frameQuotedCSVRecord(b, q, comma, atEOF)
+}
+
+// frameQuotedCSVRecord is frameCSVRecord for a record with a quote at
+// b[p]. It visits only the quotes and line breaks, found eight bytes at a
+// time, and applies the quoting rules at each.
+func frameQuotedCSVRecord(b []byte, p int, comma byte, atEOF bool) (n, breaks int, ok bool) {
+	inQuote := false
+	for {
+		p = nextQuoteOrNewline(b, p)
+		if p < 0 {
+			if atEOF && !inQuote {
+				return len(b), breaks, true
+			}
+			return 0, 0, false
+		}
+		if b[p] == '\n' {
+			if !inQuote {
+				return p + 1, breaks + 1, true
+			}
+			breaks++
+			p++
+			continue
+		}
+		if !inQuote {
+			// A quote opens a quoted field only at the start of a field;
+			// inside an unquoted field it is literal.
+			inQuote = p == 0 || b[p-1] == comma
+			p++
+			continue
+		}
+		if p+1 == len(b) {
+			if atEOF {
+				return len(b), breaks, true // The closing quote ends the input.
+			}
+			return 0, 0, false
+		}
+		switch b[p+1] {
+		case '"':
+			p += 2 // An escaped quote.
+			continue
+		case comma:
+			if p+2 < len(b) && b[p+2] == '"' {
+				p += 3 // "," closes a quoted field and opens the next one.
+				continue
+			}
+			inQuote = false
+		case '\n':
+			inQuote = false
+		case '\r':
+			if p+2 == len(b) {
+				if !atEOF {
+					return 0, 0, false
+				}
+				return len(b), breaks, true
+			}
+			inQuote = b[p+2] != '\n'
+		}
+		// Any other quote in a quoted field is literal (LazyQuotes).
+		p++
+	}
+}
+
+const (
+	bytesOf01 = 0x0101010101010101
+	bytesOf7F = 0x7f7f7f7f7f7f7f7f
+	bytesOf80 = 0x8080808080808080
+)
+
+// nextQuoteOrNewline returns the index of the first '"' or '\n' in b at or
+// after i, or -1. A portal CSV quotes every cell, so the next quote is
+// usually a few bytes away, where testing eight bytes at a time beats the
+// call overhead of bytes.IndexByte; past 16 bytes IndexByte takes over,
+// for long cells and unquoted stretches.
+func nextQuoteOrNewline(b []byte, i int) int {
+	for stop := i + 64; i+8 <= len(b) && i < stop; i += 8 {
+		w := binary.LittleEndian.Uint64(b[i:])
+		q, n := w^(bytesOf01*'"'), w^(bytesOf01*'\n')
+		// The high bit of a byte of ((x&0x7f..)+0x7f..)|x is set when the
+		// byte of x is not zero: a byte of both q and n not zero is
+		// neither a quote nor a newline.
+		notQuote := ((q & bytesOf7F) + bytesOf7F) | q
+		notNewline := ((n & bytesOf7F) + bytesOf7F) | n
+		if m := ^(notQuote & notNewline) & bytesOf80; m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
+	}
+	end := len(b)
+	if nl := bytes.IndexByte(b[i:], '\n'); nl >= 0 {
+		end = i + nl
+	}
+	if q := bytes.IndexByte(b[i:end], '"'); q >= 0 {
+		return i + q
+	}
+	if end < len(b) {
+		return end
+	}
+	return -1
+}
+
+// readHeader returns the header record. It skips blank lines, honours an
+// Excel "sep=;" line, and detects the delimiter (comma, tab or semicolon)
+// from the first line before framing it, because framing needs the
+// delimiter.
+func (s *csvSplitter) readHeader() ([]byte, int, error) {
+	sepSeen := false
+	for {
+		b := s.buf[s.start:s.end]
+		nl := bytes.IndexByte(b, '\n')
+		if nl < 0 && !s.eof {
+			if len(b) > s.max {
+				return nil, 0, s.fail(s.tooLarge(len(b)))
+			}
+			if err := s.fill(); err != nil {
+				return nil, 0, s.fail(&ParseError{File: s.name, Line: s.line, Err: err})
+			}
+			continue
+		}
+		line := b
+		if nl >= 0 {
+			line = b[:nl+1]
+		}
+		if len(line) == 0 {
+			return nil, 0, &ParseError{File: s.name, Line: s.line, Err: fmt.Errorf("%w: the file is empty (no CSV header)", ErrUnknownFormat)}
+		}
+		text := trimLineBreak(line)
+		if len(bytes.TrimSpace(text)) == 0 {
+			s.start += len(line)
+			s.line++
+			continue
+		}
+		if c, ok := sepDirective(text); ok && !sepSeen {
+			s.comma, sepSeen = c, true
+			s.start += len(line)
+			s.line++
+			continue
+		}
+		if !sepSeen {
+			s.comma = detectDelimiter(text)
+		}
+		return s.nextRaw()
+	}
+}
+
+// sepDirective reads the "sep=;" line that Excel writes and honours as the
+// first line of a CSV file.
+func sepDirective(line []byte) (byte, bool) {
+	line = bytes.Trim(bytes.TrimSpace(line), `"`)
+	if len(line) != 5 || !bytes.EqualFold(line[:4], []byte("sep=")) {
+		return 0, false
+	}
+	switch c := line[4]; c {
+	case ',', ';', '\t', '|':
+		return c, true
+	}
+	return 0, false
+}
+
+// detectDelimiter picks the delimiter of a header line: the most frequent of
+// comma, tab and semicolon outside quotes, comma on a tie. Spreadsheet
+// re-saves write tabs (Excel "Unicode Text") or semicolons (Excel in
+// locales where the comma is the decimal sign).
+func detectDelimiter(line []byte) byte {
+	var commas, tabs, semicolons int
+	quoted := false
+	for _, c := range line {
+		switch c {
+		case '"':
+			quoted = !quoted
+		case ',':
+			if !quoted {
+				commas++
+			}
+		case '\t':
+			if !quoted {
+				tabs++
+			}
+		case ';':
+			if !quoted {
+				semicolons++
+			}
+		}
+	}
+	switch {
+	case tabs > commas && tabs >= semicolons:
+		return '\t'
+	case semicolons > commas && semicolons > tabs:
+		return ';'
+	}
+	return ','
+}
