@@ -40,7 +40,8 @@ type Decoder interface {
 // A Noter is a Splitter or Decoder that learned something about its input
 // worth telling the user (a duplicated column, a syslog prefix removed, a
 // flow that only the file name tells). Notes is called after the input has
-// been read to the end.
+// been read to the end. Notes are shown next to the input's name, so they
+// do not repeat it; each is one sentence.
 type Noter interface {
 	Notes() []string
 }
