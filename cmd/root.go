@@ -74,6 +74,8 @@ what device information was missing, and what to change.`,
 	root.SetOut(ios.Out)
 	root.SetErr(ios.ErrOut)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &FlagError{Err: err} })
+	root.AddCommand(NewCmdAnalyze(ios, nil))
+	root.AddCommand(newCmdFormats(ios))
 	root.AddCommand(newCmdVersion(ios))
 	return root
 }

@@ -1,0 +1,774 @@
+package analyze
+
+import (
+	"net/netip"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/signinspect/signinspect/parse"
+)
+
+// A Hit is one rule firing on one record, as the rule engine reports it.
+type Hit struct {
+	Rule        string
+	Severity    string
+	Rank        int // Severity order: higher is more severe.
+	Title       string
+	Description string
+	Tags        []string
+	References  []string
+	Fix         string // The fix rendered for this record.
+}
+
+// A LocationResolver says which named locations an IP address lies in and
+// whether one of them is trusted (trusted is nil when nothing is known).
+type LocationResolver interface {
+	Resolve(ip string) (names []string, trusted *bool)
+}
+
+// A CodeTable gives the offline meaning of sign-in error codes.
+type CodeTable interface {
+	Describe(code int) (name, meaning string, conditionalAccess bool, ok bool)
+}
+
+// maxEvidence is how many sign-ins a finding lists as evidence.
+const maxEvidence = 10
+
+// aggregator collects the report sections from matched records. One
+// aggregator runs per worker; merge combines them, and every section is
+// sorted at the end, so the report does not depend on the order records
+// arrived in.
+type aggregator struct {
+	matched, failures, unknownFlow int
+	first, last                    time.Time
+
+	policies  map[string]*policyAgg
+	locations map[string]*locationAgg
+	devices   map[DeviceKey]*DeviceStat
+	errors    map[int]*errorAgg
+	minutes   map[int64]*[2]int // Unix minute → failures, successes.
+	users     map[string]*groupAgg
+	apps      map[string]*groupAgg
+	findings  map[string]*findingAgg
+}
+
+func newAggregator() *aggregator {
+	return &aggregator{
+		policies:  map[string]*policyAgg{},
+		locations: map[string]*locationAgg{},
+		devices:   map[DeviceKey]*DeviceStat{},
+		errors:    map[int]*errorAgg{},
+		minutes:   map[int64]*[2]int{},
+		users:     map[string]*groupAgg{},
+		apps:      map[string]*groupAgg{},
+		findings:  map[string]*findingAgg{},
+	}
+}
+
+type policyAgg struct {
+	stat    PolicyStat
+	results map[string]int
+	grant   map[string]bool
+	session map[string]bool
+}
+
+type locationAgg struct {
+	stat     LocationStat
+	seen     map[string]bool
+	netNames map[string]bool
+}
+
+// DeviceKey is the shape of device information that the devices section
+// groups sign-ins by.
+type DeviceKey struct {
+	DeviceID  bool
+	OS        string
+	Browser   string
+	ClientApp string
+	Compliant string // "true", "false" or "" (unknown): a comparable *bool.
+	Managed   string
+	TrustType string
+}
+
+type errorAgg struct {
+	count   int
+	reasons map[string]int
+}
+
+type groupAgg struct {
+	stat     GroupStat
+	errors   map[int]int
+	findings map[string]int
+}
+
+type findingAgg struct {
+	hit      Hit
+	count    int
+	fixes    map[string]int
+	evidence []Evidence // Sorted, at most maxEvidence: the earliest.
+}
+
+// add counts one matched record and the rule hits on it.
+func (a *aggregator) add(rec *parse.Record, hits []Hit) {
+	failed := rec.Failed()
+	a.matched++
+	if failed {
+		a.failures++
+	}
+	if rec.Flow == "" {
+		a.unknownFlow++
+	}
+	if !rec.Time.IsZero() {
+		if a.first.IsZero() || rec.Time.Before(a.first) {
+			a.first = rec.Time
+		}
+		if rec.Time.After(a.last) {
+			a.last = rec.Time
+		}
+		m := rec.Time.Unix() / 60
+		c := a.minutes[m]
+		if c == nil {
+			c = &[2]int{}
+			a.minutes[m] = c
+		}
+		c[outcomeIndex(failed)]++
+	}
+	for i := range rec.Policies {
+		a.addPolicy(&rec.Policies[i])
+	}
+	a.addLocation(rec, failed)
+	a.addDevice(rec, failed)
+	if failed {
+		e := a.errors[rec.Status.Code]
+		if e == nil {
+			e = &errorAgg{reasons: map[string]int{}}
+			a.errors[rec.Status.Code] = e
+		}
+		e.count++
+		if rec.Status.Reason != "" && len(e.reasons) < 100 {
+			e.reasons[rec.Status.Reason]++
+		}
+	}
+	userKey, userName, userID := userOf(rec)
+	a.addGroup(a.users, userKey, userName, userID, rec, failed, hits)
+	appKey := strings.ToLower(appLabel(rec.App))
+	a.addGroup(a.apps, appKey, appLabel(rec.App), rec.App.ID, rec, failed, hits)
+	for i := range hits {
+		a.addHit(&hits[i], rec)
+	}
+}
+
+func outcomeIndex(failed bool) int {
+	if failed {
+		return 0
+	}
+	return 1
+}
+
+func (a *aggregator) addPolicy(p *parse.Policy) {
+	key := p.ID
+	if key == "" {
+		key = "name:" + p.Name
+	}
+	pa := a.policies[key]
+	if pa == nil {
+		pa = &policyAgg{stat: PolicyStat{ID: p.ID, Name: p.Name}, results: map[string]int{}, grant: map[string]bool{}, session: map[string]bool{}}
+		a.policies[key] = pa
+	}
+	if pa.stat.Name == "" {
+		pa.stat.Name = p.Name
+	}
+	pa.results[p.Result]++
+	switch p.Result {
+	case parse.CAFailure:
+		pa.stat.Failures++
+	case parse.CAReportOnlyFailure:
+		pa.stat.ReportOnlyFailures++
+	}
+	for _, g := range p.GrantControls {
+		pa.grant[g] = true
+	}
+	for _, s := range p.SessionControls {
+		pa.session[s] = true
+	}
+}
+
+func (a *aggregator) addLocation(rec *parse.Record, failed bool) {
+	ip := rec.IP
+	if ip == "" {
+		ip = "(none)"
+	}
+	la := a.locations[ip]
+	if la == nil {
+		la = &locationAgg{stat: LocationStat{IP: ip}, seen: map[string]bool{}, netNames: map[string]bool{}}
+		if addr, err := netip.ParseAddr(rec.IP); err == nil {
+			if addr.Is4() || addr.Is4In6() {
+				la.stat.IPFamily = "IPv4"
+			} else {
+				la.stat.IPFamily = "IPv6"
+			}
+		}
+		a.locations[ip] = la
+	}
+	if la.stat.City == "" && la.stat.Country == "" {
+		la.stat.City, la.stat.State, la.stat.Country = rec.Location.City, rec.Location.State, rec.Location.Country
+	}
+	if la.stat.ASN == 0 {
+		la.stat.ASN = rec.ASN
+	}
+	if rec.IPSeenByResource != "" && rec.IPSeenByResource != rec.IP && len(la.seen) < 50 {
+		la.seen[rec.IPSeenByResource] = true
+	}
+	for _, nl := range rec.NetworkLocations {
+		for _, n := range nl.Names {
+			if len(la.netNames) < 50 {
+				la.netNames[n] = true
+			}
+		}
+	}
+	if failed {
+		la.stat.Failures++
+	} else {
+		la.stat.Successes++
+	}
+}
+
+func (a *aggregator) addDevice(rec *parse.Record, failed bool) {
+	k := DeviceKey{
+		DeviceID:  rec.Device.ID != "",
+		OS:        rec.Device.OS,
+		Browser:   rec.Device.Browser,
+		ClientApp: rec.ClientApp,
+		Compliant: triString(rec.Device.Compliant),
+		Managed:   triString(rec.Device.Managed),
+		TrustType: rec.Device.TrustType,
+	}
+	d := a.devices[k]
+	if d == nil {
+		d = &DeviceStat{DeviceID: k.DeviceID, OS: k.OS, Browser: k.Browser, ClientApp: k.ClientApp,
+			Compliant: rec.Device.Compliant, Managed: rec.Device.Managed, TrustType: k.TrustType}
+		a.devices[k] = d
+	}
+	if failed {
+		d.Failures++
+	} else {
+		d.Successes++
+	}
+}
+
+func triString(b *bool) string {
+	switch {
+	case b == nil:
+		return ""
+	case *b:
+		return "true"
+	default:
+		return "false"
+	}
+}
+
+// userOf returns the grouping key and labels of the record's user (or
+// workload, for service principal and managed identity sign-ins).
+func userOf(rec *parse.Record) (key, name, id string) {
+	switch {
+	case rec.User.UPN != "":
+		return strings.ToLower(rec.User.UPN), rec.User.UPN, rec.User.ID
+	case rec.User.ID != "":
+		return strings.ToLower(rec.User.ID), firstNonEmpty(rec.User.Name, rec.User.ID), rec.User.ID
+	case rec.User.Name != "":
+		return "name:" + strings.ToLower(rec.User.Name), rec.User.Name, ""
+	case rec.ServicePrincipal.ID != "" || rec.ServicePrincipal.Name != "":
+		return "sp:" + strings.ToLower(rec.ServicePrincipal.ID+"/"+rec.ServicePrincipal.Name),
+			firstNonEmpty(rec.ServicePrincipal.Name, rec.ServicePrincipal.ID), rec.ServicePrincipal.ID
+	}
+	return "", "(unknown)", ""
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+func (a *aggregator) addGroup(m map[string]*groupAgg, key, name, id string, rec *parse.Record, failed bool, hits []Hit) {
+	g := m[key]
+	if g == nil {
+		g = &groupAgg{stat: GroupStat{Name: name, ID: id, First: rec.Time, Last: rec.Time}, errors: map[int]int{}, findings: map[string]int{}}
+		m[key] = g
+	}
+	g.stat.Matched++
+	if rec.Time.Before(g.stat.First) {
+		g.stat.First = rec.Time
+	}
+	if rec.Time.After(g.stat.Last) {
+		g.stat.Last = rec.Time
+	}
+	if failed {
+		g.stat.Failures++
+		g.errors[rec.Status.Code]++
+	}
+	for i := range hits {
+		g.findings[hits[i].Rule]++
+	}
+}
+
+func (a *aggregator) addHit(h *Hit, rec *parse.Record) {
+	f := a.findings[h.Rule]
+	if f == nil {
+		f = &findingAgg{hit: *h, fixes: map[string]int{}}
+		f.hit.Fix = ""
+		a.findings[h.Rule] = f
+	}
+	f.count++
+	if h.Fix != "" && len(f.fixes) < 1000 {
+		f.fixes[h.Fix]++
+	}
+	f.addEvidence(evidenceOf(rec))
+}
+
+func evidenceOf(rec *parse.Record) Evidence {
+	_, user, _ := userOf(rec)
+	ev := Evidence{
+		Time:          rec.Time,
+		RequestID:     rec.RequestID,
+		CorrelationID: rec.CorrelationID,
+		User:          user,
+		App:           appLabel(rec.App),
+		IP:            rec.IP,
+		Code:          rec.Status.Code,
+		Source:        sourceString(rec.Source),
+	}
+	for _, p := range rec.Policies {
+		if p.Result == parse.CAFailure {
+			ev.Policies = append(ev.Policies, firstNonEmpty(p.Name, p.ID))
+		}
+	}
+	return ev
+}
+
+// sourceString writes a record's position as file:line, or file#record
+// when the format has no lines.
+func sourceString(s parse.Source) string {
+	switch {
+	case s.Line > 0:
+		return s.File + ":" + itoa(s.Line)
+	case s.Index > 0:
+		return s.File + "#" + itoa(s.Index)
+	}
+	return s.File
+}
+
+func itoa(n int) string { return Count(n) }
+
+// evidenceLess orders evidence by time, then position, so that the earliest
+// sign-ins are kept whatever order the workers saw them in.
+func evidenceLess(a, b *Evidence) bool {
+	if !a.Time.Equal(b.Time) {
+		return a.Time.Before(b.Time)
+	}
+	if a.Source != b.Source {
+		return a.Source < b.Source
+	}
+	return a.RequestID < b.RequestID
+}
+
+func (f *findingAgg) addEvidence(ev Evidence) {
+	if len(f.evidence) == maxEvidence && !evidenceLess(&ev, &f.evidence[maxEvidence-1]) {
+		return
+	}
+	i := sort.Search(len(f.evidence), func(i int) bool { return evidenceLess(&ev, &f.evidence[i]) })
+	if len(f.evidence) < maxEvidence {
+		f.evidence = append(f.evidence, Evidence{})
+	}
+	copy(f.evidence[i+1:], f.evidence[i:])
+	f.evidence[i] = ev
+}
+
+// merge adds o's counts into a.
+func (a *aggregator) merge(o *aggregator) {
+	a.matched += o.matched
+	a.failures += o.failures
+	a.unknownFlow += o.unknownFlow
+	if !o.first.IsZero() && (a.first.IsZero() || o.first.Before(a.first)) {
+		a.first = o.first
+	}
+	if o.last.After(a.last) {
+		a.last = o.last
+	}
+	for k, op := range o.policies {
+		p := a.policies[k]
+		if p == nil {
+			a.policies[k] = op
+			continue
+		}
+		if p.stat.Name == "" {
+			p.stat.Name = op.stat.Name
+		}
+		p.stat.Failures += op.stat.Failures
+		p.stat.ReportOnlyFailures += op.stat.ReportOnlyFailures
+		mergeCounts(p.results, op.results)
+		mergeSet(p.grant, op.grant)
+		mergeSet(p.session, op.session)
+	}
+	for k, ol := range o.locations {
+		l := a.locations[k]
+		if l == nil {
+			a.locations[k] = ol
+			continue
+		}
+		if l.stat.City == "" && l.stat.Country == "" {
+			l.stat.City, l.stat.State, l.stat.Country = ol.stat.City, ol.stat.State, ol.stat.Country
+		}
+		if l.stat.ASN == 0 {
+			l.stat.ASN = ol.stat.ASN
+		}
+		l.stat.Failures += ol.stat.Failures
+		l.stat.Successes += ol.stat.Successes
+		mergeSet(l.seen, ol.seen)
+		mergeSet(l.netNames, ol.netNames)
+	}
+	for k, od := range o.devices {
+		d := a.devices[k]
+		if d == nil {
+			a.devices[k] = od
+			continue
+		}
+		d.Failures += od.Failures
+		d.Successes += od.Successes
+	}
+	for k, oe := range o.errors {
+		e := a.errors[k]
+		if e == nil {
+			a.errors[k] = oe
+			continue
+		}
+		e.count += oe.count
+		mergeCounts(e.reasons, oe.reasons)
+	}
+	for k, oc := range o.minutes {
+		c := a.minutes[k]
+		if c == nil {
+			a.minutes[k] = oc
+			continue
+		}
+		c[0] += oc[0]
+		c[1] += oc[1]
+	}
+	mergeGroups(a.users, o.users)
+	mergeGroups(a.apps, o.apps)
+	for k, of := range o.findings {
+		f := a.findings[k]
+		if f == nil {
+			a.findings[k] = of
+			continue
+		}
+		f.count += of.count
+		mergeCounts(f.fixes, of.fixes)
+		for _, ev := range of.evidence {
+			f.addEvidence(ev)
+		}
+	}
+}
+
+func mergeGroups(a, o map[string]*groupAgg) {
+	for k, og := range o {
+		g := a[k]
+		if g == nil {
+			a[k] = og
+			continue
+		}
+		g.stat.Matched += og.stat.Matched
+		g.stat.Failures += og.stat.Failures
+		if og.stat.First.Before(g.stat.First) {
+			g.stat.First = og.stat.First
+		}
+		if og.stat.Last.After(g.stat.Last) {
+			g.stat.Last = og.stat.Last
+		}
+		for c, n := range og.errors {
+			g.errors[c] += n
+		}
+		mergeCounts(g.findings, og.findings)
+	}
+}
+
+func mergeCounts[K comparable](a, o map[K]int) {
+	for k, v := range o {
+		a[k] += v
+	}
+}
+
+func mergeSet(a, o map[string]bool) {
+	for k := range o {
+		a[k] = true
+	}
+}
+
+// sortedSet returns the members of a set in order.
+func sortedSet(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// sectionOptions are what building the report sections needs beyond the
+// counts.
+type sectionOptions struct {
+	top       int
+	locations LocationResolver
+	codes     CodeTable
+}
+
+// fill writes the aggregated sections into r.
+func (a *aggregator) fill(r *Report, o sectionOptions) {
+	r.Summary.Matched = a.matched
+	r.Summary.Failures = a.failures
+	r.Summary.Successes = a.matched - a.failures
+	r.Summary.UnknownFlow = a.unknownFlow
+	if !a.first.IsZero() {
+		first, last := a.first, a.last
+		r.Summary.First, r.Summary.Last = &first, &last
+	}
+
+	r.Findings = make([]Finding, 0, len(a.findings))
+	for _, f := range a.findings {
+		fd := Finding{Rule: f.hit.Rule, Severity: f.hit.Severity, Title: f.hit.Title, Description: f.hit.Description,
+			Count: f.count, Evidence: f.evidence, EvidenceOmitted: f.count - len(f.evidence),
+			Tags: f.hit.Tags, References: f.hit.References}
+		for _, fix := range sortedByCount(f.fixes) {
+			fd.Fixes = append(fd.Fixes, FixCount{Fix: fix, Count: f.fixes[fix]})
+		}
+		if len(fd.Fixes) > 0 {
+			fd.Fix = fd.Fixes[0].Fix
+		}
+		if len(fd.Fixes) == 1 {
+			fd.Fixes = nil
+		}
+		r.Findings = append(r.Findings, fd)
+	}
+	rank := map[string]int{}
+	for _, f := range a.findings {
+		rank[f.hit.Rule] = f.hit.Rank
+	}
+	sort.Slice(r.Findings, func(i, j int) bool {
+		fi, fj := &r.Findings[i], &r.Findings[j]
+		if rank[fi.Rule] != rank[fj.Rule] {
+			return rank[fi.Rule] > rank[fj.Rule]
+		}
+		if fi.Count != fj.Count {
+			return fi.Count > fj.Count
+		}
+		return fi.Rule < fj.Rule
+	})
+	r.Findings, r.FindingsOmitted = cut(r.Findings, o.top)
+
+	r.Policies = make([]PolicyStat, 0, len(a.policies))
+	for _, p := range a.policies {
+		st := p.stat
+		for _, res := range sortedByCount(p.results) {
+			st.Results = append(st.Results, ResultCount{Result: res, Count: p.results[res]})
+		}
+		st.GrantControls = sortedSet(p.grant)
+		st.SessionControls = sortedSet(p.session)
+		r.Policies = append(r.Policies, st)
+	}
+	sort.Slice(r.Policies, func(i, j int) bool {
+		pi, pj := &r.Policies[i], &r.Policies[j]
+		if pi.Failures != pj.Failures {
+			return pi.Failures > pj.Failures
+		}
+		if pi.ReportOnlyFailures != pj.ReportOnlyFailures {
+			return pi.ReportOnlyFailures > pj.ReportOnlyFailures
+		}
+		if pi.Name != pj.Name {
+			return pi.Name < pj.Name
+		}
+		return pi.ID < pj.ID
+	})
+	r.Policies, r.PoliciesOmitted = cut(r.Policies, o.top)
+
+	r.Locations = make([]LocationStat, 0, len(a.locations))
+	for _, l := range a.locations {
+		st := l.stat
+		st.SeenByResource = sortedSet(l.seen)
+		if o.locations != nil && st.IP != "(none)" {
+			st.NamedLocations, st.Trusted = o.locations.Resolve(st.IP)
+		}
+		if len(st.NamedLocations) == 0 {
+			st.NamedLocations = sortedSet(l.netNames)
+		}
+		if st.NamedLocations == nil {
+			st.NamedLocations = []string{}
+		}
+		r.Locations = append(r.Locations, st)
+	}
+	sort.Slice(r.Locations, func(i, j int) bool {
+		li, lj := &r.Locations[i], &r.Locations[j]
+		if li.Failures != lj.Failures {
+			return li.Failures > lj.Failures
+		}
+		if li.Successes != lj.Successes {
+			return li.Successes > lj.Successes
+		}
+		return li.IP < lj.IP
+	})
+	r.Locations, r.LocationsOmitted = cut(r.Locations, o.top)
+
+	r.Devices = make([]DeviceStat, 0, len(a.devices))
+	keys := make([]DeviceKey, 0, len(a.devices))
+	for k := range a.devices {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		di, dj := a.devices[keys[i]], a.devices[keys[j]]
+		if di.Failures != dj.Failures {
+			return di.Failures > dj.Failures
+		}
+		if di.Successes != dj.Successes {
+			return di.Successes > dj.Successes
+		}
+		return deviceKeyLess(keys[i], keys[j])
+	})
+	for _, k := range keys {
+		r.Devices = append(r.Devices, *a.devices[k])
+	}
+	r.Devices, r.DevicesOmitted = cut(r.Devices, o.top)
+
+	r.Errors = make([]ErrorStat, 0, len(a.errors))
+	for code, e := range a.errors {
+		st := ErrorStat{Code: code, Count: e.count}
+		if reasons := sortedByCount(e.reasons); len(reasons) > 0 {
+			st.Reason = reasons[0]
+		}
+		if o.codes != nil {
+			st.Name, st.Meaning, st.ConditionalAccess, _ = o.codes.Describe(code)
+		}
+		r.Errors = append(r.Errors, st)
+	}
+	sort.Slice(r.Errors, func(i, j int) bool {
+		if r.Errors[i].Count != r.Errors[j].Count {
+			return r.Errors[i].Count > r.Errors[j].Count
+		}
+		return r.Errors[i].Code < r.Errors[j].Code
+	})
+	r.Errors, r.ErrorsOmitted = cut(r.Errors, o.top)
+
+	r.Timeline = a.timeline()
+
+	r.Users, r.UsersOmitted = groupStats(a.users, o.top)
+	r.Apps, r.AppsOmitted = groupStats(a.apps, o.top)
+}
+
+func deviceKeyLess(a, b DeviceKey) bool {
+	as := []string{boolWord(a.DeviceID), a.OS, a.Browser, a.ClientApp, a.Compliant, a.Managed, a.TrustType}
+	bs := []string{boolWord(b.DeviceID), b.OS, b.Browser, b.ClientApp, b.Compliant, b.Managed, b.TrustType}
+	for i := range as {
+		if as[i] != bs[i] {
+			return as[i] < bs[i]
+		}
+	}
+	return false
+}
+
+func boolWord(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}
+
+func groupStats(m map[string]*groupAgg, top int) ([]GroupStat, int) {
+	out := make([]GroupStat, 0, len(m))
+	for _, g := range m {
+		st := g.stat
+		st.TopError = topInt(g.errors)
+		if fs := sortedByCount(g.findings); len(fs) > 0 {
+			st.TopFinding = fs[0]
+		}
+		out = append(out, st)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Failures != out[j].Failures {
+			return out[i].Failures > out[j].Failures
+		}
+		if out[i].Matched != out[j].Matched {
+			return out[i].Matched > out[j].Matched
+		}
+		return strings.ToLower(out[i].Name) < strings.ToLower(out[j].Name)
+	})
+	return cut(out, top)
+}
+
+func topInt(m map[int]int) int {
+	best, bestN := 0, 0
+	for k, n := range m {
+		if n > bestN || n == bestN && k < best {
+			best, bestN = k, n
+		}
+	}
+	return best
+}
+
+// cut keeps the first top rows (all when top <= 0) and returns how many it
+// dropped.
+func cut[T any](s []T, top int) ([]T, int) {
+	if top <= 0 || len(s) <= top {
+		return s, 0
+	}
+	return s[:top], len(s) - top
+}
+
+// bucketWidths are the timeline bucket widths to choose from, smallest
+// first.
+var bucketWidths = []time.Duration{
+	time.Minute, 5 * time.Minute, 15 * time.Minute, 30 * time.Minute,
+	time.Hour, 3 * time.Hour, 6 * time.Hour, 12 * time.Hour,
+	24 * time.Hour, 7 * 24 * time.Hour, 30 * 24 * time.Hour,
+}
+
+// maxBuckets bounds the timeline's length; the bucket width is the smallest
+// that fits the matched time span.
+const maxBuckets = 48
+
+func (a *aggregator) timeline() Timeline {
+	if len(a.minutes) == 0 {
+		return Timeline{Bucket: time.Hour.String(), BucketSeconds: 3600, Buckets: []TimelineBucket{}}
+	}
+	span := a.last.Sub(a.first)
+	width := bucketWidths[len(bucketWidths)-1]
+	for _, w := range bucketWidths {
+		if span/w < maxBuckets {
+			width = w
+			break
+		}
+	}
+	ws := int64(width / time.Second)
+	start := floorDiv(a.first.Unix(), ws) * ws
+	end := floorDiv(a.last.Unix(), ws) * ws
+	n := (end-start)/ws + 1
+	buckets := make([]TimelineBucket, n)
+	for i := range buckets {
+		buckets[i].Start = time.Unix(start+int64(i)*ws, 0).UTC()
+	}
+	for m, c := range a.minutes {
+		i := (floorDiv(m*60, ws)*ws - start) / ws
+		buckets[i].Failures += c[0]
+		buckets[i].Successes += c[1]
+	}
+	return Timeline{Bucket: width.String(), BucketSeconds: ws, Buckets: buckets}
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
+}

@@ -1,0 +1,193 @@
+package analyze
+
+import (
+	"fmt"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/signinspect/signinspect/parse"
+)
+
+// testRecords builds a small, varied set of matched sign-ins.
+func testRecords(t *testing.T) []*parse.Record {
+	t.Helper()
+	start := mustTime(t, "2026-11-20T09:00:00Z")
+	var out []*parse.Record
+	for i := 0; i < 40; i++ {
+		r := adoRecord(t)
+		r.RequestID = fmt.Sprintf("req-%02d", i)
+		r.Time = start.Add(time.Duration(i*7) * time.Minute)
+		r.Source = parse.Source{File: "in.json", Index: i + 1}
+		switch i % 4 {
+		case 0:
+			r.Status = parse.Status{Code: 53003, Result: parse.ResultFailure, Reason: "Access has been blocked by Conditional Access policies."}
+			r.IP = "198.51.100.7"
+			r.Policies = []parse.Policy{{ID: "p1", Name: "CA011 block outside trusted", Result: parse.CAFailure, GrantControls: []string{"Block"}},
+				{ID: "p2", Name: "CA001 MFA", Result: parse.CANotApplied}}
+		case 1:
+			r.Status = parse.Status{Code: 53000, Result: parse.ResultFailure}
+			r.IP = "2001:db8::7"
+			r.IPSeenByResource = "203.0.113.9"
+			r.Policies = []parse.Policy{{ID: "p3", Name: "CA010 compliant device", Result: parse.CAFailure, GrantControls: []string{"RequireCompliantDevice"}}}
+		case 2:
+			r.Status = parse.Status{Code: 0, Result: parse.ResultSuccess}
+			r.IP = "203.0.113.9"
+			r.Device = parse.Device{ID: "dev-1", OS: "Windows10", Compliant: parse.BoolPtr(true), TrustType: parse.TrustEntraJoined}
+			r.Policies = []parse.Policy{{ID: "p4", Name: "CA030 report-only", Result: parse.CAReportOnlyFailure, GrantControls: []string{"Block"}}}
+		case 3:
+			r.Status = parse.Status{Code: 53003, Result: parse.ResultFailure}
+			r.IP = "198.51.100.8"
+			r.User = parse.User{UPN: "alice@contoso.com"}
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+func hitsFor(r *parse.Record) []Hit {
+	var hits []Hit
+	if r.Status.Code == 53003 {
+		hits = append(hits, Hit{Rule: "ip-outside-trusted-locations", Severity: "high", Rank: 3, Title: "Blocked outside trusted locations", Fix: "Add " + r.IP + " to a trusted named location"})
+	}
+	if r.Status.Code == 53000 {
+		hits = append(hits, Hit{Rule: "device-required", Severity: "medium", Rank: 2, Title: "Compliant device required", Fix: "Exclude non-interactive flows"})
+	}
+	return hits
+}
+
+func TestAggregatorSections(t *testing.T) {
+	a := newAggregator()
+	for _, r := range testRecords(t) {
+		a.add(r, hitsFor(r))
+	}
+	rep := &Report{}
+	a.fill(rep, sectionOptions{})
+
+	s := rep.Summary
+	if s.Matched != 40 || s.Failures != 30 || s.Successes != 10 {
+		t.Errorf("summary = %+v", s)
+	}
+	if s.First.Format(time.RFC3339) != "2026-11-20T09:00:00Z" || s.Last.Format(time.RFC3339) != "2026-11-20T13:33:00Z" {
+		t.Errorf("first/last = %v %v", s.First, s.Last)
+	}
+
+	if len(rep.Findings) != 2 || rep.Findings[0].Rule != "ip-outside-trusted-locations" || rep.Findings[0].Count != 20 {
+		t.Fatalf("findings = %+v", rep.Findings)
+	}
+	f := rep.Findings[0]
+	if len(f.Evidence) != maxEvidence || f.EvidenceOmitted != 10 || f.Evidence[0].RequestID != "req-00" || f.Evidence[1].RequestID != "req-03" {
+		t.Errorf("evidence = %+v, omitted %d", f.Evidence, f.EvidenceOmitted)
+	}
+	if len(f.Fixes) != 2 || f.Fixes[0].Count != 10 || f.Fix != f.Fixes[0].Fix {
+		t.Errorf("fixes = %+v, fix %q", f.Fixes, f.Fix)
+	}
+	if f.Evidence[0].Policies[0] != "CA011 block outside trusted" {
+		t.Errorf("evidence policies = %v", f.Evidence[0].Policies)
+	}
+
+	// Equal failure counts sort by name.
+	wantPolicies := []string{"CA010 compliant device", "CA011 block outside trusted", "CA030 report-only", "CA001 MFA"}
+	var gotPolicies []string
+	for _, p := range rep.Policies {
+		gotPolicies = append(gotPolicies, p.Name)
+	}
+	if !reflect.DeepEqual(gotPolicies, wantPolicies) {
+		t.Errorf("policies = %v, want %v", gotPolicies, wantPolicies)
+	}
+	if p := rep.Policies[2]; p.ReportOnlyFailures != 10 || !reflect.DeepEqual(p.GrantControls, []string{"Block"}) {
+		t.Errorf("report-only policy = %+v", p)
+	}
+
+	if len(rep.Locations) != 4 || rep.Locations[0].IP != "198.51.100.7" || rep.Locations[0].Failures != 10 {
+		t.Errorf("locations = %+v", rep.Locations)
+	}
+	for _, l := range rep.Locations {
+		if l.IP == "2001:db8::7" && (l.IPFamily != "IPv6" || !reflect.DeepEqual(l.SeenByResource, []string{"203.0.113.9"})) {
+			t.Errorf("IPv6 location = %+v", l)
+		}
+	}
+
+	if len(rep.Devices) != 2 || rep.Devices[0].DeviceID || rep.Devices[0].Failures != 30 || !rep.Devices[1].DeviceID || rep.Devices[1].Successes != 10 {
+		t.Errorf("devices = %+v", rep.Devices)
+	}
+
+	if len(rep.Errors) != 2 || rep.Errors[0].Code != 53003 || rep.Errors[0].Count != 20 || rep.Errors[0].Reason == "" {
+		t.Errorf("errors = %+v", rep.Errors)
+	}
+
+	tl := rep.Timeline
+	// The span is 4h33m: 15-minute buckets give 19, the smallest width
+	// that stays under 48 buckets.
+	if tl.Bucket != "15m0s" || len(tl.Buckets) != 19 {
+		t.Errorf("timeline bucket %s × %d", tl.Bucket, len(tl.Buckets))
+	}
+	total := 0
+	for _, b := range tl.Buckets {
+		total += b.Failures + b.Successes
+	}
+	if total != 40 {
+		t.Errorf("timeline total = %d, want 40", total)
+	}
+
+	if len(rep.Users) != 2 || rep.Users[0].Name != "svc-build@contoso.com" || rep.Users[0].Failures != 20 || rep.Users[0].TopError != 53000 || rep.Users[0].TopFinding != "device-required" {
+		t.Errorf("users = %+v", rep.Users)
+	}
+}
+
+// TestAggregatorMergeIsOrderFree checks that splitting the records across
+// workers in any order gives the same report as one sequential pass: the
+// property parallel reading relies on.
+func TestAggregatorMergeIsOrderFree(t *testing.T) {
+	recs := testRecords(t)
+	seq := newAggregator()
+	for _, r := range recs {
+		seq.add(r, hitsFor(r))
+	}
+	want := &Report{}
+	seq.fill(want, sectionOptions{top: 3})
+
+	a, b := newAggregator(), newAggregator()
+	for i := len(recs) - 1; i >= 0; i-- {
+		if i%3 == 0 {
+			a.add(recs[i], hitsFor(recs[i]))
+		} else {
+			b.add(recs[i], hitsFor(recs[i]))
+		}
+	}
+	b.merge(a)
+	got := &Report{}
+	b.fill(got, sectionOptions{top: 3})
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("merged report differs from sequential:\n got %+v\nwant %+v", got, want)
+	}
+	if want.LocationsOmitted != 1 || len(want.Locations) != 3 {
+		t.Errorf("top 3: %d locations, %d omitted", len(want.Locations), want.LocationsOmitted)
+	}
+}
+
+func TestTimelineBucketWidth(t *testing.T) {
+	for _, tt := range []struct {
+		span  time.Duration
+		want  string
+		count int
+	}{
+		{0, "1m0s", 1},
+		{30 * time.Minute, "1m0s", 31},
+		{10 * time.Hour, "15m0s", 41},
+		{3 * 24 * time.Hour, "3h0m0s", 25},
+		{29 * 24 * time.Hour, "24h0m0s", 30},
+	} {
+		a := newAggregator()
+		r := adoRecord(t)
+		r.Time = mustTime(t, "2026-11-01T00:00:00Z")
+		a.add(r, nil)
+		r2 := adoRecord(t)
+		r2.Time = r.Time.Add(tt.span)
+		a.add(r2, nil)
+		tl := a.timeline()
+		if tl.Bucket != tt.want || len(tl.Buckets) != tt.count {
+			t.Errorf("span %v: bucket %s × %d, want %s × %d", tt.span, tl.Bucket, len(tl.Buckets), tt.want, tt.count)
+		}
+	}
+}

@@ -1,0 +1,342 @@
+// Package analyze filters sign-in records, runs the rules over them and
+// aggregates the result into the report that every output format renders.
+package analyze
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/signinspect/signinspect/parse"
+)
+
+// Options control an analysis.
+type Options struct {
+	// Filter selects the sign-ins the report is about.
+	Filter Filter
+	// Parse controls how inputs are opened and read.
+	Parse parse.Options
+	// Strict makes a malformed record end the run instead of being
+	// skipped and counted.
+	Strict bool
+	// Top bounds the rows of long report sections; 0 keeps every row.
+	Top int
+	// Rules evaluates the rules on each matched record; nil runs none.
+	Rules RuleEngine
+	// Locations resolves IP addresses to named locations; nil leaves the
+	// export's own network location details.
+	Locations LocationResolver
+	// Codes gives the meaning of error codes; nil leaves it out.
+	Codes CodeTable
+	// Clock gives the report time; nil means time.Now. Tests fix it.
+	Clock func() time.Time
+	// Version is written into the report.
+	Version string
+	// Progress, when set, is told about each input as it is opened, so
+	// that a progress display can poll its bytes read.
+	Progress Progress
+}
+
+// A RuleEngine evaluates rules. NewEvaluator is called once per worker
+// goroutine; an Evaluator is used by one goroutine only.
+type RuleEngine interface {
+	NewEvaluator() Evaluator
+	// RunErrors reports the rules that failed at run time, once each.
+	RunErrors() []RuleError
+}
+
+// An Evaluator returns the rules that fire on a record.
+type Evaluator interface {
+	Eval(rec *parse.Record) []Hit
+}
+
+// Progress receives progress events. Implementations must be safe for
+// concurrent use.
+type Progress interface {
+	// Start is called once with the inputs and their total size on disk
+	// (-1 when unknown).
+	Start(inputs []parse.Input, total int64)
+	// Open is called when an input is opened; BytesRead of the reader can
+	// be polled until Done.
+	Open(r *parse.Reader)
+	// Done is called when an input has been read.
+	Done(r *parse.Reader)
+	// Records adds n records read.
+	Records(n int)
+}
+
+// truncatedRows is the portal's download limit: a download of exactly this
+// many rows was probably cut off.
+const truncatedRows = 100000
+
+// Run reads every input, filters the records, runs the rules and returns the
+// report. An input that cannot be read, a record in strict mode, or a run
+// that reads no record at all, is an error.
+func Run(ctx context.Context, paths []string, opts Options) (*Report, error) {
+	inputs, err := parse.Expand(paths, opts.Parse)
+	if err != nil {
+		return nil, err
+	}
+	return RunInputs(ctx, inputs, opts)
+}
+
+// RunInputs is Run over inputs already expanded.
+func RunInputs(ctx context.Context, inputs []parse.Input, opts Options) (*Report, error) {
+	clock := opts.Clock
+	if clock == nil {
+		clock = time.Now
+	}
+	rep := &Report{Schema: Schema, Version: opts.Version, GeneratedAt: clock().UTC()}
+	rep.Filter = summarizeFilter(opts.Filter)
+
+	if opts.Progress != nil {
+		var total int64
+		for _, in := range inputs {
+			if in.Size < 0 {
+				total = -1
+				break
+			}
+			total += in.Size
+		}
+		opts.Progress.Start(inputs, total)
+	}
+
+	m := newMatcher(opts.Filter)
+	agg := newAggregator()
+	var rej rejections
+	var ev Evaluator
+	if opts.Rules != nil {
+		ev = opts.Rules.NewEvaluator()
+	}
+	for _, in := range inputs {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		sum, err := readInput(ctx, in, opts, m, agg, &rej, ev)
+		if err != nil {
+			return nil, err
+		}
+		rep.Inputs = append(rep.Inputs, sum)
+		rep.Summary.Read += sum.Records
+		rep.Summary.Skipped += sum.Skipped
+	}
+	if rep.Summary.Read == 0 {
+		return nil, noRecordsError(rep.Inputs)
+	}
+	agg.fill(rep, sectionOptions{top: opts.Top, locations: opts.Locations, codes: opts.Codes})
+	if rep.Summary.Matched == 0 {
+		rep.Summary.NoMatch = rej.whyNoMatch(rep.Summary.Read, opts.Filter)
+	}
+	if opts.Rules != nil {
+		rep.RuleErrors = opts.Rules.RunErrors()
+	}
+	return rep, nil
+}
+
+// inputTally counts what an input's warnings are made of.
+type inputTally struct {
+	unknownFlow        int // Records of unknown flow (read, not only matched).
+	caFailureNoPolicy  int // CA failures with a known but empty policy list.
+	unknownFutureValue int // Policies whose result reads unknownFutureValue.
+	skipped            map[string]*SkipReason
+	skipOrder          []string
+}
+
+func readInput(ctx context.Context, in parse.Input, opts Options, m *matcher, agg *aggregator, rej *rejections, ev Evaluator) (InputSummary, error) {
+	sum := InputSummary{Path: in.Name, Warnings: []string{}}
+	rd, err := parse.Open(in, opts.Parse)
+	if err != nil {
+		if in.FromDirectory && errors.Is(err, parse.ErrUnknownFormat) {
+			sum.Format = "unknown"
+			sum.Error = err.Error()
+			sum.Warnings = append(sum.Warnings, "not read: not a sign-in log export")
+			return sum, nil
+		}
+		return sum, err
+	}
+	defer rd.Close()
+	if opts.Progress != nil {
+		opts.Progress.Open(rd)
+		defer opts.Progress.Done(rd)
+	}
+	info := rd.Format.Info()
+	sum.Format, sum.FormatName = string(rd.Format), info.Name
+	tally := inputTally{skipped: map[string]*SkipReason{}}
+	var hits []Hit
+	pending := 0
+	for {
+		rec, err := rd.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			if parse.IsRecordError(err) && !opts.Strict {
+				sum.Skipped++
+				tally.skip(err)
+				continue
+			}
+			if parse.IsRecordError(err) {
+				return sum, fmt.Errorf("%w (--strict stops at the first malformed record)", err)
+			}
+			return sum, err
+		}
+		sum.Records++
+		if pending++; pending == 4096 {
+			if opts.Progress != nil {
+				opts.Progress.Records(pending)
+			}
+			pending = 0
+			if err := ctx.Err(); err != nil {
+				return sum, err
+			}
+		}
+		tally.observe(rec)
+		if st := m.keep(rec); st != stageKept {
+			rej.add(st, rec)
+			continue
+		}
+		hits = hits[:0]
+		if ev != nil {
+			hits = ev.Eval(rec)
+		}
+		sum.Matched++
+		if rec.Failed() {
+			sum.Failures++
+		}
+		agg.add(rec, hits)
+	}
+	if opts.Progress != nil && pending > 0 {
+		opts.Progress.Records(pending)
+	}
+	for _, k := range tally.skipOrder {
+		sum.SkipReasons = append(sum.SkipReasons, *tally.skipped[k])
+	}
+	sum.Warnings = append(sum.Warnings, inputWarnings(rd, info, sum, tally)...)
+	return sum, nil
+}
+
+func (t *inputTally) observe(rec *parse.Record) {
+	if rec.Flow == "" {
+		t.unknownFlow++
+	}
+	if rec.CAStatus == parse.CAFailure && rec.Known.Has(parse.FieldPolicies) && len(rec.Policies) == 0 {
+		t.caFailureNoPolicy++
+	}
+	for i := range rec.Policies {
+		if rec.Policies[i].Result == parse.CAUnknownFutureValue {
+			t.unknownFutureValue++
+		}
+	}
+}
+
+// skip counts a skipped record under its reason: the error without its
+// position, so that one bad column in many rows is one line.
+func (t *inputTally) skip(err error) {
+	reason := err.Error()
+	var pe *parse.ParseError
+	if errors.As(err, &pe) {
+		reason = pe.Err.Error()
+		if pe.Field != "" {
+			reason = fmt.Sprintf("field %q: %s", pe.Field, reason)
+		}
+	}
+	if s, ok := t.skipped[reason]; ok {
+		s.Count++
+		return
+	}
+	t.skipped[reason] = &SkipReason{Reason: reason, Count: 1, First: err.Error()}
+	t.skipOrder = append(t.skipOrder, reason)
+}
+
+// inputWarnings says what the input's format cannot tell and what reading
+// it showed.
+func inputWarnings(rd *parse.Reader, info parse.FormatInfo, sum InputSummary, t inputTally) []string {
+	var w []string
+	if rd.Format == parse.FormatPortalCSV || rd.Format == parse.FormatGraphJSON {
+		if sum.Records+sum.Skipped == truncatedRows {
+			w = append(w, fmt.Sprintf("the file holds exactly %s records, the Entra portal's download limit: it is probably truncated; download smaller time ranges", Count(truncatedRows)))
+		}
+	}
+	switch rd.Format {
+	case parse.FormatPortalCSV:
+		// The first capability note (no per-policy detail) always matters;
+		// the flow note only when rows lack a flow, which the unknown-flow
+		// warning below says.
+		w = append(w, info.CannotTell[0])
+	case parse.FormatGraphJSON, parse.FormatLogAnalyticsJSON, parse.FormatLogAnalyticsCSV, parse.FormatDiagnosticJSON:
+		if t.caFailureNoPolicy > 0 {
+			w = append(w, fmt.Sprintf("%s sign-ins failed Conditional Access but list no policy: the export was probably made without a Conditional Access read permission (Policy.Read.All), so policy detail is missing", Count(t.caFailureNoPolicy)))
+		}
+		if t.unknownFutureValue > 0 {
+			w = append(w, fmt.Sprintf("%s policy results read unknownFutureValue: report-only results need the Graph header Prefer: include-unknown-enum-members when exporting", Count(t.unknownFutureValue)))
+		}
+	}
+	if rd.Format == parse.FormatDiagnosticJSON {
+		w = append(w, info.CannotTell...)
+	}
+	if t.unknownFlow > 0 {
+		w = append(w, fmt.Sprintf("%s records do not say whether they are interactive or non-interactive (only a portal download's file name does): they are kept whatever --flow says", Count(t.unknownFlow)))
+	}
+	w = append(w, rd.Notes()...)
+	return w
+}
+
+// noRecordsError explains a run that read no record.
+func noRecordsError(inputs []InputSummary) error {
+	var names []string
+	skipped := 0
+	var first string
+	for _, in := range inputs {
+		names = append(names, in.Path)
+		skipped += in.Skipped
+		if first == "" && len(in.SkipReasons) > 0 {
+			first = in.SkipReasons[0].First
+		}
+	}
+	if len(names) == 0 {
+		return errors.New("no input to read")
+	}
+	if skipped > 0 {
+		return fmt.Errorf("no sign-in record could be read: %s malformed records skipped; the first: %s", Count(skipped), first)
+	}
+	list := strings.Join(names, ", ")
+	if len(names) > 3 {
+		list = strings.Join(names[:3], ", ") + fmt.Sprintf(" and %d more", len(names)-3)
+	}
+	return fmt.Errorf("no sign-in records in %s", list)
+}
+
+func summarizeFilter(f Filter) FilterSummary {
+	fs := FilterSummary{Users: nonNil(f.Users), Apps: nonNil(f.Apps), Flow: f.Flow, Status: f.Status, Description: f.Describe()}
+	if fs.Flow == "" {
+		fs.Flow = FlowAny
+	}
+	if fs.Status == "" {
+		fs.Status = StatusAny
+	}
+	if len(fs.Apps) == 0 {
+		fs.Apps = []string{AppAny}
+	}
+	if !f.Since.IsZero() {
+		t := f.Since.UTC()
+		fs.Since = &t
+	}
+	if !f.Until.IsZero() {
+		t := f.Until.UTC()
+		fs.Until = &t
+	}
+	if s, ok := f.Where.(fmt.Stringer); ok && f.Where != nil {
+		fs.Where = s.String()
+	}
+	return fs
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return append([]string(nil), s...)
+}

@@ -1,0 +1,485 @@
+package parse
+
+import (
+	"archive/zip"
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
+)
+
+// Options control how inputs are found and opened. The zero value detects
+// formats, reads zone-less times as UTC and applies the default limits.
+type Options struct {
+	// Format forces one format for every input; "" detects it per input.
+	Format Format
+	// Location is the zone of times that carry none; nil means UTC.
+	Location *time.Location
+	// MaxRecordBytes bounds one raw record (0: DefaultMaxRecordBytes).
+	MaxRecordBytes int
+	// Limits bound what archives and compressed files may expand to.
+	Limits Limits
+	// Stdin is read for the input "-"; nil means os.Stdin.
+	Stdin io.Reader
+}
+
+// Limits protect against archives that expand without bound (zip bombs).
+// Zero fields take the defaults.
+type Limits struct {
+	// MaxEntries bounds the number of files in one ZIP archive
+	// (default 10,000).
+	MaxEntries int
+	// MaxBytes bounds what one compressed file or archive entry may expand
+	// to (default 64 GiB).
+	MaxBytes int64
+	// MaxRatio bounds expanded size over compressed size for inputs that
+	// expand beyond RatioFloor bytes (default 200; sign-in exports compress
+	// about 10–30 times, a zip bomb about 1,000 times).
+	MaxRatio int64
+	// RatioFloor is the size below which the ratio is not checked (default
+	// 64 MiB), so that small, very repetitive files are never refused.
+	RatioFloor int64
+}
+
+func (l Limits) withDefaults() Limits {
+	if l.MaxEntries <= 0 {
+		l.MaxEntries = 10000
+	}
+	if l.MaxBytes <= 0 {
+		l.MaxBytes = 64 << 30
+	}
+	if l.MaxRatio <= 0 {
+		l.MaxRatio = 200
+	}
+	if l.RatioFloor <= 0 {
+		l.RatioFloor = 64 << 20
+	}
+	return l
+}
+
+// An Input is one export to read: a file, a member of a ZIP archive, a
+// gzip-compressed file, or standard input.
+type Input struct {
+	// Name identifies the input in reports and errors: the path as given,
+	// "archive.zip!dir/file.csv" for an archive member, "-" for standard
+	// input.
+	Name string
+	// Size is the number of bytes that reading the input consumes from
+	// disk (the compressed size of archive members), or -1 when unknown.
+	Size int64
+	// FromDirectory is set for files found by walking a directory. Such a
+	// file that is not a sign-in export is skipped with a note instead of
+	// failing the run.
+	FromDirectory bool
+
+	open func() (io.ReadCloser, error)
+	// compressed is the compressed size for the ratio check of archive
+	// members, or 0.
+	compressed int64
+}
+
+// Expand turns command-line paths into inputs: a file is one input, a
+// directory is searched recursively (hidden files and folders skipped, names
+// sorted), a ZIP archive gives one input per member, and "-" is standard
+// input. It never modifies anything.
+func Expand(paths []string, opts Options) ([]Input, error) {
+	lim := opts.Limits.withDefaults()
+	var out []Input
+	var errs []error
+	stdinUsed := false
+	for _, p := range paths {
+		if p == "-" {
+			if stdinUsed {
+				errs = append(errs, errors.New("standard input (-) given more than once"))
+				continue
+			}
+			stdinUsed = true
+			stdin := opts.Stdin
+			if stdin == nil {
+				stdin = os.Stdin
+			}
+			out = append(out, Input{Name: "-", Size: -1, open: func() (io.ReadCloser, error) {
+				return io.NopCloser(stdin), nil
+			}})
+			continue
+		}
+		fi, err := os.Stat(p)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", p, unwrapPathError(err)))
+			continue
+		}
+		if !fi.IsDir() {
+			ins, err := expandFile(p, fi, false, lim)
+			if err != nil {
+				errs = append(errs, err)
+			}
+			out = append(out, ins...)
+			continue
+		}
+		var files []string
+		err = filepath.WalkDir(p, func(fp string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if fp != p && strings.HasPrefix(d.Name(), ".") {
+				if d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if d.Type().IsRegular() {
+				files = append(files, fp)
+			}
+			return nil
+		})
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", p, unwrapPathError(err)))
+			continue
+		}
+		sort.Strings(files)
+		for _, fp := range files {
+			fi, err := os.Stat(fp)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", fp, unwrapPathError(err)))
+				continue
+			}
+			ins, err := expandFile(fp, fi, true, lim)
+			if err != nil {
+				errs = append(errs, err)
+			}
+			out = append(out, ins...)
+		}
+		if len(files) == 0 {
+			errs = append(errs, fmt.Errorf("%s: the folder holds no files", p))
+		}
+	}
+	return out, errors.Join(errs...)
+}
+
+// unwrapPathError drops the path from an *fs.PathError, which the caller
+// already names.
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+var zipMagic = []byte("PK\x03\x04")
+
+// expandFile returns the inputs of one file: itself, or the members of a
+// ZIP archive (recognised by content).
+func expandFile(p string, fi fs.FileInfo, fromDir bool, lim Limits) ([]Input, error) {
+	magic, err := readMagic(p)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", p, unwrapPathError(err))
+	}
+	if !bytes.HasPrefix(magic, zipMagic) {
+		return []Input{{Name: p, Size: fi.Size(), FromDirectory: fromDir, open: func() (io.ReadCloser, error) {
+			return os.Open(p)
+		}}}, nil
+	}
+	zr, err := zip.OpenReader(p)
+	if err != nil {
+		return nil, fmt.Errorf("%s: unreadable ZIP archive: %w", p, err)
+	}
+	// The archive is reopened per member when read, so that no file stays
+	// open while other inputs are read.
+	defer zr.Close()
+	var out []Input
+	for _, f := range zr.File {
+		if f.FileInfo().IsDir() {
+			continue
+		}
+		if len(out) >= lim.MaxEntries {
+			return nil, fmt.Errorf("%s: %w: more than %d files in the ZIP archive", p, ErrTooLarge, lim.MaxEntries)
+		}
+		name := f.Name
+		if !fs.ValidPath(strings.TrimSuffix(name, "/")) || strings.Contains(name, `\`) && strings.Contains(name, `..`) {
+			return nil, fmt.Errorf("%s: ZIP member %q has an unsafe path (absolute or with ..); refusing the archive", p, name)
+		}
+		base := path.Base(name)
+		if strings.HasPrefix(base, ".") || strings.HasPrefix(name, "__MACOSX/") {
+			continue
+		}
+		member := name
+		out = append(out, Input{
+			Name:          p + "!" + member,
+			Size:          int64(f.CompressedSize64),
+			FromDirectory: true,
+			compressed:    int64(f.CompressedSize64),
+			open: func() (io.ReadCloser, error) {
+				zr, err := zip.OpenReader(p)
+				if err != nil {
+					return nil, err
+				}
+				rc, err := zr.Open(member)
+				if err != nil {
+					zr.Close()
+					return nil, err
+				}
+				return multiCloser{rc, zr}, nil
+			},
+		})
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s: the ZIP archive holds no files", p)
+	}
+	return out, nil
+}
+
+type multiCloser struct {
+	io.Reader
+	zr *zip.ReadCloser
+}
+
+func (m multiCloser) Close() error {
+	err := m.Reader.(io.Closer).Close()
+	if err2 := m.zr.Close(); err == nil {
+		err = err2
+	}
+	return err
+}
+
+func readMagic(p string) ([]byte, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b := make([]byte, 4)
+	n, err := io.ReadFull(f, b)
+	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+		return nil, err
+	}
+	return b[:n], nil
+}
+
+// peekSize is how much of an input detection looks at.
+const peekSize = 256 << 10
+
+// readBufferSize is the buffer between the decompressed input and the
+// splitter: large enough that framing runs over long stretches of memory.
+const readBufferSize = 1 << 20
+
+// ErrNotExport is wrapped by Open's error when an input is not a sign-in
+// export; it also wraps ErrUnknownFormat.
+var errNotExportHint = "expected an Entra portal CSV or JSON download, Microsoft Graph JSON, a Log Analytics export or an Azure Monitor diagnostic archive"
+
+// Open opens an input for reading: it decompresses gzip, removes a byte
+// order mark, transcodes UTF-16, detects the format (unless opts.Format
+// forces one) and returns a Reader. The caller closes it.
+func Open(in Input, opts Options) (*Reader, error) {
+	lim := opts.Limits.withDefaults()
+	raw, err := in.open()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", in.Name, unwrapPathError(err))
+	}
+	counter := &countingReader{r: raw}
+	var r io.Reader = counter
+	closer := io.Closer(raw)
+
+	br := bufio.NewReaderSize(r, readBufferSize)
+	magic, _ := br.Peek(4)
+	if bytes.HasPrefix(magic, zipMagic) {
+		raw.Close()
+		if in.Name == "-" {
+			return nil, fmt.Errorf("%s: a ZIP archive cannot be read from standard input; pass its path instead", in.Name)
+		}
+		return nil, fmt.Errorf("%s: a ZIP archive inside a ZIP archive is not read; extract the outer archive first", in.Name)
+	}
+	expanding := in.compressed > 0
+	compressed := in.compressed
+	if len(magic) >= 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			raw.Close()
+			return nil, fmt.Errorf("%s: unreadable gzip data: %w", in.Name, err)
+		}
+		zr.Multistream(true)
+		expanding = true
+		if compressed == 0 {
+			compressed = in.Size
+		}
+		br = bufio.NewReaderSize(zr, readBufferSize)
+	}
+	if expanding {
+		br = bufio.NewReaderSize(&expansionLimiter{r: br, name: in.Name, compressed: compressed, lim: lim}, readBufferSize)
+	}
+	br, err = decodeText(br)
+	if err != nil {
+		raw.Close()
+		return nil, fmt.Errorf("%s: %w", in.Name, err)
+	}
+	peek, err := br.Peek(peekSize)
+	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+		raw.Close()
+		return nil, fmt.Errorf("%s: %w", in.Name, err)
+	}
+	format := opts.Format
+	if format == "" {
+		format, err = Detect(peek)
+		if err != nil {
+			raw.Close()
+			return nil, fmt.Errorf("%s: %w", in.Name, err)
+		}
+	}
+	info := SourceInfo{
+		Name:           in.Name,
+		Format:         format,
+		FlowHint:       FlowFromFileName(in.Name),
+		Location:       opts.Location,
+		MaxRecordBytes: opts.MaxRecordBytes,
+	}
+	var s Splitter
+	var d Decoder
+	switch format {
+	case FormatPortalCSV, FormatPortalAuthDetailsCSV, FormatLogAnalyticsCSV:
+		s, d, err = newCSVCodec(br, info)
+	case FormatGraphJSON, FormatLogAnalyticsJSON, FormatDiagnosticJSON:
+		s, d, err = newJSONCodec(br, info)
+	default:
+		err = fmt.Errorf("%w: unknown format %q", ErrUnknownFormat, format)
+	}
+	if err != nil {
+		raw.Close()
+		var pe *ParseError
+		if errors.As(err, &pe) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("%s: %w", in.Name, err)
+	}
+	rd := NewReader(in.Name, format, s, d)
+	rd.closer = closer
+	rd.counter = counter
+	return rd, nil
+}
+
+// Detect names the format of an input from its first bytes (UTF-8, byte
+// order mark removed). It looks at content only, never at file names.
+func Detect(peek []byte) (Format, error) {
+	trimmed := bytes.TrimLeft(peek, " \t\r\n")
+	if len(trimmed) == 0 {
+		return "", fmt.Errorf("%w: the file is empty (%s)", ErrUnknownFormat, errNotExportHint)
+	}
+	if f, ok := detectJSON(peek); ok {
+		return f, nil
+	}
+	if f, ok := detectCSV(peek); ok {
+		return f, nil
+	}
+	if looksLikeNamedLocations(trimmed) {
+		return "", fmt.Errorf("%w: this is a named locations export, not sign-in logs; pass it with --named-locations", ErrUnknownFormat)
+	}
+	return "", fmt.Errorf("%w: %s; it begins %s", ErrUnknownFormat, errNotExportHint, describeStart(trimmed))
+}
+
+// looksLikeNamedLocations recognises the Graph export of Conditional Access
+// named locations, which users keep next to their sign-in exports, so that
+// the message can say what to do with it.
+func looksLikeNamedLocations(b []byte) bool {
+	b = b[:min(len(b), 4096)]
+	return (b[0] == '{' || b[0] == '[') && (bytes.Contains(b, []byte("NamedLocation")) ||
+		bytes.Contains(b, []byte("namedLocation")) || bytes.Contains(b, []byte(`"ipRanges"`)))
+}
+
+// describeStart quotes the start of an unrecognised input so that the user
+// can see what it is, without dumping binary data or long lines.
+func describeStart(b []byte) string {
+	if i := bytes.IndexAny(b, "\r\n"); i >= 0 {
+		b = b[:i]
+	}
+	if !utf8.Valid(b[:min(len(b), 64)]) || bytes.IndexByte(b[:min(len(b), 64)], 0) >= 0 {
+		return "with binary data"
+	}
+	const max = 60
+	s := string(b)
+	if len(s) > max {
+		s = strings.ToValidUTF8(s[:max], "") + "…"
+	}
+	return fmt.Sprintf("%q", s)
+}
+
+// decodeText removes a UTF-8 byte order mark and transcodes UTF-16 (with a
+// byte order mark, or recognised by its zero bytes, as spreadsheet programs
+// save "Unicode text") to UTF-8.
+func decodeText(br *bufio.Reader) (*bufio.Reader, error) {
+	head, err := br.Peek(512)
+	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+		return nil, err
+	}
+	switch {
+	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
+		br.Discard(3)
+		return br, nil
+	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}), bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
+		dec := unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder()
+		return bufio.NewReaderSize(transform.NewReader(br, dec), readBufferSize), nil
+	}
+	if e, ok := guessUTF16(head); ok {
+		dec := unicode.UTF16(e, unicode.IgnoreBOM).NewDecoder()
+		return bufio.NewReaderSize(transform.NewReader(br, dec), readBufferSize), nil
+	}
+	return br, nil
+}
+
+// guessUTF16 recognises UTF-16 text without a byte order mark: mostly ASCII
+// text where every other byte is zero.
+func guessUTF16(head []byte) (unicode.Endianness, bool) {
+	n := len(head) &^ 1
+	if n < 8 {
+		return unicode.LittleEndian, false
+	}
+	var zeroEven, zeroOdd int
+	for i := 0; i < n; i += 2 {
+		if head[i] == 0 {
+			zeroEven++
+		}
+		if head[i+1] == 0 {
+			zeroOdd++
+		}
+	}
+	half := n / 2
+	switch {
+	case zeroOdd*10 >= half*8 && zeroEven*10 < half:
+		return unicode.LittleEndian, true
+	case zeroEven*10 >= half*8 && zeroOdd*10 < half:
+		return unicode.BigEndian, true
+	}
+	return unicode.LittleEndian, false
+}
+
+// expansionLimiter stops a decompressed stream that grows beyond the limits.
+type expansionLimiter struct {
+	r          io.Reader
+	name       string
+	compressed int64
+	lim        Limits
+	n          int64
+}
+
+func (e *expansionLimiter) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	e.n += int64(n)
+	if e.n > e.lim.MaxBytes {
+		return n, fmt.Errorf("%w: expands beyond %d bytes; refusing it as a possible decompression bomb", ErrTooLarge, e.lim.MaxBytes)
+	}
+	if e.n > e.lim.RatioFloor && e.compressed > 0 && e.n/e.compressed > e.lim.MaxRatio {
+		return n, fmt.Errorf("%w: expands more than %d times its compressed size; refusing it as a possible decompression bomb", ErrTooLarge, e.lim.MaxRatio)
+	}
+	return n, err
+}
