@@ -44,8 +44,8 @@ func portalHeader55() []string {
 var applicationHeader = []string{
 	"Date (UTC)", "Request ID", "Correlation ID", "Service principal ID", "Service principal name",
 	"Credential key ID", "Client credential type", "Application", "Application ID", "Resource",
-	"Resource ID ", "Resource tenant ID", "IP address", "Location", "Status", "Sign-in error code",
-	"Failure reason", "Conditional Access", "Autonomous system  number", "Latency",
+	"Resource ID ", "Resource tenant ID", "Home tenant ID", "IP address", "Location", "Status",
+	"Sign-in error code", "Failure reason", "Conditional Access", "Autonomous system  number", "Latency",
 	"Federated credential ID", "Unique token identifier",
 }
 
@@ -53,8 +53,8 @@ var applicationHeader = []string{
 var msiHeader = []string{
 	"Date (UTC)", "Request ID", "Correlation ID", "Service principal ID", "Service principal name",
 	"Managed Identity type", "Associated Resource Id", "Federated Token Id", "Federated Token Issuer",
-	"Application", "Application ID", "Resource", "Resource ID ", "Resource tenant ID", "IP address",
-	"Location", "Status", "Sign-in error code", "Failure reason", "Conditional Access",
+	"Application", "Application ID", "Resource", "Resource ID ", "Resource tenant ID", "Home tenant ID",
+	"IP address", "Location", "Status", "Sign-in error code", "Failure reason", "Conditional Access",
 	"Autonomous system  number", "Latency", "Unique token identifier",
 }
 
