@@ -270,7 +270,8 @@ func (d *jsonDecoder) jsonError(c Chunk, prefix string, data []byte, err error) 
 	var se *json.SyntaxError
 	if errors.As(err, &se) && c.Line > 0 {
 		if start := bytes.Index(c.Data, data); start >= 0 {
-			off := start + int(min(max(se.Offset, 0), int64(len(data))))
+			// The offending byte is the last one the decoder read.
+			off := start + int(min(max(se.Offset-1, 0), int64(len(data))))
 			before := c.Data[:off]
 			lineOffset = bytes.Count(before, []byte{'\n'})
 			column = off - (bytes.LastIndexByte(before, '\n') + 1) + 1
