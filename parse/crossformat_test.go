@@ -1,5 +1,3 @@
-//go:build signinspect_wip
-
 package parse_test
 
 import (
