@@ -205,6 +205,14 @@ func (sc *Scenario) readme(files []File) ([]byte, error) {
 	}
 	p("\n")
 
+	p("## For tests\n\n")
+	p("Package `internal/samplegen/scenario` exports the facts tests need: `CrossFormatRequestID`, `IncidentTime`,\n")
+	p("`New()` (the tenant, its policies and named locations, and the sign-ins with their derived outcome,\n")
+	p("`Cause` and `Traits`), `(*Scenario).ExpectedCauses()` (root cause by request ID), `(*Scenario).Files()`\n")
+	p("(every file with its format and the sign-ins it holds, in file order) and `Exports(files)` (the sign-in\n")
+	p("exports, ZIP members as `archive.zip!member`). `parse/crossformat_test.go` reads every file here and checks\n")
+	p("that each parses completely into those sign-ins and that a sign-in read from two formats gives the same\n")
+	p("facts wherever both carry them.\n\n")
 	p("## What is certain and what is not\n\n")
 	p("Each shape follows what public documentation and public samples show of these exports. Where none shows\n")
 	p("a shape, the samples are a reasoned guess, and a reader must tolerate the alternatives:\n")

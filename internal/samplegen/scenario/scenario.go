@@ -348,3 +348,23 @@ func New() *Scenario {
 	}
 	return sc
 }
+
+// SignIn returns the sign-in with the request ID, or nil.
+func (sc *Scenario) SignIn(requestID string) *SignIn {
+	for _, s := range sc.SignIns {
+		if s.RequestID == requestID {
+			return s
+		}
+	}
+	return nil
+}
+
+// ExpectedCauses returns the root cause of every sign-in by request ID
+// (NoCause for successes), for tests that check what signinspect finds.
+func (sc *Scenario) ExpectedCauses() map[string]Cause {
+	out := make(map[string]Cause, len(sc.SignIns))
+	for _, s := range sc.SignIns {
+		out[s.RequestID] = s.Cause
+	}
+	return out
+}

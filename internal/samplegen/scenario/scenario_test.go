@@ -267,6 +267,10 @@ func TestCrossFormatSignInEverywhere(t *testing.T) {
 		cross.Resource.ID != AzureDevOpsAppID || cross.Outcome.Code != 53003 {
 		t.Fatalf("the cross-format sign-in is not svc-build's 53003 on Azure DevOps: %+v", cross)
 	}
+	if sc.SignIn(CrossFormatRequestID) != cross || sc.ExpectedCauses()[CrossFormatRequestID] != IPOutsideTrustedLocations ||
+		len(sc.ExpectedCauses()) != len(sc.SignIns) {
+		t.Error("SignIn and ExpectedCauses disagree with the scenario")
+	}
 	formats := map[string]bool{}
 	for _, f := range Exports(fs) {
 		nonInteractive := false
