@@ -50,8 +50,6 @@ var (
 	powerShell7JSON = jsonStyle{indent: "  ", colon: ": ", newline: "\r\n"}
 	// powerShell51JSON is Windows PowerShell 5.1 ConvertTo-Json.
 	powerShell51JSON = jsonStyle{indent: "    ", colon: ":  ", newline: "\r\n", powerShell51: true}
-	// powerShell51Compact is Windows PowerShell 5.1 ConvertTo-Json -Compress.
-	powerShell51Compact = jsonStyle{colon: ":", powerShell51: true}
 )
 
 // encode returns v as JSON in the style.
