@@ -3,10 +3,12 @@ package analyze
 import (
 	"net/netip"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/signinspect/signinspect/parse"
+	"github.com/signinspect/signinspect/rules"
 )
 
 // A Hit is one rule firing on one record, as the rule engine reports it.
@@ -19,17 +21,6 @@ type Hit struct {
 	Tags        []string
 	References  []string
 	Fix         string // The fix rendered for this record.
-}
-
-// A LocationResolver says which named locations an IP address lies in and
-// whether one of them is trusted (trusted is nil when nothing is known).
-type LocationResolver interface {
-	Resolve(ip string) (names []string, trusted *bool)
-}
-
-// A CodeTable gives the offline meaning of sign-in error codes.
-type CodeTable interface {
-	Describe(code int) (name, meaning string, conditionalAccess bool, ok bool)
 }
 
 // maxEvidence is how many sign-ins a finding lists as evidence.
@@ -522,8 +513,7 @@ func sortedSet(m map[string]bool) []string {
 // counts.
 type sectionOptions struct {
 	top       int
-	locations LocationResolver
-	codes     CodeTable
+	locations *locator // nil: leave the export's own network locations.
 }
 
 // fill writes the aggregated sections into r.
@@ -599,7 +589,7 @@ func (a *aggregator) fill(r *Report, o sectionOptions) {
 		st := l.stat
 		st.SeenByResource = sortedSet(l.seen)
 		if o.locations != nil && st.IP != "(none)" {
-			st.NamedLocations, st.Trusted = o.locations.Resolve(st.IP)
+			st.NamedLocations, st.Trusted = o.locations.resolve(st.IP)
 		}
 		if len(st.NamedLocations) == 0 {
 			st.NamedLocations = sortedSet(l.netNames)
@@ -647,8 +637,8 @@ func (a *aggregator) fill(r *Report, o sectionOptions) {
 		if reasons := sortedByCount(e.reasons); len(reasons) > 0 {
 			st.Reason = reasons[0]
 		}
-		if o.codes != nil {
-			st.Name, st.Meaning, st.ConditionalAccess, _ = o.codes.Describe(code)
+		if c, ok := rules.LookupCode(strconv.Itoa(code)); ok {
+			st.Name, st.Meaning, st.ConditionalAccess = c.Name, c.Meaning, c.CA
 		}
 		r.Errors = append(r.Errors, st)
 	}

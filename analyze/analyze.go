@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/signinspect/signinspect/parse"
+	"github.com/signinspect/signinspect/rules"
 )
 
 // Options control an analysis.
@@ -24,13 +25,11 @@ type Options struct {
 	Strict bool
 	// Top bounds the rows of long report sections; 0 keeps every row.
 	Top int
-	// Rules evaluates the rules on each matched record; nil runs none.
-	Rules RuleEngine
-	// Locations resolves IP addresses to named locations; nil leaves the
-	// export's own network location details.
-	Locations LocationResolver
-	// Codes gives the meaning of error codes; nil leaves it out.
-	Codes CodeTable
+	// Rules are evaluated on each matched record; nil runs none.
+	Rules *rules.Set
+	// Context is what rules and the locations section know about the
+	// tenant's named locations; nil knows nothing.
+	Context *rules.Context
 	// Clock gives the report time; nil means time.Now. Tests fix it.
 	Clock func() time.Time
 	// Version is written into the report.
@@ -38,19 +37,6 @@ type Options struct {
 	// Progress, when set, is told about each input as it is opened, so
 	// that a progress display can poll its bytes read.
 	Progress Progress
-}
-
-// A RuleEngine evaluates rules. NewEvaluator is called once per worker
-// goroutine; an Evaluator is used by one goroutine only.
-type RuleEngine interface {
-	NewEvaluator() Evaluator
-	// RunErrors reports the rules that failed at run time, once each.
-	RunErrors() []RuleError
-}
-
-// An Evaluator returns the rules that fire on a record.
-type Evaluator interface {
-	Eval(rec *parse.Record) []Hit
 }
 
 // Progress receives progress events. Implementations must be safe for
@@ -107,9 +93,9 @@ func RunInputs(ctx context.Context, inputs []parse.Input, opts Options) (*Report
 	m := newMatcher(opts.Filter)
 	agg := newAggregator()
 	var rej rejections
-	var ev Evaluator
+	var ev *ruleEvaluator
 	if opts.Rules != nil {
-		ev = opts.Rules.NewEvaluator()
+		ev = newRuleEvaluator(opts.Rules)
 	}
 	for _, in := range inputs {
 		if err := ctx.Err(); err != nil {
@@ -126,13 +112,11 @@ func RunInputs(ctx context.Context, inputs []parse.Input, opts Options) (*Report
 	if rep.Summary.Read == 0 {
 		return nil, noRecordsError(rep.Inputs)
 	}
-	agg.fill(rep, sectionOptions{top: opts.Top, locations: opts.Locations, codes: opts.Codes})
+	agg.fill(rep, sectionOptions{top: opts.Top, locations: newLocator(opts.Context)})
 	if rep.Summary.Matched == 0 {
 		rep.Summary.NoMatch = rej.whyNoMatch(rep.Summary.Read, opts.Filter)
 	}
-	if opts.Rules != nil {
-		rep.RuleErrors = opts.Rules.RunErrors()
-	}
+	rep.RuleErrors = ruleErrors(opts.Rules, opts.Filter.Where)
 	return rep, nil
 }
 
@@ -145,7 +129,7 @@ type inputTally struct {
 	skipOrder          []string
 }
 
-func readInput(ctx context.Context, in parse.Input, opts Options, m *matcher, agg *aggregator, rej *rejections, ev Evaluator) (InputSummary, error) {
+func readInput(ctx context.Context, in parse.Input, opts Options, m *matcher, agg *aggregator, rej *rejections, ev *ruleEvaluator) (InputSummary, error) {
 	sum := InputSummary{Path: in.Name, Warnings: []string{}}
 	rd, err := parse.Open(in, opts.Parse)
 	if err != nil {
@@ -200,7 +184,7 @@ func readInput(ctx context.Context, in parse.Input, opts Options, m *matcher, ag
 		}
 		hits = hits[:0]
 		if ev != nil {
-			hits = ev.Eval(rec)
+			hits = ev.eval(rec)
 		}
 		sum.Matched++
 		if rec.Failed() {
@@ -328,8 +312,8 @@ func summarizeFilter(f Filter) FilterSummary {
 		t := f.Until.UTC()
 		fs.Until = &t
 	}
-	if s, ok := f.Where.(fmt.Stringer); ok && f.Where != nil {
-		fs.Where = s.String()
+	if f.Where != nil {
+		fs.Where = f.Where.String()
 	}
 	return fs
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/signinspect/signinspect/parse"
+	"github.com/signinspect/signinspect/rules"
 )
 
 // Status filter values.
@@ -50,13 +51,7 @@ type Filter struct {
 	// Status keeps failures, successes or both ("" or StatusAny).
 	Status string
 	// Where is an extra condition in the rule language, or nil.
-	Where Matcher
-}
-
-// A Matcher is an extra condition on records; rules.Filter implements it
-// through the analyzer's adapter. Match reports whether rec is kept.
-type Matcher interface {
-	Match(rec *parse.Record) bool
+	Where *rules.Filter
 }
 
 // DefaultFilter returns the command line's defaults: Azure DevOps,
@@ -86,10 +81,15 @@ type matcher struct {
 	users []string
 	apps  []string
 	flow  string
+	where *rules.FilterMatcher
 }
 
+// newMatcher prepares f for one goroutine.
 func newMatcher(f Filter) *matcher {
 	m := &matcher{f: f}
+	if f.Where != nil {
+		m.where = f.Where.NewMatcher()
+	}
 	for _, u := range f.Users {
 		m.users = append(m.users, strings.ToLower(strings.TrimSpace(u)))
 	}
@@ -132,7 +132,7 @@ func (m *matcher) keep(rec *parse.Record) stage {
 			return stageStatus
 		}
 	}
-	if m.f.Where != nil && !m.f.Where.Match(rec) {
+	if m.where != nil && !m.where.Match(rec) {
 		return stageWhere
 	}
 	return stageKept
@@ -185,9 +185,7 @@ func (f Filter) Describe() string {
 		parts = append(parts, "until "+FormatTime(f.Until))
 	}
 	if f.Where != nil {
-		if s, ok := f.Where.(fmt.Stringer); ok {
-			parts = append(parts, "where "+s.String())
-		}
+		parts = append(parts, "where "+f.Where.String())
 	}
 	return strings.Join(parts, ", ")
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/signinspect/signinspect/parse"
+	"github.com/signinspect/signinspect/rules"
 )
 
 func mustTime(t *testing.T, s string) time.Time {
@@ -30,9 +31,14 @@ func adoRecord(t *testing.T) *parse.Record {
 	}
 }
 
-type whereFunc func(*parse.Record) bool
-
-func (f whereFunc) Match(r *parse.Record) bool { return f(r) }
+func where(t *testing.T, src string) *rules.Filter {
+	t.Helper()
+	f, err := rules.CompileFilter(src, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
 
 func TestMatcherKeep(t *testing.T) {
 	base := adoRecord(t)
@@ -74,8 +80,8 @@ func TestMatcherKeep(t *testing.T) {
 		{"interrupted is not a success", Filter{Status: StatusSuccess}, func(r *parse.Record) {
 			r.Status = parse.Status{Code: 50074, Result: parse.ResultInterrupted}
 		}, stageStatus},
-		{"where drops", Filter{Where: whereFunc(func(r *parse.Record) bool { return r.IP == "192.0.2.1" })}, nil, stageWhere},
-		{"where keeps", Filter{Where: whereFunc(func(r *parse.Record) bool { return r.IP == "198.51.100.7" })}, nil, stageKept},
+		{"where drops", Filter{Where: where(t, `IP == "192.0.2.1"`)}, nil, stageWhere},
+		{"where keeps", Filter{Where: where(t, `IP == "198.51.100.7" && Status.Code == 53003`)}, nil, stageKept},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

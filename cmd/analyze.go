@@ -14,6 +14,7 @@ import (
 	"github.com/signinspect/signinspect/analyze"
 	"github.com/signinspect/signinspect/analyze/render"
 	"github.com/signinspect/signinspect/parse"
+	"github.com/signinspect/signinspect/rules"
 )
 
 // AnalyzeOptions holds the analyze command's flags and streams.
@@ -36,6 +37,14 @@ type AnalyzeOptions struct {
 	OutFile string
 	Top     int
 	NoColor bool
+
+	RulePaths      []string
+	NoBuiltin      bool
+	Disable        []string
+	NamedLocations string
+	TrustedIPs     []string
+	Where          string
+	FailOn         string
 
 	// Clock fixes the report time in tests.
 	Clock func() time.Time
@@ -87,6 +96,15 @@ personal access token makes. Use --app any and --flow any to keep everything.`,
 	f.StringVar(&opts.OutFile, "out", "", "write the report to this file (atomically) instead of standard output")
 	f.IntVar(&opts.Top, "top", 20, "show at most this many rows in long report sections (0: all)")
 	f.BoolVar(&opts.NoColor, "no-color", false, "never colour the output (NO_COLOR is honoured too)")
+	f.StringArrayVar(&opts.RulePaths, "rules", nil, "load rules from this YAML file or folder, adding to or overriding the built-in pack (repeatable)")
+	f.BoolVar(&opts.NoBuiltin, "no-builtin", false, "do not load the built-in rule pack")
+	f.StringArrayVar(&opts.Disable, "disable", nil, "do not run the rule with this ID (repeatable)")
+	f.StringVar(&opts.NamedLocations, "named-locations", "", "the Graph JSON export of identity/conditionalAccess/namedLocations, so rules can tell trusted IPs")
+	f.StringArrayVar(&opts.TrustedIPs, "trusted-ip", nil, "treat this IP range (CIDR) as a trusted location (repeatable)")
+	f.StringVar(&opts.Where, "where", "", `keep only sign-ins for which this expression is true, in the rule language (e.g. 'Status.Code == 53003')`)
+	f.StringVar(&opts.FailOn, "fail-on", "", "exit with code 3 when a finding has at least this severity: "+severityNames())
+	_ = c.MarkFlagFilename("rules", "yaml", "yml")
+	_ = c.MarkFlagFilename("named-locations", "json")
 	return c
 }
 
@@ -210,7 +228,30 @@ func analyzeRun(c *cobra.Command, o *AnalyzeOptions) error {
 	if o.Top < 0 {
 		return FlagErrorf("--top %d: want 0 or more", o.Top)
 	}
+	var failOn rules.Severity
+	if o.FailOn != "" {
+		if failOn, err = rules.ParseSeverity(o.FailOn); err != nil {
+			return FlagErrorf("--fail-on: %v", err)
+		}
+	}
+	// Rules and context load before any input is read, so that a broken
+	// rule file fails fast.
+	ruleCtx, err := o.ruleContext()
+	if err != nil {
+		return err
+	}
+	set, err := o.ruleSet(ruleCtx)
+	if err != nil {
+		return err
+	}
+	if o.Where != "" {
+		if filter.Where, err = rules.CompileFilter(o.Where, ruleCtx); err != nil {
+			return &FlagError{Err: fmt.Errorf("--where: %w", err)}
+		}
+	}
 	opts := analyze.Options{
+		Rules:   set,
+		Context: ruleCtx,
 		Filter:  filter,
 		Parse:   parse.Options{Format: inputFormat, Stdin: o.IO.In},
 		Strict:  o.Strict,
@@ -222,7 +263,80 @@ func analyzeRun(c *cobra.Command, o *AnalyzeOptions) error {
 	if err != nil {
 		return err
 	}
-	return writeOutput(o.IO.Out, o.OutFile, func(w io.Writer) error { return renderer.Render(w, rep) })
+	for _, re := range rep.RuleErrors {
+		fmt.Fprintf(o.IO.ErrOut, "signinspect: warning: %s\n", re.Message)
+	}
+	if err := writeOutput(o.IO.Out, o.OutFile, func(w io.Writer) error { return renderer.Render(w, rep) }); err != nil {
+		return err
+	}
+	if o.FailOn != "" && reachesSeverity(rep, failOn) {
+		return ErrFindings
+	}
+	return nil
+}
+
+// reachesSeverity reports whether a finding of the report is at least sev.
+func reachesSeverity(rep *analyze.Report, sev rules.Severity) bool {
+	for _, f := range rep.Findings {
+		if s, err := rules.ParseSeverity(f.Severity); err == nil && s >= sev {
+			return true
+		}
+	}
+	return false
+}
+
+func severityNames() string {
+	var names []string
+	for _, s := range rules.Severities() {
+		names = append(names, s.String())
+	}
+	return strings.Join(names, ", ")
+}
+
+// ruleContext loads --named-locations and --trusted-ip.
+func (o *AnalyzeOptions) ruleContext() (*rules.Context, error) {
+	ctx := &rules.Context{}
+	if o.NamedLocations != "" {
+		nl, err := rules.LoadNamedLocations(o.NamedLocations)
+		if err != nil {
+			return nil, err
+		}
+		ctx.NamedLocations = nl
+	}
+	for _, s := range o.TrustedIPs {
+		p, err := rules.ParseTrustedIP(s)
+		if err != nil {
+			return nil, FlagErrorf("--trusted-ip: %v", err)
+		}
+		ctx.TrustedIPs = append(ctx.TrustedIPs, p)
+	}
+	return ctx, nil
+}
+
+// ruleSet loads the built-in pack and --rules files, drops --disable IDs and
+// compiles the rest.
+func (o *AnalyzeOptions) ruleSet(ctx *rules.Context) (*rules.Set, error) {
+	var base []rules.Rule
+	if !o.NoBuiltin {
+		b, err := rules.Builtin()
+		if err != nil {
+			return nil, err
+		}
+		base = b
+	}
+	var extra []rules.Rule
+	if len(o.RulePaths) > 0 {
+		r, err := rules.LoadPaths(o.RulePaths...)
+		if err != nil {
+			return nil, err
+		}
+		extra = r
+	}
+	all, err := rules.Combine(base, extra, o.Disable)
+	if err != nil {
+		return nil, &FlagError{Err: err}
+	}
+	return rules.Compile(all, ctx)
 }
 
 // writeOutput renders to stdout, or to a file through a temporary file in
