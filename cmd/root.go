@@ -76,6 +76,8 @@ what device information was missing, and what to change.`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &FlagError{Err: err} })
 	root.AddCommand(NewCmdAnalyze(ios, nil))
 	root.AddCommand(newCmdFormats(ios))
+	root.AddCommand(newCmdRules(ios))
+	root.AddCommand(newCmdExplain(ios))
 	root.AddCommand(newCmdVersion(ios))
 	return root
 }

@@ -196,7 +196,7 @@ func jsonKind(v any) string {
 		return "null"
 	case bool:
 		return "a boolean"
-	case json.Number, float64:
+	case json.Number, float64, int, int64, uint64:
 		return "a number"
 	case string:
 		return "a string"
