@@ -38,7 +38,9 @@ type Filter struct {
 	// case-insensitively. Empty keeps every user.
 	Users []string
 	// Apps keeps sign-ins whose application or resource has one of these
-	// names or IDs, case-insensitively. Empty keeps every app.
+	// names or IDs, case-insensitively; a well-known Microsoft app's name
+	// also matches its ID and the reverse ("Azure DevOps" matches
+	// 499b84ac-1321-427f-aa17-267ca6975798). Empty keeps every app.
 	Apps []string
 	// Flow keeps sign-ins of one flow (a parse.Flow constant); "" or FlowAny
 	// keeps every flow. Records whose export does not say their flow are
@@ -94,12 +96,11 @@ func newMatcher(f Filter) *matcher {
 		m.users = append(m.users, strings.ToLower(strings.TrimSpace(u)))
 	}
 	for _, a := range f.Apps {
-		a = strings.ToLower(strings.TrimSpace(a))
-		if a == AppAny {
+		if strings.EqualFold(strings.TrimSpace(a), AppAny) {
 			m.apps = nil
 			break
 		}
-		m.apps = append(m.apps, a)
+		m.apps = append(m.apps, appAliases(a)...)
 	}
 	if f.Flow != FlowAny {
 		m.flow = f.Flow

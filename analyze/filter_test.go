@@ -63,6 +63,17 @@ func TestMatcherKeep(t *testing.T) {
 		{"app by resource only", Filter{Apps: []string{"azure devops"}}, func(r *parse.Record) {
 			r.App = parse.App{ID: "872cd9fa-d31f-45e0-9eab-6e460a02d1f1", Name: "Visual Studio"}
 		}, stageKept},
+		{"well-known app name matches its ID", DefaultFilter(), func(r *parse.Record) {
+			r.App = parse.App{ID: parse.AzureDevOpsAppID}
+			r.Resource = parse.App{}
+		}, stageKept},
+		{"well-known app ID matches its name", Filter{Apps: []string{"c44b4083-3bb0-49c1-b47d-974e53cbdf3c"}}, func(r *parse.Record) {
+			r.App = parse.App{Name: "Azure Portal"}
+		}, stageKept},
+		{"old ARM name matches new", Filter{Apps: []string{"Azure Resource Manager"}}, func(r *parse.Record) {
+			r.App = parse.App{Name: "Azure CLI"}
+			r.Resource = parse.App{Name: "Windows Azure Service Management API"}
+		}, stageKept},
 		{"other app", DefaultFilter(), func(r *parse.Record) {
 			r.App = parse.App{ID: "c44b4083-3bb0-49c1-b47d-974e53cbdf3c", Name: "Azure Portal"}
 			r.Resource = parse.App{ID: "797f4846-ba00-4fd7-ba43-dac1f8f63013", Name: "Azure Resource Manager"}
