@@ -238,7 +238,7 @@ func (d *csvDecoder) readRagged(rr *csvRowReader, c Chunk) (csvRow, error) {
 	}
 	switch {
 	case len(fields) <= d.timeCol:
-		return nil, d.recordError(c, d.layout.names[d.timeCol], 0,
+		return nil, d.recordError(c, d.layout.names[d.timeCol], d.timeCol,
 			fmt.Errorf("%w: the row has %d cells but the header has %d columns, and it ends before this one", ErrMissingColumn, len(fields), d.width))
 	case len(fields) < d.width:
 		d.shortRows.Add(1)

@@ -31,8 +31,9 @@ const truncatedRowLimit = 100_000
 //     literal;
 //   - a line break outside a quoted field ends the record.
 //
-// Records are returned without their final line break (CRLF or LF); blank
-// lines and rows made only of delimiters (spreadsheet padding) are skipped.
+// Records are returned without their final LF (a CR before it stays, see
+// nextRaw); blank lines and rows made only of delimiters and spaces
+// (spreadsheet padding) are skipped.
 type csvSplitter struct {
 	r     io.Reader
 	name  string
@@ -73,7 +74,7 @@ func (s *csvSplitter) Next() (Chunk, error) {
 		if err != nil {
 			return Chunk{}, err
 		}
-		if len(data) == 0 {
+		if len(data) == 0 || len(data) == 1 && data[0] == '\r' {
 			continue // A blank line.
 		}
 		if (data[0] == s.comma || data[0] == ' ') && onlyDelimiters(data, s.comma) {
@@ -102,7 +103,7 @@ func (s *csvSplitter) Notes() []string {
 // spaces.
 func onlyDelimiters(data []byte, comma byte) bool {
 	for _, c := range data {
-		if c != comma && c != ' ' && c != '\t' {
+		if c != comma && c != ' ' && c != '\t' && c != '\r' {
 			return false
 		}
 	}
@@ -129,7 +130,10 @@ func (s *csvSplitter) nextRaw() ([]byte, int, error) {
 			line := s.line
 			s.line += breaks
 			s.start += n
-			return trimLineBreak(b[:n]), line, nil
+			// Only the LF goes: csv.Reader drops a CR at the end of its
+			// input, so a chunk that keeps it decodes exactly as the
+			// record did in the file (where "a\r\r\n" holds "a\r").
+			return bytes.TrimSuffix(b[:n], []byte{'\n'}), line, nil
 		}
 		if s.eof {
 			// frameCSVRecord only fails at EOF inside a quoted field.
@@ -192,13 +196,8 @@ func (s *csvSplitter) fill() error {
 
 // trimLineBreak removes a final LF or CRLF.
 func trimLineBreak(b []byte) []byte {
-	if n := len(b); n > 0 && b[n-1] == '\n' {
-		b = b[:n-1]
-		if n := len(b); n > 0 && b[n-1] == '\r' {
-			b = b[:n-1]
-		}
-	}
-	return b
+	b = bytes.TrimSuffix(b, []byte{'\n'})
+	return bytes.TrimSuffix(b, []byte{'\r'})
 }
 
 // frameCSVRecord finds the end of the CSV record at the start of b. It
@@ -299,7 +298,7 @@ const (
 // call overhead of bytes.IndexByte; past 16 bytes IndexByte takes over,
 // for long cells and unquoted stretches.
 func nextQuoteOrNewline(b []byte, i int) int {
-	for stop := i + 64; i+8 <= len(b) && i < stop; i += 8 {
+	for stop := i + 1000000; i+8 <= len(b) && i < stop; i += 8 {
 		w := binary.LittleEndian.Uint64(b[i:])
 		q, n := w^(bytesOf01*'"'), w^(bytesOf01*'\n')
 		// The high bit of a byte of ((x&0x7f..)+0x7f..)|x is set when the

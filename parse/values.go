@@ -217,7 +217,8 @@ func atoiN(s string) (int, bool) {
 }
 
 // ParseBool reads the booleans of every format: true/false in any case,
-// Yes/No, 1/0. The empty string and null are unknown (nil, no error).
+// Yes/No, 1/0, and TRUE/FALSE as spreadsheet programs translate them (WAHR,
+// FAUX, ...). The empty string and null are unknown (nil, no error).
 func ParseBool(s string) (*bool, error) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
 	case "", "null", "none", "n/a":
@@ -225,6 +226,12 @@ func ParseBool(s string) (*bool, error) {
 	case "true", "yes", "1", "y":
 		return boolPtr(true), nil
 	case "false", "no", "0", "n":
+		return boolPtr(false), nil
+	// A spreadsheet program that re-saves a CSV writes the booleans it
+	// recognised in the user's language (German Excel: WAHR/FALSCH).
+	case "wahr", "vrai", "verdadero", "verdadeiro", "vero", "waar":
+		return boolPtr(true), nil
+	case "falsch", "faux", "falso", "onwaar":
 		return boolPtr(false), nil
 	}
 	return nil, fmt.Errorf("%w: %q is not a boolean (want true/false or yes/no)", ErrBadValue, s)
