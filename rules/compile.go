@@ -21,7 +21,7 @@ const maxNodes = 2000
 // when they run rather than on the sign-in.
 func exprOptions(extra ...expr.Option) []expr.Option {
 	return append([]expr.Option{
-		expr.Env(&Env{}),
+		expr.Env(Env{}),
 		expr.DisableBuiltin("now"),
 		expr.MaxNodes(maxNodes),
 	}, extra...)

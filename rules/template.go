@@ -16,6 +16,7 @@ import (
 // {{ "{{" }}.
 type template struct {
 	parts []templatePart
+	size  int // Bytes of literal text, to size the output once.
 }
 
 type templatePart struct {
@@ -42,6 +43,9 @@ func compileTemplate(text string, loc *locationIndex) (*template, error) {
 		if i < 0 {
 			if rest != "" {
 				t.parts = append(t.parts, templatePart{text: rest})
+			}
+			for _, p := range t.parts {
+				t.size += len(p.text)
 			}
 			return t, nil
 		}
@@ -98,6 +102,7 @@ func (t *template) render(m *vm.VM, env *Env) (string, error) {
 		return t.parts[0].text, nil
 	}
 	var b strings.Builder
+	b.Grow(t.size + 64*(len(t.parts)-1)/2 + 64)
 	var firstErr error
 	for _, p := range t.parts {
 		if p.prog == nil {
