@@ -429,7 +429,7 @@ func (d *jsonDecoder) fill(rec *Record, src, env *signInJSON, prefix string) err
 		return err
 	}
 
-	rec.CAStatus = NormalizeCAResult(text(src.ConditionalAccessStatus))
+	rec.CAStatus = caResult(text(src.ConditionalAccessStatus))
 	known(FieldCAStatus, present(src.ConditionalAccessStatus))
 	policiesKey, policies := "appliedConditionalAccessPolicies", src.AppliedConditionalAccessPolicies
 	if !has(policies) && has(src.ConditionalAccessPolicies) {
@@ -447,7 +447,7 @@ func (d *jsonDecoder) fill(rec *Record, src, env *signInJSON, prefix string) err
 		return fieldErr(path("deviceDetail"), err)
 	}
 
-	rec.AuthRequirement = NormalizeAuthRequirement(text(src.AuthenticationRequirement))
+	rec.AuthRequirement = authRequirement(text(src.AuthenticationRequirement))
 	known(FieldAuthRequirement, present(src.AuthenticationRequirement))
 	if err := decodeMFADetail(src.MfaDetail, rec); err != nil {
 		return fieldErr(path("mfaDetail"), err)
@@ -457,7 +457,7 @@ func (d *jsonDecoder) fill(rec *Record, src, env *signInJSON, prefix string) err
 	}
 	known(FieldAuthSteps, rec.AuthSteps != nil)
 
-	rec.IncomingTokenType = NormalizeTokenType(text(src.IncomingTokenType))
+	rec.IncomingTokenType = tokenType(text(src.IncomingTokenType))
 	known(FieldIncomingTokenType, present(src.IncomingTokenType))
 	rec.TokenIssuerType = text(src.TokenIssuerType)
 	rec.ClientCredentialType = text(src.ClientCredentialType)
@@ -484,6 +484,26 @@ func (d *jsonDecoder) fill(rec *Record, src, env *signInJSON, prefix string) err
 	known(FieldRisk, present(src.RiskLevelDuringSignIn) || present(src.RiskLevelAggregated) || present(src.RiskState))
 
 	return d.fillFlow(rec, src, env, path)
+}
+
+// authRequirement is NormalizeAuthRequirement with a fast path for the
+// Graph spellings.
+func authRequirement(s string) string {
+	if s == AuthSingleFactor || s == AuthMultiFactor || s == "" {
+		return s
+	}
+	return NormalizeAuthRequirement(s)
+}
+
+// tokenType is NormalizeTokenType with a fast path for the one-word Graph
+// values ("none"), which it would return unchanged.
+func tokenType(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 'a' || c > 'z' {
+			return NormalizeTokenType(s)
+		}
+	}
+	return s
 }
 
 // decodeLocationValue decodes a location member: Graph's object, or Log

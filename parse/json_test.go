@@ -77,7 +77,7 @@ func drain(t testing.TB, r *Reader) jsonResult {
 	return res
 }
 
-func readTestdata(t *testing.T, name string) string {
+func readTestdata(t testing.TB, name string) string {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", "json", name))
 	if err != nil {
