@@ -3,6 +3,8 @@ package rules
 import (
 	"testing"
 
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/vm"
 	"github.com/signinspect/signinspect/parse"
 )
 
@@ -122,3 +124,55 @@ func BenchmarkPackParallel(b *testing.B) {
 		}
 	})
 }
+
+// methodEnv offers InCIDR as a method, which expr calls through reflection.
+type methodEnv struct{ *record }
+
+func (methodEnv) InCIDR(ip, cidr string) bool { return inCIDR(ip, cidr) }
+
+// BenchmarkHelperMechanisms compares the three ways of giving rules a
+// helper, on InCIDR(IP, "198.51.100.0/24"): a function field of the
+// environment (what Env does), an expr.Function option, and a method of the
+// environment.
+func BenchmarkHelperMechanisms(b *testing.B) {
+	const src = `InCIDR(IP, "198.51.100.0/24")`
+	rec := (*record)(testRecord())
+	run := func(b *testing.B, prog *vm.Program, env any) {
+		var m vm.VM
+		b.ReportAllocs()
+		for b.Loop() {
+			if out, err := m.Run(prog, env); err != nil || out != true {
+				b.Fatal(out, err)
+			}
+		}
+	}
+	b.Run("field", func(b *testing.B) {
+		prog, err := expr.Compile(src, expr.Env(Env{}), expr.AsBool())
+		if err != nil {
+			b.Fatal(err)
+		}
+		env := newEnv(newLocationIndex(nil))
+		env.record = rec
+		run(b, prog, env)
+	})
+	b.Run("expr.Function", func(b *testing.B) {
+		fn := expr.Function("InCIDR", func(p ...any) (any, error) {
+			return inCIDR(p[0].(string), p[1].(string)), nil
+		}, new(func(string, string) bool))
+		prog, err := expr.Compile(src, expr.Env(methodlessEnv{}), fn, expr.AsBool())
+		if err != nil {
+			b.Fatal(err)
+		}
+		run(b, prog, methodlessEnv{rec})
+	})
+	b.Run("method", func(b *testing.B) {
+		prog, err := expr.Compile(src, expr.Env(methodEnv{}), expr.AsBool())
+		if err != nil {
+			b.Fatal(err)
+		}
+		run(b, prog, methodEnv{rec})
+	})
+}
+
+// methodlessEnv is the record alone, for helpers given as expr.Function.
+type methodlessEnv struct{ *record }

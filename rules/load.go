@@ -90,35 +90,14 @@ func isRuleFileName(name string) bool {
 }
 
 func readRuleFile(name string) ([]byte, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	info, err := f.Stat()
+	info, err := os.Stat(name)
 	if err != nil {
 		return nil, err
 	}
 	if info.Size() > maxRuleFileSize {
 		return nil, fmt.Errorf("%s: %d bytes is too large for a rule file (limit %d)", name, info.Size(), maxRuleFileSize)
 	}
-	data := make([]byte, info.Size())
-	if _, err := fullRead(f, data); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	return data, nil
-}
-
-func fullRead(f *os.File, b []byte) (int, error) {
-	n := 0
-	for n < len(b) {
-		m, err := f.Read(b[n:])
-		n += m
-		if err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return os.ReadFile(name)
 }
 
 // Load loads the rules of name within fsys: a file, or a directory searched

@@ -77,8 +77,9 @@ type Case struct {
 	// in rule files), decoded with parse.DecodeJSONRecord.
 	Record []byte
 	// Format, when set, makes the record look as if read from that format:
-	// its Known fields are the format's (parse.FormatInfo.Carries) and its
-	// Source.Format is set. A portal-csv case thus has no Policies.
+	// the fields the format does not carry (parse.FormatInfo.Carries) are
+	// cleared and not Known, and Source.Format is set. A portal-csv case
+	// thus has no Policies.
 	Format parse.Format
 	// NamedLocations and TrustedIPs are the Context of the case; a case
 	// without them runs with an empty Context.
