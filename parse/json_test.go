@@ -2,6 +2,8 @@ package parse
 
 import (
 	"bufio"
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -187,9 +189,11 @@ func asDiagnostic(r *Record) *Record {
 }
 
 func TestJSONShapes(t *testing.T) {
+	graphA, graphB := compactRecords(t, "graph-page.json")
 	tests := []struct {
 		name   string
-		file   string
+		file   string // The input is the file, or input.
+		input  string
 		format Format
 		want   []*Record
 		notes  []string
@@ -214,15 +218,37 @@ func TestJSONShapes(t *testing.T) {
 			name:   "Log Analytics: JSON in strings, TRUE/FALSE, numbers as strings, US dates",
 			file:   "log-analytics.json",
 			format: FormatLogAnalyticsJSON,
-			want: []*Record{func() *Record {
-				r := at(wantBlocked(), FormatLogAnalyticsJSON, 2, 1)
-				r.Time = time.Date(2026, 11, 20, 10, 15, 2, 123000000, time.UTC)
-				r.TenantID = testTenant // AADTenantId; TenantId is the workspace.
-				// The row has no service principal columns, and an
-				// empty MfaDetail object.
-				r.Known = r.Known.Remove(FieldServicePrincipal).Add(FieldMFA)
-				return r
-			}()},
+			want: []*Record{
+				func() *Record {
+					r := at(wantBlocked(), FormatLogAnalyticsJSON, 2, 1)
+					r.Time = time.Date(2026, 11, 20, 10, 15, 2, 123000000, time.UTC)
+					r.TenantID = testTenant // AADTenantId; TenantId is the workspace.
+					// The row has no service principal columns, and an
+					// empty MfaDetail object.
+					r.Known = r.Known.Remove(FieldServicePrincipal).Add(FieldMFA)
+					return r
+				}(),
+				// Real JSON columns this time, with "TRUE" booleans.
+				asDiagnostic(at(wantSucceeded(), FormatLogAnalyticsJSON, 53, 2)),
+			},
+		},
+		{
+			name:   "concatenated arrays, as Microsoft-Extractor-Suite appends pages",
+			input:  "[\r\n" + graphA + "\r\n]\r\n[\r\n" + graphB + "\r\n]\r\n",
+			format: FormatGraphJSON,
+			want:   []*Record{at(wantBlocked(), FormatGraphJSON, 2, 1), at(wantSucceeded(), FormatGraphJSON, 5, 2)},
+		},
+		{
+			name:   "NDJSON with CRLF and a blank line",
+			input:  graphA + "\r\n\r\n" + graphB + "\r\n",
+			format: FormatGraphJSON,
+			want:   []*Record{at(wantBlocked(), FormatGraphJSON, 1, 1), at(wantSucceeded(), FormatGraphJSON, 3, 2)},
+		},
+		{
+			name:   "bare array",
+			input:  "[" + graphA + "," + graphB + "]",
+			format: FormatGraphJSON,
+			want:   []*Record{at(wantBlocked(), FormatGraphJSON, 1, 1), at(wantSucceeded(), FormatGraphJSON, 1, 2)},
 		},
 		{
 			name:   "diagnostic lines: CRLF, blank line, integer conditions, string Level and durationMs, -05:00",
@@ -267,7 +293,10 @@ func TestJSONShapes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			input := readTestdata(t, tt.file)
+			input := tt.input
+			if tt.file != "" {
+				input = readTestdata(t, tt.file)
+			}
 			if f, ok := detectJSON([]byte(input)); !ok || f != tt.format {
 				t.Errorf("detectJSON = %q, %v; want %q", f, ok, tt.format)
 			}
@@ -286,6 +315,31 @@ func TestJSONShapes(t *testing.T) {
 			}
 		})
 	}
+}
+
+// compactRecords returns the two records of a test file, each on one line.
+func compactRecords(t *testing.T, file string) (string, string) {
+	t.Helper()
+	s := newJSONSplitter(strings.NewReader(readTestdata(t, file)), SourceInfo{Name: file})
+	var out []string
+	for {
+		c, err := s.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if err := json.Compact(&b, c.Data); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, b.String())
+	}
+	if len(out) != 2 {
+		t.Fatalf("%s holds %d records, want 2", file, len(out))
+	}
+	return out[0], out[1]
 }
 
 // compareRecords reports each field of got that differs from want.
