@@ -343,7 +343,7 @@ func (a *authDetailsSplitter) Next() (Chunk, error) {
 }
 
 func (a *authDetailsSplitter) Notes() []string {
-	return []string{fmt.Sprintf("%s: authentication-details download: %d authentication-step rows not read as sign-ins (they hold one row per authentication step; analyse the matching sign-in download)", a.rows.name, a.count)}
+	return []string{fmt.Sprintf("%s: authentication-details download: %s not read as sign-ins (they hold one row per authentication step; analyse the matching sign-in download)", a.rows.name, plural(a.count, "authentication-step row"))}
 }
 
 // authDetailsDecoder is the decoder of an authentication-details download,

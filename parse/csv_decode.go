@@ -36,9 +36,12 @@ type csvDecoder struct {
 	width   int    // Columns in the header.
 	timeCol int    // The date column, which every row needs.
 	reparse bool   // Times without a zone are in info.Location, not UTC.
-	known   FieldSet
-	flowWhy string // Why rows without a flow column get none.
-	pool    sync.Pool
+
+	hasErrorCode  bool // The header has a portal error code column.
+	hasResultType bool // The header has a Log Analytics ResultType column.
+	known         FieldSet
+	flowWhy       string // Why rows without a flow column get none.
+	pool          sync.Pool
 
 	shortRows      atomic.Int64
 	longRows       atomic.Int64
@@ -75,6 +78,9 @@ func newCSVDecoder(info SourceInfo, s *csvSplitter, names []string, headerLine i
 		timeCol: timeCol,
 		reparse: info.Location != nil && info.Location != time.UTC,
 		known:   layout.known,
+
+		hasErrorCode:  rowType == portalRowType && layout.has("ErrorCode"),
+		hasResultType: rowType == logAnalyticsRowType && layout.has("ResultType"),
 	}
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
@@ -132,9 +138,10 @@ func (s *csvChunkSource) Read(p []byte) (int, error) {
 // csvRowReader is one goroutine's gocsv Unmarshaller and the csv.Reader
 // under it.
 type csvRowReader struct {
-	src csvChunkSource
-	cr  *csv.Reader
-	um  *gocsv.Unmarshaller
+	src  csvChunkSource
+	cr   *csv.Reader
+	um   *gocsv.Unmarshaller
+	memo csvMemo
 }
 
 func (d *csvDecoder) newRowReader() (*csvRowReader, error) {
@@ -211,7 +218,7 @@ func (d *csvDecoder) Decode(c Chunk) (*Record, error) {
 		return nil, d.recordError(c, "", 0, fmt.Errorf("%w: %v", ErrBadValue, err))
 	}
 	rec := &Record{Known: d.known}
-	if err := row.toRecord(d, rec); err != nil {
+	if err := row.toRecord(d, &rr.memo, rec); err != nil {
 		var ce *cellError
 		if errors.As(err, &ce) {
 			col, name, _ := d.layout.column(ce.field)
@@ -323,19 +330,27 @@ func (d *csvDecoder) Notes() []string {
 		add("%s", n)
 	}
 	if n := d.tokenConflicts.Load(); n > 0 {
-		add("%d rows have different values in the two %q columns; the first was used", n, "Incoming token type")
+		add("%s with different values in the two %q columns: the first was used", plural(n, "row"), "Incoming token type")
 	}
 	if n := d.hintedRows.Load(); n > 0 {
-		add("%d rows: flow %s taken from the file name (the rows themselves do not say)", n, d.info.FlowHint)
+		add("flow %s taken from the file name for %s (the rows themselves do not say)", d.info.FlowHint, plural(n, "row"))
 	}
 	if n := d.unknownRows.Load(); n > 0 {
-		add("%d rows: flow unknown: %s; they are kept with no flow", n, d.flowWhy)
+		add("flow unknown for %s: %s; they are kept with no flow", plural(n, "row"), d.flowWhy)
 	}
 	if n := d.shortRows.Load(); n > 0 {
-		add("%d rows have fewer cells than the header's %d columns; their missing cells were read as empty", n, d.width)
+		add("%s with fewer cells than the header's %d columns: the missing cells were read as empty", plural(n, "row"), d.width)
 	}
 	if n := d.longRows.Load(); n > 0 {
-		add("%d rows have empty cells beyond the header's %d columns; those cells were ignored", n, d.width)
+		add("%s with empty cells beyond the header's %d columns: those cells were ignored", plural(n, "row"), d.width)
 	}
 	return notes
+}
+
+// plural returns "1 row", "2 rows".
+func plural[N int | int64](n N, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -60,7 +60,7 @@ func (c *csvInt) UnmarshalCSV(s string) error {
 // A csvRow is a row struct that converts itself into a Record. It returns a
 // *cellError for a malformed cell.
 type csvRow interface {
-	toRecord(d *csvDecoder, rec *Record) error
+	toRecord(d *csvDecoder, m *csvMemo, rec *Record) error
 }
 
 // cellError is a malformed cell, named by its row struct field.
@@ -139,7 +139,7 @@ type portalRow struct {
 	RiskLevelAggregated   string `csv:"risklevelaggregated,risk level aggregated" known:"Risk"`
 }
 
-func (r *portalRow) toRecord(d *csvDecoder, rec *Record) error {
+func (r *portalRow) toRecord(d *csvDecoder, m *csvMemo, rec *Record) error {
 	t, err := d.cellTime(&r.Time)
 	if err != nil {
 		return &cellError{"Time", err}
@@ -171,19 +171,19 @@ func (r *portalRow) toRecord(d *csvDecoder, rec *Record) error {
 	rec.IP = r.IP
 	rec.IPSeenByResource = r.IPSeenByResource
 	if r.Location != "" {
-		rec.Location = ParseLocation(r.Location)
+		rec.Location = m.location(r.Location)
 	} else {
 		rec.Location = Location{City: r.City, State: r.State, Country: r.Country}
 	}
 	rec.ASN = r.ASN.n
 	rec.Status = Status{Code: r.ErrorCode.n, Reason: r.FailureReason, Details: r.MFAResult}
-	rec.Status.Result = portalStatusResult(r.Status, rec.Status.Code, d.layout.has("ErrorCode"))
-	rec.CAStatus = NormalizeCAResult(r.CAStatus)
+	rec.Status.Result = portalStatusResult(m.word(memoStatus, r.Status), rec.Status.Code, d.hasErrorCode)
+	rec.CAStatus = m.word(memoCA, r.CAStatus)
 	rec.Device = Device{ID: r.DeviceID, Name: r.DeviceName, OS: r.OS, Browser: r.Browser,
-		Compliant: r.Compliant.v, Managed: r.Managed.v, TrustType: NormalizeTrustType(r.JoinType)}
-	rec.AuthRequirement = NormalizeAuthRequirement(r.AuthRequirement)
+		Compliant: r.Compliant.v, Managed: r.Managed.v, TrustType: m.word(memoTrust, r.JoinType)}
+	rec.AuthRequirement = m.word(memoAuthRequirement, r.AuthRequirement)
 	rec.MFA = MFA{Result: r.MFAResult, Method: r.MFAMethod, Detail: r.MFADetail}
-	rec.IncomingTokenType = NormalizeTokenType(d.incomingTokenType(r.IncomingTokenType, r.IncomingTokenTypeRepeat))
+	rec.IncomingTokenType = m.word(memoTokenType, d.incomingTokenType(r.IncomingTokenType, r.IncomingTokenTypeRepeat))
 	rec.TokenIssuerType = r.TokenIssuerType
 	rec.ClientCredentialType = r.ClientCredentialType
 	rec.AuthProtocol = r.AuthProtocol
@@ -197,11 +197,11 @@ func (r *portalRow) toRecord(d *csvDecoder, rec *Record) error {
 	return nil
 }
 
-// portalStatusResult derives Status.Result from the Status word and the
-// error code: failure whenever the code is not 0, unless the word says
-// interrupted; from the code alone when the word is empty.
-func portalStatusResult(word string, code int, hasCode bool) string {
-	result := NormalizeStatusResult(word)
+// portalStatusResult derives Status.Result from the Status word, as
+// NormalizeStatusResult reads it, and the error code: failure whenever the
+// code is not 0, unless the word says interrupted; from the code alone when
+// the word is empty.
+func portalStatusResult(result string, code int, hasCode bool) string {
 	switch {
 	case result == "" && hasCode:
 		return ResultForCode(code)
@@ -291,7 +291,7 @@ type logAnalyticsRow struct {
 	AuthDetails            string `csv:"authenticationdetails"`
 }
 
-func (r *logAnalyticsRow) toRecord(d *csvDecoder, rec *Record) error {
+func (r *logAnalyticsRow) toRecord(d *csvDecoder, m *csvMemo, rec *Record) error {
 	t, err := d.cellTime(&r.Time)
 	if err != nil {
 		return &cellError{"Time", err}
@@ -325,16 +325,16 @@ func (r *logAnalyticsRow) toRecord(d *csvDecoder, rec *Record) error {
 	}
 	// ResultType and ResultDescription are the Status cell's errorCode and
 	// failureReason again, as top-level columns; they win when filled.
-	if d.layout.has("ResultType") {
+	if d.hasResultType {
 		rec.Status.Code = r.ResultType.n
 		rec.Status.Result = ResultForCode(r.ResultType.n)
 	}
 	if r.ResultDescription != "" {
 		rec.Status.Reason = r.ResultDescription
 	}
-	rec.CAStatus = NormalizeCAResult(r.CAStatus)
-	rec.AuthRequirement = NormalizeAuthRequirement(r.AuthRequirement)
-	rec.IncomingTokenType = NormalizeTokenType(r.IncomingTokenType)
+	rec.CAStatus = m.word(memoCA, r.CAStatus)
+	rec.AuthRequirement = m.word(memoAuthRequirement, r.AuthRequirement)
+	rec.IncomingTokenType = m.word(memoTokenType, r.IncomingTokenType)
 	rec.TokenIssuerType = r.TokenIssuerType
 	rec.ClientCredentialType = r.ClientCredentialType
 	rec.AuthProtocol = r.AuthProtocol
@@ -427,4 +427,78 @@ func (r *logAnalyticsRow) decodeJSONCells(d *csvDecoder, rec *Record) error {
 		}
 	}
 	return nil
+}
+
+// Kinds of cells csvMemo normalizes.
+const (
+	memoStatus = iota
+	memoCA
+	memoTrust
+	memoAuthRequirement
+	memoTokenType
+)
+
+// csvMemoLimit bounds the entries of a csvMemo map, so that a file of
+// unusual values does not make it grow without bound.
+const csvMemoLimit = 512
+
+type csvMemoKey struct {
+	kind uint8
+	raw  string
+}
+
+// csvMemo remembers the normalized form of cells that take few distinct
+// values (statuses, join types, locations): the normalizers allocate, and
+// would otherwise run on every row. Each pooled row reader has its own, so
+// it needs no lock.
+type csvMemo struct {
+	words  map[csvMemoKey]string
+	places map[string]Location
+}
+
+// word returns the normalized form of a cell of the given kind.
+func (m *csvMemo) word(kind uint8, raw string) string {
+	if raw == "" {
+		return ""
+	}
+	k := csvMemoKey{kind, raw}
+	if v, ok := m.words[k]; ok {
+		return v
+	}
+	var v string
+	switch kind {
+	case memoStatus:
+		v = NormalizeStatusResult(raw)
+	case memoCA:
+		v = NormalizeCAResult(raw)
+	case memoTrust:
+		v = NormalizeTrustType(raw)
+	case memoAuthRequirement:
+		v = NormalizeAuthRequirement(raw)
+	case memoTokenType:
+		v = NormalizeTokenType(raw)
+	}
+	if m.words == nil {
+		m.words = make(map[csvMemoKey]string)
+	}
+	if len(m.words) < csvMemoLimit {
+		// Clone: raw shares the memory of its whole row.
+		m.words[csvMemoKey{kind, strings.Clone(raw)}] = v
+	}
+	return v
+}
+
+// location returns ParseLocation(raw).
+func (m *csvMemo) location(raw string) Location {
+	if l, ok := m.places[raw]; ok {
+		return l
+	}
+	l := ParseLocation(raw)
+	if m.places == nil {
+		m.places = make(map[string]Location)
+	}
+	if len(m.places) < csvMemoLimit {
+		m.places[strings.Clone(raw)] = l
+	}
+	return l
 }

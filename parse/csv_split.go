@@ -91,7 +91,7 @@ func (s *csvSplitter) Next() (Chunk, error) {
 func (s *csvSplitter) Notes() []string {
 	var notes []string
 	if s.emptyRows > 0 {
-		notes = append(notes, fmt.Sprintf("%s: %d rows held only delimiters (spreadsheet padding) and were skipped", s.name, s.emptyRows))
+		notes = append(notes, fmt.Sprintf("%s: %s of only delimiters (spreadsheet padding) skipped", s.name, plural(s.emptyRows, "row")))
 	}
 	if s.warnCount && s.index == truncatedRowLimit {
 		notes = append(notes, fmt.Sprintf("%s: exactly %d rows: the portal downloads at most %d records per file, so this download is probably incomplete; download shorter time ranges", s.name, truncatedRowLimit, truncatedRowLimit))

@@ -260,7 +260,7 @@ func TestCSVPortalVariants(t *testing.T) {
 			},
 			notes: [][]string{
 				{ni57, `column "Incoming token type" appears twice (columns 10, 50)`},
-				{ni57, "2 rows: flow non-interactive taken from the file name"},
+				{ni57, "flow non-interactive taken from the file name for 2 rows"},
 			},
 		},
 		{
@@ -269,7 +269,7 @@ func TestCSVPortalVariants(t *testing.T) {
 			want: []*Record{blockedDevOpsRecord(i55, FormatPortalCSV, FlowInteractive, 2)},
 			notes: [][]string{
 				{`"Incoming token type" appears twice (columns 10, 48)`},
-				{"1 rows: flow interactive taken from the file name"},
+				{"flow interactive taken from the file name for 1 row"},
 			},
 		},
 		{
@@ -308,7 +308,7 @@ func TestCSVPortalVariants(t *testing.T) {
 					FieldStatusCode, FieldStatusReason, FieldClientApp, FieldDeviceBrowser, FieldDeviceOS, FieldMFA,
 					FieldStatusDetails, FieldIPSeenByResource, FieldCAStatus),
 			}},
-			notes: [][]string{{c17, "1 rows: flow unknown", "share one header"}},
+			notes: [][]string{{c17, "flow unknown for 1 row", "share one header"}},
 		},
 		{
 			name: "application (service principal) download",
@@ -374,7 +374,7 @@ func TestCSVPortalVariants(t *testing.T) {
 				Known: known(FieldTime, FieldUser, FieldApp, FieldIP, FieldLocation, FieldDeviceName,
 					FieldDeviceBrowser, FieldDeviceOS, FieldRisk, FieldCAStatus),
 			}},
-			notes: [][]string{{"1 rows: flow unknown"}},
+			notes: [][]string{{"flow unknown for 1 row"}},
 		},
 	}
 	for _, tt := range tests {
@@ -579,7 +579,7 @@ func TestCSVHeaderQuirks(t *testing.T) {
 			},
 			notes: [][]string{
 				{`"Incoming token type" appears twice (columns 3, 5): the first is read, and a later one where the first is empty`},
-				{`1 rows have different values in the two "Incoming token type" columns; the first was used`},
+				{`1 row with different values in the two "Incoming token type" columns: the first was used`},
 			},
 		},
 		{
@@ -773,13 +773,13 @@ func TestCSVRecordErrors(t *testing.T) {
 			name:  "short row with the date",
 			lines: []string{`"r1","2026-11-20T08:00:00Z","53003"`},
 			ids:   []string{"r1"},
-			notes: [][]string{{"errors.csv: 1 rows have fewer cells than the header's 5 columns; their missing cells were read as empty"}},
+			notes: [][]string{{"errors.csv: 1 row with fewer cells than the header's 5 columns: the missing cells were read as empty"}},
 		},
 		{
 			name:  "long row with empty extra cells",
 			lines: []string{`"r1","2026-11-20T08:00:00Z","0","","Success",,,`},
 			ids:   []string{"r1"},
-			notes: [][]string{{"errors.csv: 1 rows have empty cells beyond the header's 5 columns; those cells were ignored"}},
+			notes: [][]string{{"errors.csv: 1 row with empty cells beyond the header's 5 columns: those cells were ignored"}},
 		},
 		{
 			name:  "long row with a shifted cell",
@@ -889,7 +889,7 @@ func TestCSVSplitterSkipsPadding(t *testing.T) {
 	if res.err != nil || res.skipped != nil || len(res.recs) != 2 || res.recs[1].Source.Line != 6 {
 		t.Fatalf("error %v, skipped %v, records %d", res.err, res.skipped, len(res.recs))
 	}
-	if !hasNote(res.notes, "padded.csv: 3 rows held only delimiters") {
+	if !hasNote(res.notes, "padded.csv: 3 rows of only delimiters (spreadsheet padding) skipped") {
 		t.Errorf("notes %q", res.notes)
 	}
 }
@@ -943,11 +943,11 @@ func TestCSVFlow(t *testing.T) {
 		note  []string
 	}{
 		{"InteractiveSignIns_2026.csv", []string{FlowInteractive, FlowServicePrincipal, FlowManagedIdentity, FlowServicePrincipal},
-			[]string{"1 rows: flow interactive taken from the file name"}},
+			[]string{"flow interactive taken from the file name for 1 row"}},
 		{"MSISignIns_2026.csv", []string{FlowManagedIdentity, FlowManagedIdentity, FlowManagedIdentity, FlowManagedIdentity},
-			[]string{"1 rows: flow managed-identity taken from the file name"}},
+			[]string{"flow managed-identity taken from the file name for 1 row"}},
 		{"export.csv", []string{"", FlowServicePrincipal, FlowManagedIdentity, FlowServicePrincipal},
-			[]string{"1 rows: flow unknown"}},
+			[]string{"flow unknown for 1 row"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
