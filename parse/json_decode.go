@@ -224,7 +224,8 @@ func (d *jsonDecoder) decode(c Chunk, buf *decodeBuffers) (*Record, error) {
 	if err := d.fill(rec, src, env, prefix); err != nil {
 		return nil, d.recordError(c, "", 0, err)
 	}
-	if rec.Known == 0 {
+	if rec.Known.Remove(FieldFlow) == 0 {
+		// A flow alone may come from the file name or a log category.
 		return nil, d.recordError(c, "", 0, fmt.Errorf("%w: not a sign-in: the object has none of the sign-in keys (createdDateTime, id, userPrincipalName, appId, status, ...)", ErrBadValue))
 	}
 	return rec, nil
@@ -356,7 +357,7 @@ func (d *jsonDecoder) fill(rec *Record, src, env *signInJSON, prefix string) err
 		// in identity.
 		rec.User.Name, _ = or(func(o *signInJSON) string { return o.Identity })
 	}
-	known(FieldUser, present(src.UserID) || present(src.UserPrincipalName) || present(src.UserDisplayName))
+	known(FieldUser, present(src.UserID) || present(src.UserPrincipalName) || present(src.UserDisplayName) || rec.User.Name != "")
 	known(FieldUserType, present(src.UserType))
 
 	rec.ServicePrincipal = ServicePrincipal{

@@ -191,6 +191,10 @@ func TestJSONFlow(t *testing.T) {
 		{"file name", `{"id":"a"}`, FlowNonInteractive, FlowNonInteractive},
 		{"unknown", `{"id":"a"}`, "", ""},
 	}
+	d := newJSONDecoder(SourceInfo{Name: "NonInteractiveSignIns_2026-11-20.json", Format: FormatGraphJSON, FlowHint: FlowNonInteractive})
+	if _, err := d.Decode(Chunk{Data: []byte(`{"category":"SignInLogs","foo":1}`), Line: 1, Index: 1}); !IsRecordError(err) {
+		t.Errorf("an object whose only sign-in fact is a flow: error %v, want a *RecordError", err)
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			d := newJSONDecoder(SourceInfo{Name: "in.json", Format: FormatGraphJSON, FlowHint: tt.hint})
