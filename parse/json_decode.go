@@ -17,6 +17,12 @@ import (
 // AdditionalProperties), a Log Analytics row (PascalCase columns whose
 // objects may be held in strings) or an Azure Monitor diagnostic record (an
 // envelope whose properties member is the Graph object).
+//
+// Record.Known follows the keys: a field is Known when its key is in the
+// object with a value other than null. Graph writes null for what it does
+// not know (appliedConditionalAccessPolicies without a policy permission),
+// so null counts as absent; [] and "" are present and empty. The members
+// of a present part object are Known with it (see json_parts.go).
 
 // absentJSON marks a string member that the object did not have: every
 // string of signInJSON starts as absentJSON, and the decoder leaves it so
