@@ -1,0 +1,233 @@
+// Command benchgen writes large, deterministic sign-in log exports for
+// benchmarks: the Go port of shared/bench/gen.py (see package synth).
+//
+// Usage, from the repository root:
+//
+//	go run ./internal/benchgen -format jsonl -records 1000000 -seed 1 -out bench-data/signins.jsonl
+//	go run ./internal/benchgen -format portal-csv -records 1000000 -seed 1 -split 1000 -out bench-data/csv-1000
+//
+// Formats: jsonl, portal-json, portal-csv (non-interactive sign-ins only,
+// as the portal's non-interactive download) and diagnostic. The same
+// -records, -seed, -end and -days give the same bytes, and every format
+// holds the same sign-ins. With -split N the stream is cut into N files of
+// consecutive sign-ins inside the folder -out, each a complete export of
+// its own; portal CSV files are named NonInteractiveSignIns_*.csv, since
+// only the file name tells a portal CSV's flow.
+//
+// Output is written to a temporary name and renamed when complete, so an
+// interrupted run never leaves a file that looks finished. A summary line
+// goes to standard error.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/signinspect/signinspect/internal/benchgen/synth"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "benchgen:", err)
+		var usage usageError
+		if errors.As(err, &usage) {
+			os.Exit(2)
+		}
+		os.Exit(1)
+	}
+}
+
+type usageError struct{ error }
+
+// options are the command line's settings.
+type options struct {
+	format synth.Format
+	cfg    synth.Config
+	out    string
+	split  int
+}
+
+func parseArgs(args []string, stderr io.Writer) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("benchgen", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	format := fs.String("format", "", "output format: jsonl, portal-json, portal-csv or diagnostic")
+	fs.IntVar(&o.cfg.Records, "records", 0, "number of sign-ins in the stream (a portal CSV holds only the non-interactive ones, about 90%)")
+	fs.Uint64Var(&o.cfg.Seed, "seed", 1, "seed of the stream")
+	fs.StringVar(&o.out, "out", "", "output file, - for standard output, or the folder to create with -split")
+	end := fs.String("end", "2025-11-24T00:00:00Z", "exclusive newest bound of the sign-in times, RFC 3339")
+	fs.IntVar(&o.cfg.Days, "days", 30, "span of the sign-in times in days, ending at -end")
+	fs.IntVar(&o.split, "split", 0, "write the stream as this many files of consecutive sign-ins into the folder -out")
+	if err := fs.Parse(args); err != nil {
+		return o, usageError{err}
+	}
+	if fs.NArg() > 0 {
+		return o, usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+	}
+	f, err := synth.ParseFormat(*format)
+	if err != nil {
+		return o, usageError{fmt.Errorf("-format: %w", err)}
+	}
+	o.format = f
+	if o.cfg.Records < 0 {
+		return o, usageError{errors.New("-records must be 0 or more")}
+	}
+	if o.cfg.Days <= 0 {
+		return o, usageError{errors.New("-days must be 1 or more")}
+	}
+	if o.cfg.End, err = time.Parse(time.RFC3339, *end); err != nil {
+		return o, usageError{fmt.Errorf("-end: %w", err)}
+	}
+	if o.out == "" {
+		return o, usageError{errors.New("-out is required (a file, - for standard output, or a folder with -split)")}
+	}
+	if o.split < 0 || o.split > 0 && o.out == "-" {
+		return o, usageError{errors.New("-split wants a positive count and a folder as -out")}
+	}
+	if o.split > o.cfg.Records && o.cfg.Records > 0 {
+		return o, usageError{fmt.Errorf("-split %d is more files than the %d records", o.split, o.cfg.Records)}
+	}
+	return o, nil
+}
+
+func run(args []string, stdout, stderr io.Writer) error {
+	o, err := parseArgs(args, stderr)
+	if err != nil {
+		return err
+	}
+	began := time.Now()
+	var written int
+	var size int64
+	switch {
+	case o.out == "-":
+		cw := &countingWriter{w: stdout}
+		written, err = writeStream(cw, o.format, synth.New(o.cfg), o.cfg.Records)
+		size = cw.n
+	case o.split > 0:
+		written, size, err = writeSplit(o)
+	default:
+		written, size, err = writeFile(o.out, func(w io.Writer) (int, error) {
+			return writeStream(w, o.format, synth.New(o.cfg), o.cfg.Records)
+		})
+	}
+	if err != nil {
+		return err
+	}
+	secs := time.Since(began).Seconds()
+	fmt.Fprintf(stderr, "benchgen: %s: %d of %d sign-ins, %d bytes in %.1fs (%.0f MB/s)\n",
+		o.out, written, o.cfg.Records, size, secs, float64(size)/1e6/max(secs, 1e-9))
+	return nil
+}
+
+// writeStream writes the next n sign-ins of g to w as one export.
+func writeStream(w io.Writer, f synth.Format, g *synth.Generator, n int) (int, error) {
+	wr, err := synth.NewWriter(w, f)
+	if err != nil {
+		return 0, err
+	}
+	var s synth.SignIn
+	for i := 0; i < n && g.Next(&s); i++ {
+		if err := wr.Write(&s); err != nil {
+			return 0, err
+		}
+	}
+	if err := wr.Close(); err != nil {
+		return 0, err
+	}
+	return wr.Written(), nil
+}
+
+// writeFile creates path through a temporary file in the same folder,
+// renamed into place only when write succeeded.
+func writeFile(path string, write func(io.Writer) (int, error)) (int, int64, error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return 0, 0, err
+	}
+	defer os.Remove(tmp.Name())
+	cw := &countingWriter{w: tmp}
+	n, err := write(cw)
+	if err == nil {
+		// CreateTemp makes the file private; an export is an ordinary file.
+		err = tmp.Chmod(0o644)
+	}
+	if err == nil {
+		err = tmp.Close()
+	} else {
+		tmp.Close()
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		return 0, 0, fmt.Errorf("%s: %w", path, err)
+	}
+	return n, cw.n, nil
+}
+
+// writeSplit writes the stream as o.split files into a new folder o.out,
+// built under a temporary name and renamed when complete.
+func writeSplit(o options) (int, int64, error) {
+	if _, err := os.Stat(o.out); err == nil {
+		return 0, 0, fmt.Errorf("%s already exists; remove it first", o.out)
+	}
+	tmpDir, err := os.MkdirTemp(filepath.Dir(o.out), "."+filepath.Base(o.out)+".*.tmp")
+	if err != nil {
+		return 0, 0, err
+	}
+	defer os.RemoveAll(tmpDir)
+	if err := os.Chmod(tmpDir, 0o755); err != nil {
+		return 0, 0, err
+	}
+	g := synth.New(o.cfg)
+	var written int
+	var size int64
+	for i := 0; i < o.split; i++ {
+		// Files i covers sign-ins [i*R/N, (i+1)*R/N).
+		n := (i+1)*o.cfg.Records/o.split - i*o.cfg.Records/o.split
+		name := filepath.Join(tmpDir, splitName(o.format, i, o.split))
+		w, s, err := writeFile(name, func(w io.Writer) (int, error) { return writeStream(w, o.format, g, n) })
+		if err != nil {
+			return 0, 0, err
+		}
+		written += w
+		size += s
+	}
+	if err := os.Rename(tmpDir, o.out); err != nil {
+		return 0, 0, err
+	}
+	return written, size, nil
+}
+
+// splitName names file i of n: numbered from 1, zero-padded so that names
+// sort in stream order, and for a portal CSV prefixed as the portal names
+// non-interactive downloads.
+func splitName(f synth.Format, i, n int) string {
+	width := len(fmt.Sprint(n))
+	num := fmt.Sprintf("%0*d", width, i+1)
+	switch f {
+	case synth.FormatPortalCSV:
+		return "NonInteractiveSignIns_" + num + ".csv"
+	case synth.FormatPortalJSON:
+		return "signins_" + num + ".json"
+	case synth.FormatDiagnostic:
+		return "PT1H_" + num + ".json"
+	}
+	return "signins_" + num + ".jsonl"
+}
+
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
