@@ -353,7 +353,8 @@ func sourceString(s parse.Source) string {
 	return s.File
 }
 
-func itoa(n int) string { return Count(n) }
+// itoa writes a position as editors read it: 1368, not "1,368".
+func itoa(n int) string { return strconv.Itoa(n) }
 
 // evidenceLess orders evidence by time, then position, so that the earliest
 // sign-ins are kept whatever order the workers saw them in.
