@@ -386,6 +386,9 @@ type extraMembers struct {
 	AdditionalProperties json.RawMessage `json:"additionalProperties"`
 }
 
+// extras gives the part types, which embed extraMembers, a common method.
+func (e *extraMembers) extras() *extraMembers { return e }
+
 // unmarshalObject decodes an object part into v, then the members of its
 // AdditionalProperties object (if any) into v as well.
 func unmarshalObject(b []byte, v any, extra *extraMembers) error {
@@ -399,7 +402,7 @@ func unmarshalObject(b []byte, v any, extra *extraMembers) error {
 }
 
 // mergeExtra decodes the members of a decoded object's AdditionalProperties
-// object into the object v itself.
+// object into the object v itself, once.
 func mergeExtra(v any, extra *extraMembers) error {
 	more := bytes.TrimSpace(extra.AdditionalProperties)
 	extra.AdditionalProperties = nil
@@ -410,6 +413,40 @@ func mergeExtra(v any, extra *extraMembers) error {
 		return fieldErr("AdditionalProperties", err)
 	}
 	return nil
+}
+
+// decodeObjectPart decodes an object part given as JSON or as a string
+// holding JSON. It returns nil when the part is absent.
+func decodeObjectPart[T any, P interface {
+	*T
+	extras() *extraMembers
+}](b []byte) (*T, error) {
+	part, ok, err := jsonPart(b)
+	if err != nil || !ok {
+		return nil, err
+	}
+	v := P(new(T))
+	if err := unmarshalObject(part, v, v.extras()); err != nil {
+		return nil, err
+	}
+	return (*T)(v), nil
+}
+
+// decodeArrayPart decodes an array part given as JSON or as a string holding
+// JSON. It returns nil when the part is absent and a non-nil slice for [].
+func decodeArrayPart[T any](b []byte) ([]T, error) {
+	part, ok, err := jsonPart(b)
+	if err != nil || !ok {
+		return nil, err
+	}
+	if part[0] != '[' {
+		return nil, &jsonFieldError{Err: badValue(part, "a JSON array")}
+	}
+	out := []T{}
+	if err := unmarshalPart(part, &out); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // policyJSON is one element of appliedConditionalAccessPolicies.
@@ -430,23 +467,29 @@ type policyJSON struct {
 // and a non-nil empty slice for [], so that the caller can tell "no policy
 // list" (unknown) from "no policy applied".
 func decodePolicies(b []byte) ([]Policy, error) {
-	pols, _, err := decodePolicyList(b)
+	raw, err := decodeArrayPart[policyJSON](b)
+	if err != nil {
+		return nil, err
+	}
+	pols, _, err := convertPolicies(raw)
 	return pols, err
 }
 
 // decodePolicyList is decodePolicies that also tells whether any policy
 // carried its conditions (FieldPolicyConditions).
 func decodePolicyList(b []byte) (pols []Policy, conditions bool, err error) {
-	b, ok, err := jsonPart(b)
-	if err != nil || !ok {
+	raw, err := decodeArrayPart[policyJSON](b)
+	if err != nil {
 		return nil, false, err
 	}
-	if b[0] != '[' {
-		return nil, false, &jsonFieldError{Err: badValue(b, "a JSON array")}
-	}
-	var raw []policyJSON
-	if err := unmarshalPart(b, &raw); err != nil {
-		return nil, false, err
+	return convertPolicies(raw)
+}
+
+// convertPolicies turns decoded policies into Policies (nil for nil) and
+// tells whether any policy carried its conditions (FieldPolicyConditions).
+func convertPolicies(raw []policyJSON) (pols []Policy, conditions bool, err error) {
+	if raw == nil {
+		return nil, false, nil
 	}
 	pols = make([]Policy, len(raw))
 	for i := range raw {
@@ -494,12 +537,16 @@ type deviceJSON struct {
 // device fields Known. Compliant and Managed stay nil and unknown when their
 // keys are absent or null, as for an unmanaged device.
 func decodeDeviceDetail(b []byte, rec *Record) error {
-	b, ok, err := jsonPart(b)
-	if err != nil || !ok {
+	d, err := decodeObjectPart[deviceJSON](b)
+	if err != nil || d == nil {
 		return err
 	}
-	var d deviceJSON
-	if err := unmarshalObject(b, &d, &d.extraMembers); err != nil {
+	return d.apply(rec)
+}
+
+// apply sets rec.Device and the Known device fields.
+func (d *deviceJSON) apply(rec *Record) error {
+	if err := mergeExtra(d, &d.extraMembers); err != nil {
 		return err
 	}
 	compliant, err := d.IsCompliant.get("isCompliant")
@@ -540,12 +587,16 @@ type locationJSON struct {
 // decodeLocationDetails decodes location / LocationDetails into
 // rec.Location and marks it Known.
 func decodeLocationDetails(b []byte, rec *Record) error {
-	b, ok, err := jsonPart(b)
-	if err != nil || !ok {
+	l, err := decodeObjectPart[locationJSON](b)
+	if err != nil || l == nil {
 		return err
 	}
-	var l locationJSON
-	if err := unmarshalObject(b, &l, &l.extraMembers); err != nil {
+	return l.apply(rec)
+}
+
+// apply sets rec.Location and marks it Known.
+func (l *locationJSON) apply(rec *Record) error {
+	if err := mergeExtra(l, &l.extraMembers); err != nil {
 		return err
 	}
 	rec.Location = Location{City: l.City, State: l.State, Country: l.CountryOrRegion}
@@ -567,12 +618,16 @@ type statusJSON struct {
 // go to rec.MFA.Result, as the portal CSV's "Multifactor authentication
 // result" column holds them, so that the field reads alike in every format.
 func decodeStatus(b []byte, rec *Record) error {
-	b, ok, err := jsonPart(b)
-	if err != nil || !ok {
+	s, err := decodeObjectPart[statusJSON](b)
+	if err != nil || s == nil {
 		return err
 	}
-	var s statusJSON
-	if err := unmarshalObject(b, &s, &s.extraMembers); err != nil {
+	return s.apply(rec)
+}
+
+// apply sets rec.Status (see decodeStatus).
+func (s *statusJSON) apply(rec *Record) error {
+	if err := mergeExtra(s, &s.extraMembers); err != nil {
 		return err
 	}
 	code, set, err := s.ErrorCode.get("errorCode")
@@ -600,22 +655,24 @@ type networkLocationJSON struct {
 // decodeNetworkLocations decodes networkLocationDetails. Like
 // decodePolicies it returns nil when b is absent and a non-nil slice for [].
 func decodeNetworkLocations(b []byte) ([]NetworkLocation, error) {
-	b, ok, err := jsonPart(b)
-	if err != nil || !ok {
+	raw, err := decodeArrayPart[networkLocationJSON](b)
+	if err != nil {
 		return nil, err
 	}
-	if b[0] != '[' {
-		return nil, &jsonFieldError{Err: badValue(b, "a JSON array")}
-	}
-	var raw []networkLocationJSON
-	if err := unmarshalPart(b, &raw); err != nil {
-		return nil, err
+	return convertNetworkLocations(raw), nil
+}
+
+// convertNetworkLocations turns decoded network locations into
+// NetworkLocations (nil for nil).
+func convertNetworkLocations(raw []networkLocationJSON) []NetworkLocation {
+	if raw == nil {
+		return nil
 	}
 	out := make([]NetworkLocation, len(raw))
 	for i, n := range raw {
 		out[i] = NetworkLocation{Type: n.NetworkType, Names: n.NetworkNames}
 	}
-	return out, nil
+	return out
 }
 
 // authStepJSON is one element of authenticationDetails.
@@ -639,16 +696,18 @@ func decodeAuthDetails(b []byte) ([]AuthStep, error) {
 // decodeAuthSteps is decodeAuthDetails with the zone of step times that
 // carry none (nil: UTC).
 func decodeAuthSteps(b []byte, loc *time.Location) ([]AuthStep, error) {
-	b, ok, err := jsonPart(b)
-	if err != nil || !ok {
+	raw, err := decodeArrayPart[authStepJSON](b)
+	if err != nil {
 		return nil, err
 	}
-	if b[0] != '[' {
-		return nil, &jsonFieldError{Err: badValue(b, "a JSON array")}
-	}
-	var raw []authStepJSON
-	if err := unmarshalPart(b, &raw); err != nil {
-		return nil, err
+	return convertAuthSteps(raw, loc)
+}
+
+// convertAuthSteps turns decoded steps into AuthSteps (nil for nil); loc is
+// the zone of step times that carry none (nil: UTC).
+func convertAuthSteps(raw []authStepJSON, loc *time.Location) ([]AuthStep, error) {
+	if raw == nil {
+		return nil, nil
 	}
 	out := make([]AuthStep, len(raw))
 	for i := range raw {
@@ -669,6 +728,7 @@ func decodeAuthSteps(b []byte, loc *time.Location) ([]AuthStep, error) {
 			}
 			step.Time = t
 		}
+		var err error
 		if step.Succeeded, err = a.Succeeded.get("succeeded"); err != nil {
 			return nil, fieldErr(fmt.Sprintf("[%d]", i), err)
 		}
@@ -687,16 +747,27 @@ type mfaJSON struct {
 // decodeMFADetail decodes mfaDetail into rec.MFA (Method and Detail) and
 // marks it Known.
 func decodeMFADetail(b []byte, rec *Record) error {
-	b, ok, err := jsonPart(b)
-	if err != nil || !ok {
+	m, err := decodeObjectPart[mfaJSON](b)
+	if err != nil || m == nil {
 		return err
 	}
-	var m mfaJSON
-	if err := unmarshalObject(b, &m, &m.extraMembers); err != nil {
+	return m.apply(rec)
+}
+
+// apply sets rec.MFA's method and detail and marks it Known.
+func (m *mfaJSON) apply(rec *Record) error {
+	if err := mergeExtra(m, &m.extraMembers); err != nil {
 		return err
 	}
 	rec.MFA.Method = m.AuthMethod
 	rec.MFA.Detail = m.AuthDetail
 	rec.Known = rec.Known.Add(FieldMFA)
 	return nil
+}
+
+// msiJSON is managedServiceIdentity, which names the managed identity type
+// of a managed identity sign-in.
+type msiJSON struct {
+	MSIType string `json:"msiType"`
+	extraMembers
 }
