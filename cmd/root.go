@@ -78,6 +78,7 @@ what device information was missing, and what to change.`,
 	root.AddCommand(newCmdFormats(ios))
 	root.AddCommand(newCmdRules(ios))
 	root.AddCommand(newCmdExplain(ios))
+	root.AddCommand(NewCmdRedact(ios, nil))
 	root.AddCommand(newCmdVersion(ios))
 	return root
 }
