@@ -30,13 +30,13 @@ func newCSVCodec(br *bufio.Reader, info SourceInfo) (Splitter, Decoder, error) {
 		return nil, nil, err
 	}
 	names, err := splitCSVRecord(raw, s.comma)
-	if err != nil || len(names) == 0 {
+	if err != nil {
 		return nil, nil, &ParseError{File: info.Name, Line: line, Err: fmt.Errorf("%w: unreadable CSV header: %v", ErrUnknownFormat, err)}
 	}
 	found, ok := classifyCSVHeader(names)
 	if ok && found != info.Format {
 		return nil, nil, &ParseError{File: info.Name, Line: line,
-			Err: fmt.Errorf("%w: the header is that of a %s, not of a %s", ErrUnknownFormat, found.Info().Name, info.Format.Info().Name)}
+			Err: fmt.Errorf("%w: the header is that of the %s format (%s), not %s", ErrUnknownFormat, found, found.Info().Name, info.Format)}
 	}
 	switch info.Format {
 	case FormatPortalAuthDetailsCSV:

@@ -64,10 +64,13 @@ func newCSVDecoder(info SourceInfo, s *csvSplitter, names []string, headerLine i
 		if resolved < 2 {
 			sentinel = ErrUnknownFormat
 		}
-		spec := layout.specs[0]
+		want := `"Date (UTC)", or "CreatedDateTime" of the legacy export`
+		if rowType == logAnalyticsRowType {
+			want = `"CreatedDateTime [UTC]" or "TimeGenerated [UTC]"`
+		}
 		return nil, &ParseError{File: info.Name, Line: headerLine,
-			Err: fmt.Errorf("%w: the header has no sign-in date column (want one of %s); it has %s",
-				sentinel, quoteList(spec.keys), quoteList(firstN(layout.names, 8)))}
+			Err: fmt.Errorf("%w: the header has no sign-in date column (want %s); it has %s",
+				sentinel, want, describeHeader(layout.names))}
 	}
 	d := &csvDecoder{
 		info:    info,
@@ -107,19 +110,18 @@ func newCSVDecoder(info SourceInfo, s *csvSplitter, names []string, headerLine i
 	return d, nil
 }
 
-func quoteList(list []string) string {
-	q := make([]string, len(list))
-	for i, s := range list {
-		q[i] = fmt.Sprintf("%q", s)
+// describeHeader quotes the first names of a header, for an error.
+func describeHeader(names []string) string {
+	const max = 8
+	var q []string
+	for i, n := range names {
+		if i == max {
+			q = append(q, fmt.Sprintf("and %d more", len(names)-max))
+			break
+		}
+		q = append(q, fmt.Sprintf("%q", n))
 	}
 	return strings.Join(q, ", ")
-}
-
-func firstN(list []string, n int) []string {
-	if len(list) > n {
-		return append(list[:n:n], "...")
-	}
-	return list
 }
 
 // csvChunkSource is the io.Reader under a pooled csv.Reader: Decode points

@@ -2,11 +2,9 @@ package parse
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
-	"math/bits"
 )
 
 // csvBufferSize is the initial size of a CSV splitter's read buffer. It is
@@ -215,112 +213,99 @@ func frameCSVRecord(b []byte, comma byte, atEOF bool) (n, breaks int, ok bool) {
 	}
 	q := bytes.IndexByte(b[:first], '"')
 	if q < 0 {
-		switch {
-		case lineEnd >= 0:
-			return lineEnd + 1, 1, true
-		case atEOF:
-			return len(b), 0, true
-		}
-		return 0, 0, false
+		return endOfRecord(b, lineEnd, 0, atEOF)
 	}
-	return frameQuotedCSVRecord(b, q, comma, atEOF)
+	return frameQuotedCSVRecord(b, q, lineEnd, comma, atEOF)
 }
 
-// frameQuotedCSVRecord is frameCSVRecord for a record with a quote at
-// b[p]. It visits only the quotes and line breaks, found eight bytes at a
-// time, and applies the quoting rules at each.
-func frameQuotedCSVRecord(b []byte, p int, comma byte, atEOF bool) (n, breaks int, ok bool) {
-	inQuote := false
+// endOfRecord returns frameCSVRecord's result for a record that ends at
+// the line break at lineEnd, or at the end of b when lineEnd is -1.
+func endOfRecord(b []byte, lineEnd, breaks int, atEOF bool) (n, _ int, ok bool) {
+	switch {
+	case lineEnd >= 0:
+		return lineEnd + 1, breaks + 1, true
+	case atEOF:
+		return len(b), breaks, true
+	}
+	return 0, 0, false
+}
+
+// frameQuotedCSVRecord is frameCSVRecord for a record whose first line has
+// a quote at b[q], outside any quoted field; lineEnd is the index of that
+// line's line break, or -1.
+//
+// Outside quoted fields it jumps from quote to quote with IndexByte, which
+// is fastest over the long unquoted stretches of a minimally quoted export.
+// Inside a quoted field it tests byte by byte: a portal download quotes
+// every cell, so the closing quote is usually a few bytes away, where the
+// call overhead of IndexByte would cost more than the bytes.
+func frameQuotedCSVRecord(b []byte, q, lineEnd int, comma byte, atEOF bool) (n, breaks int, ok bool) {
 	for {
-		p = nextQuoteOrNewline(b, p)
-		if p < 0 {
-			if atEOF && !inQuote {
-				return len(b), breaks, true
-			}
-			return 0, 0, false
-		}
-		if b[p] == '\n' {
-			if !inQuote {
-				return p + 1, breaks + 1, true
-			}
-			breaks++
-			p++
-			continue
-		}
-		if !inQuote {
-			// A quote opens a quoted field only at the start of a field;
-			// inside an unquoted field it is literal.
-			inQuote = p == 0 || b[p-1] == comma
-			p++
-			continue
-		}
-		if p+1 == len(b) {
-			if atEOF {
-				return len(b), breaks, true // The closing quote ends the input.
-			}
-			return 0, 0, false
-		}
-		switch b[p+1] {
-		case '"':
-			p += 2 // An escaped quote.
-			continue
-		case comma:
-			if p+2 < len(b) && b[p+2] == '"' {
-				p += 3 // "," closes a quoted field and opens the next one.
-				continue
-			}
-			inQuote = false
-		case '\n':
-			inQuote = false
-		case '\r':
-			if p+2 == len(b) {
-				if !atEOF {
+		// A quote opens a quoted field only at the start of a field;
+		// inside an unquoted field it is literal.
+		if q == 0 || b[q-1] == comma {
+			p := q + 1
+			for {
+				for p < len(b) && b[p] != '"' {
+					p++
+				}
+				if p+1 >= len(b) {
+					if atEOF && p < len(b) {
+						// The closing quote ends the input.
+						return len(b), breaks + countBreaks(b, lineEnd, p), true
+					}
 					return 0, 0, false
 				}
-				return len(b), breaks, true
+				c := b[p+1]
+				if c == '"' {
+					p += 2 // An escaped quote.
+					continue
+				}
+				if c == comma || c == '\n' {
+					break
+				}
+				if c == '\r' {
+					if p+2 == len(b) && !atEOF {
+						return 0, 0, false
+					}
+					if p+2 == len(b) || b[p+2] == '\n' {
+						break
+					}
+				}
+				p++ // Any other quote in a quoted field is literal (LazyQuotes).
 			}
-			inQuote = b[p+2] != '\n'
+			// b[p] closes the field.
+			if lineEnd >= 0 && p > lineEnd {
+				breaks += countBreaks(b, lineEnd, p)
+				if lineEnd = bytes.IndexByte(b[p:], '\n'); lineEnd >= 0 {
+					lineEnd += p
+				}
+			}
+			if p+2 < len(b) && b[p+1] == comma && b[p+2] == '"' {
+				q = p + 2 // "," closes a quoted field and opens the next one.
+				continue
+			}
+			q = p
 		}
-		// Any other quote in a quoted field is literal (LazyQuotes).
-		p++
+		limit := len(b)
+		if lineEnd >= 0 {
+			limit = lineEnd
+		}
+		next := bytes.IndexByte(b[q+1:limit], '"')
+		if next < 0 {
+			return endOfRecord(b, lineEnd, breaks, atEOF)
+		}
+		q += 1 + next
 	}
 }
 
-const (
-	bytesOf01 = 0x0101010101010101
-	bytesOf7F = 0x7f7f7f7f7f7f7f7f
-	bytesOf80 = 0x8080808080808080
-)
-
-// nextQuoteOrNewline returns the index of the first '"' or '\n' in b at or
-// after i, or -1. A portal CSV quotes every cell, so the next quote is
-// usually a few bytes away, where testing eight bytes at a time beats the
-// call overhead of bytes.IndexByte; past 16 bytes IndexByte takes over,
-// for long cells and unquoted stretches.
-func nextQuoteOrNewline(b []byte, i int) int {
-	for stop := i + 1000000; i+8 <= len(b) && i < stop; i += 8 {
-		w := binary.LittleEndian.Uint64(b[i:])
-		q, n := w^(bytesOf01*'"'), w^(bytesOf01*'\n')
-		// The high bit of a byte of ((x&0x7f..)+0x7f..)|x is set when the
-		// byte of x is not zero: a byte of both q and n not zero is
-		// neither a quote nor a newline.
-		notQuote := ((q & bytesOf7F) + bytesOf7F) | q
-		notNewline := ((n & bytesOf7F) + bytesOf7F) | n
-		if m := ^(notQuote & notNewline) & bytesOf80; m != 0 {
-			return i + bits.TrailingZeros64(m)>>3
-		}
+// countBreaks counts the line breaks in b[from:to]; from is the index of
+// the first one, or -1 when there is none before to.
+func countBreaks(b []byte, from, to int) int {
+	if from < 0 || from >= to {
+		return 0
 	}
-	end := len(b)
-	if nl := bytes.IndexByte(b[i:], '\n'); nl >= 0 {
-		end = i + nl
-	}
-	if q := bytes.IndexByte(b[i:end], '"'); q >= 0 {
-		return i + q
-	}
-	if end < len(b) {
-		return end
-	}
-	return -1
+	return bytes.Count(b[from:to], []byte{'\n'})
 }
 
 // readHeader returns the header record. It skips blank lines, honours an

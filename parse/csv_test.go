@@ -699,15 +699,17 @@ func TestCSVFormatErrors(t *testing.T) {
 		text   []string
 	}{
 		{"not a sign-in CSV", "Name,Price\nApple,1\n", FormatPortalCSV, ErrUnknownFormat,
-			[]string{"shop.csv:1:", `no sign-in date column (want one of "date (utc)"`}},
+			[]string{"shop.csv:1:", `no sign-in date column (want "Date (UTC)", or "CreatedDateTime" of the legacy export); it has "Name", "Price"`}},
 		{"missing date column", "\"Request ID\",\"User agent\",\"IP address\",\"Status\"\r\nr1,git,192.0.2.1,Success\r\n", FormatPortalCSV, ErrMissingColumn,
-			[]string{"shop.csv:1:", `missing column: the header has no sign-in date column (want one of "date (utc)", "date", "createddatetime"); it has "Request ID", "User agent", "IP address", "Status"`}},
+			[]string{"shop.csv:1:", `missing column: the header has no sign-in date column (want "Date (UTC)", or "CreatedDateTime" of the legacy export); it has "Request ID", "User agent", "IP address", "Status"`}},
+		{"a long header without a date column", `"Request ID","User agent","IP address","Status","Client app","Browser","Compliant","Managed","Join Type","Latency"`, FormatPortalCSV, ErrMissingColumn,
+			[]string{`it has "Request ID", "User agent", "IP address", "Status", "Client app", "Browser", "Compliant", "Managed", and 2 more`}},
 		{"Log Analytics without a time column", "UserPrincipalName,AppId,ResultType\nbob,x,0\n", FormatLogAnalyticsCSV, ErrMissingColumn,
-			[]string{"shop.csv:1:", `"createddatetime [utc]"`}},
+			[]string{"shop.csv:1:", `want "CreatedDateTime [UTC]" or "TimeGenerated [UTC]"); it has "UserPrincipalName", "AppId", "ResultType"`}},
 		{"authentication details read as sign-ins", "\"Date (UTC)\",\"Request ID\",\"Authentication method\"\n", FormatPortalCSV, ErrUnknownFormat,
-			[]string{"shop.csv:1:", "the header is that of a Entra portal CSV download, authentication details only, not of a Entra portal CSV download"}},
+			[]string{"shop.csv:1:", "the header is that of the portal-authdetails-csv format (Entra portal CSV download, authentication details only), not portal-csv"}},
 		{"Log Analytics read as portal", "TimeGenerated [UTC],UserPrincipalName,AppId,ResultType\n", FormatPortalCSV, ErrUnknownFormat,
-			[]string{"shop.csv:1:", "Log Analytics CSV export"}},
+			[]string{"shop.csv:1:", "the header is that of the log-analytics-csv format (Log Analytics CSV export"}},
 		{"empty file", "\r\n\r\n", FormatPortalCSV, ErrUnknownFormat, []string{"shop.csv:3:", "the file is empty"}},
 	}
 	for _, tt := range tests {
