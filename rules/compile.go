@@ -18,7 +18,9 @@ const maxNodes = 2000
 
 // exprOptions are the options every expression is compiled with: the typed
 // environment, a node limit, and no now(), which would make rules depend on
-// when they run rather than on the sign-in.
+// when they run rather than on the sign-in. The environment is given by
+// value although evaluators pass *Env: expr then loads fields by index,
+// where a pointer type makes it look every field up by name.
 func exprOptions(extra ...expr.Option) []expr.Option {
 	return append([]expr.Option{
 		expr.Env(Env{}),
