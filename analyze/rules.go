@@ -1,9 +1,6 @@
 package analyze
 
 import (
-	"net/netip"
-	"sort"
-
 	"github.com/signinspect/signinspect/parse"
 	"github.com/signinspect/signinspect/rules"
 )
@@ -58,50 +55,22 @@ func ruleErrors(s *rules.Set, where *rules.Filter) []RuleError {
 // locator resolves IP addresses to the named locations of a rules.Context,
 // for the locations section.
 type locator struct {
-	ctx *rules.Context
+	l *rules.Locator
 }
 
 func newLocator(ctx *rules.Context) *locator {
 	if ctx == nil || len(ctx.NamedLocations) == 0 && len(ctx.TrustedIPs) == 0 {
 		return nil
 	}
-	return &locator{ctx: ctx}
+	return &locator{l: rules.NewLocator(ctx)}
 }
 
-// resolve returns the names of the IP named locations ip lies in and
-// whether one of them (or a --trusted-ip range) is trusted.
+// resolve returns the names of the named locations ip lies in and whether
+// one of them is trusted; trusted is nil when the context has no IP ranges.
 func (l *locator) resolve(ip string) ([]string, *bool) {
-	addr, err := netip.ParseAddr(ip)
-	if err != nil {
+	names, trusted, ok := l.l.Locate(ip)
+	if !ok {
 		return nil, nil
 	}
-	addr = addr.Unmap()
-	trusted := false
-	var names []string
-	for _, nl := range l.ctx.NamedLocations {
-		for _, p := range nl.Ranges {
-			if prefixContains(p, addr) {
-				names = append(names, nl.Name)
-				trusted = trusted || nl.Trusted
-				break
-			}
-		}
-	}
-	for _, p := range l.ctx.TrustedIPs {
-		if prefixContains(p, addr) {
-			names = append(names, "--trusted-ip "+p.String())
-			trusted = true
-		}
-	}
-	sort.Strings(names)
 	return names, parse.BoolPtr(trusted)
-}
-
-// prefixContains is netip.Prefix.Contains with IPv4-mapped IPv6 ranges and
-// addresses compared as IPv4, as Entra compares them.
-func prefixContains(p netip.Prefix, addr netip.Addr) bool {
-	if p.Addr().Is4In6() && p.Bits() >= 96 {
-		p = netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-96)
-	}
-	return p.Contains(addr)
 }

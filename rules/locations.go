@@ -534,3 +534,42 @@ func containsString(list []string, s string) bool {
 	}
 	return false
 }
+
+// A Locator tells which named locations hold an IP address, with the same
+// matching rules use (IPv4-mapped addresses and ranges compare as IPv4). It
+// is safe for concurrent use.
+type Locator struct {
+	idx *locationIndex
+}
+
+// NewLocator returns a Locator over ctx's named locations and trusted
+// ranges.
+func NewLocator(ctx *Context) *Locator {
+	return &Locator{idx: newLocationIndex(ctx)}
+}
+
+// Locate returns the named locations holding ip (and the --trusted-ip
+// ranges, named "--trusted-ip <range>"), in the order the Context lists
+// them, and whether one of them is trusted. ok is false when the Context
+// has no IP ranges at all, so nothing can be said.
+func (l *Locator) Locate(ip string) (names []string, trusted bool, ok bool) {
+	if len(l.idx.ranges) == 0 {
+		return nil, false, false
+	}
+	a, valid := parseIP(ip)
+	if !valid {
+		return nil, false, true
+	}
+	a = a.Unmap()
+	for i := range l.idx.ranges {
+		r := &l.idx.ranges[i]
+		if !r.prefix.Contains(a) {
+			continue
+		}
+		trusted = trusted || r.trusted
+		if !containsString(names, r.name) {
+			names = append(names, r.name)
+		}
+	}
+	return names, trusted, true
+}
