@@ -41,11 +41,12 @@ func text(s string) string {
 	return s
 }
 
-// signInJSON is a sign-in object as any of the JSON formats writes it. Keys
-// match case-insensitively, so one field serves Graph's camelCase, Graph
-// PowerShell's and Log Analytics' PascalCase. Nested parts stay raw: they
-// may be JSON or strings holding JSON, and json_parts.go decodes them.
-type signInJSON struct {
+// signInScalars are the members of a sign-in object that hold one value, as
+// any of the JSON formats writes them. Keys match case-insensitively, so one
+// field serves Graph's camelCase, Graph PowerShell's and Log Analytics'
+// PascalCase. Each string starts as absentJSON (see reset) so that a
+// missing key can be told from an empty value.
+type signInScalars struct {
 	ID                            string `json:"id"`
 	CreatedDateTime               string `json:"createdDateTime"`
 	TimeGenerated                 string `json:"TimeGenerated"`
@@ -95,9 +96,88 @@ type signInJSON struct {
 	ResultType             flexInt  `json:"resultType"`
 	AutonomousSystemNumber flexInt  `json:"autonomousSystemNumber"`
 	IsInteractive          flexBool `json:"isInteractive"`
+}
 
+// absentScalars returns a signInScalars whose strings are all absent.
+func absentScalars() signInScalars {
+	const a = absentJSON
+	return signInScalars{
+		ID: a, CreatedDateTime: a, TimeGenerated: a, Time: a, UserDisplayName: a, UserPrincipalName: a,
+		UserID: a, UserType: a, SignInIdentifier: a, Identity: a, AppID: a, AppDisplayName: a,
+		ResourceID: a, ResourceIdentity: a, ResourceDisplayName: a, ServicePrincipalID: a,
+		ServicePrincipalName: a, ServicePrincipalCredKeyID: a, ManagedIdentityType: a, IPAddress: a,
+		IPAddressFromResourceProvider: a, CallerIPAddress: a, ClientAppUsed: a, UserAgent: a,
+		CorrelationID: a, OriginalRequestID: a, SessionID: a, UniqueTokenIdentifier: a,
+		ResultDescription: a, ConditionalAccessStatus: a, AuthenticationRequirement: a,
+		IncomingTokenType: a, TokenIssuerType: a, ClientCredentialType: a, AuthenticationProtocol: a,
+		CrossTenantAccessType: a, HomeTenantID: a, ResourceTenantID: a, TenantID: a, AADTenantID: a,
+		RiskLevelDuringSignIn: a, RiskLevelAggregated: a, RiskState: a, Type: a, Category: a,
+	}
+}
+
+// signInTyped is a sign-in object of Graph's shape, its parts decoded in the
+// same pass. A diagnostic record's properties member is one too. An object
+// whose parts have other types (JSON held in strings, as Log Analytics
+// writes it) fails to decode into it and is decoded as a signInRaw instead.
+type signInTyped struct {
+	signInScalars
+	Status                           *statusJSON           `json:"status"`
+	Location                         locationValue         `json:"location"`
+	LocationDetails                  *locationJSON         `json:"LocationDetails"`
+	NetworkLocationDetails           []networkLocationJSON `json:"networkLocationDetails"`
+	AppliedConditionalAccessPolicies []policyJSON          `json:"appliedConditionalAccessPolicies"`
+	ConditionalAccessPolicies        []policyJSON          `json:"ConditionalAccessPolicies"`
+	DeviceDetail                     *deviceJSON           `json:"deviceDetail"`
+	MfaDetail                        *mfaJSON              `json:"mfaDetail"`
+	AuthenticationDetails            []authStepJSON        `json:"authenticationDetails"`
+	SignInEventTypes                 []string              `json:"signInEventTypes"`
+	ManagedServiceIdentity           *msiJSON              `json:"managedServiceIdentity"`
+	Properties                       *signInTyped          `json:"properties"`
+	AdditionalProperties             json.RawMessage       `json:"additionalProperties"`
+}
+
+// reset readies o for the next object.
+func (o *signInTyped) reset() {
+	*o = signInTyped{signInScalars: absentScalars()}
+}
+
+// isEmpty reports whether decoding left o as reset made it: the object had
+// no member o knows.
+func (o *signInTyped) isEmpty() bool {
+	return o.signInScalars == absentScalars() && o.Status == nil && o.Location == (locationValue{}) &&
+		o.LocationDetails == nil && o.NetworkLocationDetails == nil && o.AppliedConditionalAccessPolicies == nil &&
+		o.ConditionalAccessPolicies == nil && o.DeviceDetail == nil && o.MfaDetail == nil &&
+		o.AuthenticationDetails == nil && o.SignInEventTypes == nil && o.ManagedServiceIdentity == nil &&
+		o.AdditionalProperties == nil
+}
+
+// parts returns o's decoded parts.
+func (o *signInTyped) parts() signInParts {
+	p := signInParts{
+		status:           o.Status,
+		location:         o.Location,
+		locationDetails:  o.LocationDetails,
+		networkLocations: o.NetworkLocationDetails,
+		policiesKey:      "appliedConditionalAccessPolicies",
+		policies:         o.AppliedConditionalAccessPolicies,
+		device:           o.DeviceDetail,
+		mfa:              o.MfaDetail,
+		authSteps:        o.AuthenticationDetails,
+		eventTypes:       o.SignInEventTypes,
+		msi:              o.ManagedServiceIdentity,
+	}
+	if p.policies == nil && o.ConditionalAccessPolicies != nil {
+		p.policiesKey, p.policies = "ConditionalAccessPolicies", o.ConditionalAccessPolicies
+	}
+	return p
+}
+
+// signInRaw is a sign-in object of any shape, its parts kept raw: each may
+// be JSON or a string holding JSON.
+type signInRaw struct {
+	signInScalars
 	Status                           json.RawMessage `json:"status"`
-	Location                         json.RawMessage `json:"location"`
+	Location                         locationValue   `json:"location"`
 	LocationDetails                  json.RawMessage `json:"LocationDetails"`
 	NetworkLocationDetails           json.RawMessage `json:"networkLocationDetails"`
 	AppliedConditionalAccessPolicies json.RawMessage `json:"appliedConditionalAccessPolicies"`
@@ -111,46 +191,118 @@ type signInJSON struct {
 	AdditionalProperties             json.RawMessage `json:"additionalProperties"`
 }
 
-// reset readies o for the next object: every string absent, every raw part
-// empty but keeping its memory.
-func (o *signInJSON) reset() {
-	raws := [...]json.RawMessage{o.Status, o.Location, o.LocationDetails, o.NetworkLocationDetails,
-		o.AppliedConditionalAccessPolicies, o.ConditionalAccessPolicies, o.DeviceDetail, o.MfaDetail,
-		o.AuthenticationDetails, o.SignInEventTypes, o.ManagedServiceIdentity, o.Properties, o.AdditionalProperties}
-	const a = absentJSON
-	*o = signInJSON{
-		ID: a, CreatedDateTime: a, TimeGenerated: a, Time: a, UserDisplayName: a, UserPrincipalName: a,
-		UserID: a, UserType: a, SignInIdentifier: a, Identity: a, AppID: a, AppDisplayName: a,
-		ResourceID: a, ResourceIdentity: a, ResourceDisplayName: a, ServicePrincipalID: a,
-		ServicePrincipalName: a, ServicePrincipalCredKeyID: a, ManagedIdentityType: a, IPAddress: a,
-		IPAddressFromResourceProvider: a, CallerIPAddress: a, ClientAppUsed: a, UserAgent: a,
-		CorrelationID: a, OriginalRequestID: a, SessionID: a, UniqueTokenIdentifier: a,
-		ResultDescription: a, ConditionalAccessStatus: a, AuthenticationRequirement: a,
-		IncomingTokenType: a, TokenIssuerType: a, ClientCredentialType: a, AuthenticationProtocol: a,
-		CrossTenantAccessType: a, HomeTenantID: a, ResourceTenantID: a, TenantID: a, AADTenantID: a,
-		RiskLevelDuringSignIn: a, RiskLevelAggregated: a, RiskState: a, Type: a, Category: a,
+// reset readies o for the next object.
+func (o *signInRaw) reset() {
+	*o = signInRaw{signInScalars: absentScalars()}
+}
+
+// parts decodes o's raw parts. An error names the part's key path below
+// prefix.
+func (o *signInRaw) parts(prefix string) (signInParts, error) {
+	var p signInParts
+	var err error
+	fail := func(key string, err error) (signInParts, error) {
+		return signInParts{}, fieldErr(joinPath(prefix, key), err)
 	}
-	o.Status, o.Location, o.LocationDetails, o.NetworkLocationDetails = raws[0][:0], raws[1][:0], raws[2][:0], raws[3][:0]
-	o.AppliedConditionalAccessPolicies, o.ConditionalAccessPolicies, o.DeviceDetail = raws[4][:0], raws[5][:0], raws[6][:0]
-	o.MfaDetail, o.AuthenticationDetails, o.SignInEventTypes = raws[7][:0], raws[8][:0], raws[9][:0]
-	o.ManagedServiceIdentity, o.Properties, o.AdditionalProperties = raws[10][:0], raws[11][:0], raws[12][:0]
+	p.location = o.Location
+	if p.status, err = decodeObjectPart[statusJSON](o.Status); err != nil {
+		return fail("status", err)
+	}
+	if p.locationDetails, err = decodeObjectPart[locationJSON](o.LocationDetails); err != nil {
+		return fail("LocationDetails", err)
+	}
+	if p.networkLocations, err = decodeArrayPart[networkLocationJSON](o.NetworkLocationDetails); err != nil {
+		return fail("networkLocationDetails", err)
+	}
+	p.policiesKey = "appliedConditionalAccessPolicies"
+	if p.policies, err = decodeArrayPart[policyJSON](o.AppliedConditionalAccessPolicies); err != nil {
+		return fail(p.policiesKey, err)
+	}
+	if p.policies == nil {
+		p.policiesKey = "ConditionalAccessPolicies"
+		if p.policies, err = decodeArrayPart[policyJSON](o.ConditionalAccessPolicies); err != nil {
+			return fail(p.policiesKey, err)
+		}
+	}
+	if p.device, err = decodeObjectPart[deviceJSON](o.DeviceDetail); err != nil {
+		return fail("deviceDetail", err)
+	}
+	if p.mfa, err = decodeObjectPart[mfaJSON](o.MfaDetail); err != nil {
+		return fail("mfaDetail", err)
+	}
+	if p.authSteps, err = decodeArrayPart[authStepJSON](o.AuthenticationDetails); err != nil {
+		return fail("authenticationDetails", err)
+	}
+	if p.eventTypes, err = decodeStringList(o.SignInEventTypes); err != nil {
+		return fail("signInEventTypes", err)
+	}
+	if p.msi, err = decodeObjectPart[msiJSON](o.ManagedServiceIdentity); err != nil {
+		return fail("managedServiceIdentity", err)
+	}
+	return p, nil
 }
 
-// has reports whether a raw part was in the object with a value other than
-// null.
-func has(raw json.RawMessage) bool {
-	return len(raw) > 0 && !isJSONNull(raw)
+// signInParts are the nested parts of a sign-in, decoded. A nil part was
+// absent or null.
+type signInParts struct {
+	status           *statusJSON
+	location         locationValue
+	locationDetails  *locationJSON
+	networkLocations []networkLocationJSON
+	policiesKey      string // The key the policies came from, for errors.
+	policies         []policyJSON
+	device           *deviceJSON
+	mfa              *mfaJSON
+	authSteps        []authStepJSON
+	eventTypes       []string
+	msi              *msiJSON
 }
 
-// isObject reports whether a raw part is a JSON object.
-func isObject(raw json.RawMessage) bool {
-	raw = bytes.TrimSpace(raw)
-	return len(raw) > 0 && raw[0] == '{'
+// A locationValue is a location member: Graph's location object, or the
+// Location column of Log Analytics and diagnostic envelopes, which holds the
+// country code only. A bad value is kept in err and reported when applied.
+type locationValue struct {
+	object  *locationJSON
+	country string
+	err     error
+}
+
+// UnmarshalJSON implements json.Unmarshaler. It never fails; see flexInt.
+func (l *locationValue) UnmarshalJSON(b []byte) error {
+	*l = locationValue{}
+	part, ok, err := jsonPart(b)
+	switch {
+	case err != nil:
+		l.err = err
+	case !ok:
+	case part[0] == '{':
+		l.object, l.err = decodeObjectPart[locationJSON](part)
+	case b[0] == '"':
+		l.country = string(part)
+	default:
+		l.err = &jsonFieldError{Err: badValue(b, "an object or a country code")}
+	}
+	return nil
+}
+
+// apply sets rec.Location from the value, if any.
+func (l *locationValue) apply(rec *Record) error {
+	switch {
+	case l.err != nil:
+		return l.err
+	case l.object != nil:
+		return l.object.apply(rec)
+	case l.country != "":
+		rec.Location = Location{Country: l.country}
+		rec.Known = rec.Known.Add(FieldLocation)
+	}
+	return nil
 }
 
 // decodeBuffers are the reusable structs of one Decode call.
 type decodeBuffers struct {
-	top, props signInJSON
+	typed, typedProps signInTyped
+	raw, rawProps     signInRaw
 }
 
 // jsonDecoder is the Decoder of the JSON formats. It is safe for concurrent
@@ -184,50 +336,44 @@ func (d *jsonDecoder) Decode(c Chunk) (*Record, error) {
 		buf = new(decodeBuffers)
 	}
 	defer d.pool.Put(buf)
-	rec, err := d.decode(c, buf)
-	if err != nil {
-		return nil, err
-	}
-	return rec, nil
+	return d.decode(c, buf)
 }
 
-// decode decodes one chunk with the given buffers.
+// decoded is a sign-in object decoded, before it becomes a Record.
+type decoded struct {
+	src    *signInScalars // The sign-in's members.
+	env    *signInScalars // A diagnostic envelope's members, or nil.
+	prefix string         // src's key path, for errors.
+	parts  signInParts
+	format Format // The format the content shows.
+}
+
+// decode decodes one chunk with the given buffers: in one pass when the
+// object has Graph's shape, else with its parts kept raw and decoded one by
+// one.
 func (d *jsonDecoder) decode(c Chunk, buf *decodeBuffers) (*Record, error) {
 	data := bytes.TrimSpace(c.Data)
 	if len(data) == 0 || data[0] != '{' {
 		return nil, d.recordError(c, "", 0, badValue(data, "a JSON object"))
 	}
-	top := &buf.top
-	top.reset()
-	if err := json.Unmarshal(data, top); err != nil {
-		return nil, d.jsonError(c, "", data, err)
-	}
-	if err := mergeAdditional(top); err != nil {
-		return nil, d.recordError(c, "", 0, err)
-	}
-	src, env, prefix := top, (*signInJSON)(nil), ""
-	format := FormatGraphJSON
-	if isObject(top.Properties) {
-		// A diagnostic record: the sign-in is the properties member;
-		// the envelope fills what properties lacks.
-		props := &buf.props
-		props.reset()
-		raw := bytes.TrimSpace(top.Properties)
-		if err := json.Unmarshal(raw, props); err != nil {
-			return nil, d.jsonError(c, "properties", raw, err)
+	obj, err := decodeTyped(data, buf)
+	if err != nil {
+		var te *json.UnmarshalTypeError
+		if !errors.As(err, &te) {
+			return nil, d.jsonError(c, "", data, err)
 		}
-		if err := mergeAdditional(props); err != nil {
-			return nil, d.recordError(c, "properties", 0, err)
+		// A member of another type than Graph's: JSON held in a
+		// string, or a real error, which the raw decoding names.
+		if obj, err = d.decodeRaw(c, data, buf); err != nil {
+			return nil, err
 		}
-		src, env, prefix, format = props, top, "properties", FormatDiagnosticJSON
-	} else if present(top.TimeGenerated) || present(top.AADTenantID) {
-		format = FormatLogAnalyticsJSON
 	}
+	format := obj.format
 	if d.format != "" {
 		format = d.format
 	}
 	rec := &Record{Source: Source{File: d.name, Line: c.Line, Index: c.Index, Format: format}}
-	if err := d.fill(rec, src, env, prefix); err != nil {
+	if err := d.fill(rec, &obj); err != nil {
 		return nil, d.recordError(c, "", 0, err)
 	}
 	if rec.Known.Remove(FieldFlow) == 0 {
@@ -237,18 +383,94 @@ func (d *jsonDecoder) decode(c Chunk, buf *decodeBuffers) (*Record, error) {
 	return rec, nil
 }
 
+// decodeTyped decodes data into buf.typed in one pass.
+func decodeTyped(data []byte, buf *decodeBuffers) (decoded, error) {
+	top, props := &buf.typed, &buf.typedProps
+	top.reset()
+	props.reset()
+	top.Properties = props // Decoded into in place; left empty when absent.
+	if err := json.Unmarshal(data, top); err != nil {
+		return decoded{}, err
+	}
+	if err := mergeAdditional(top, &top.AdditionalProperties); err != nil {
+		return decoded{}, err
+	}
+	if top.Properties != nil && !props.isEmpty() {
+		// A diagnostic record: the sign-in is the properties member;
+		// the envelope fills what properties lacks.
+		if err := mergeAdditional(props, &props.AdditionalProperties); err != nil {
+			return decoded{}, err
+		}
+		return decoded{src: &props.signInScalars, env: &top.signInScalars, prefix: "properties",
+			parts: props.parts(), format: FormatDiagnosticJSON}, nil
+	}
+	return decoded{src: &top.signInScalars, parts: top.parts(), format: contentFormat(&top.signInScalars)}, nil
+}
+
+// decodeRaw decodes data into buf.raw, then its parts one by one. Its
+// errors are *RecordErrors for chunk c.
+func (d *jsonDecoder) decodeRaw(c Chunk, data []byte, buf *decodeBuffers) (decoded, error) {
+	top := &buf.raw
+	top.reset()
+	if err := json.Unmarshal(data, top); err != nil {
+		return decoded{}, d.jsonError(c, "", data, err)
+	}
+	if err := mergeAdditional(top, &top.AdditionalProperties); err != nil {
+		return decoded{}, d.recordError(c, "", 0, describeJSONError(err))
+	}
+	obj := decoded{src: &top.signInScalars, format: contentFormat(&top.signInScalars)}
+	src := top
+	if isObject(top.Properties) {
+		props := &buf.rawProps
+		props.reset()
+		raw := bytes.TrimSpace(top.Properties)
+		if err := json.Unmarshal(raw, props); err != nil {
+			return decoded{}, d.jsonError(c, "properties", raw, err)
+		}
+		if err := mergeAdditional(props, &props.AdditionalProperties); err != nil {
+			return decoded{}, d.recordError(c, "properties", 0, describeJSONError(err))
+		}
+		obj = decoded{src: &props.signInScalars, env: &top.signInScalars, prefix: "properties", format: FormatDiagnosticJSON}
+		src = props
+	}
+	parts, err := src.parts(obj.prefix)
+	if err != nil {
+		return decoded{}, d.recordError(c, "", 0, err)
+	}
+	obj.parts = parts
+	return obj, nil
+}
+
+// contentFormat tells a Log Analytics row from a Graph object.
+func contentFormat(o *signInScalars) Format {
+	if present(o.TimeGenerated) || present(o.AADTenantID) {
+		return FormatLogAnalyticsJSON
+	}
+	return FormatGraphJSON
+}
+
+// isObject reports whether a raw part is a JSON object.
+func isObject(raw json.RawMessage) bool {
+	raw = bytes.TrimSpace(raw)
+	return len(raw) > 0 && raw[0] == '{'
+}
+
 // mergeAdditional decodes the members of a Graph PowerShell
 // AdditionalProperties object into o itself: the SDK puts there the members
 // its model lacks (signInEventTypes in the v1.0 module, for one).
-func mergeAdditional(o *signInJSON) error {
-	raw := bytes.TrimSpace(o.AdditionalProperties)
+func mergeAdditional(o any, additional *json.RawMessage) error {
+	raw := bytes.TrimSpace(*additional)
+	// The decoding may write the member again: it gets memory of its own.
+	*additional = nil
 	if len(raw) == 0 || raw[0] != '{' {
 		return nil
 	}
-	// The second decoding writes AdditionalProperties again: work on a
-	// copy of the bytes.
-	more := append([]byte(nil), raw...)
-	if err := json.Unmarshal(more, o); err != nil {
+	if err := json.Unmarshal(raw, o); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			te.Field = joinPath("AdditionalProperties", te.Field)
+			return te
+		}
 		return fieldErr("AdditionalProperties", describeJSONError(err))
 	}
 	return nil
@@ -291,12 +513,12 @@ func (d *jsonDecoder) jsonError(c Chunk, prefix string, data []byte, err error) 
 	return d.recordError(c, prefix, lineOffset, describeJSONError(err))
 }
 
-// fill sets rec from the decoded object src. env is the diagnostic
-// envelope around src, or nil; prefix is src's key path for errors.
-func (d *jsonDecoder) fill(rec *Record, src, env *signInJSON, prefix string) error {
+// fill sets rec from a decoded object.
+func (d *jsonDecoder) fill(rec *Record, obj *decoded) error {
+	src, env, parts, prefix := obj.src, obj.env, &obj.parts, obj.prefix
 	// or returns the first present member among the object and its
 	// envelope.
-	or := func(get func(*signInJSON) string) (string, bool) {
+	or := func(get func(*signInScalars) string) (string, bool) {
 		if v := get(src); present(v) {
 			return v, true
 		}
@@ -342,9 +564,9 @@ func (d *jsonDecoder) fill(rec *Record, src, env *signInJSON, prefix string) err
 	}
 
 	var ok bool
-	rec.RequestID, ok = or(func(o *signInJSON) string { return o.ID })
+	rec.RequestID, ok = or(func(o *signInScalars) string { return o.ID })
 	known(FieldRequestID, ok)
-	rec.CorrelationID, ok = or(func(o *signInJSON) string { return o.CorrelationID })
+	rec.CorrelationID, ok = or(func(o *signInScalars) string { return o.CorrelationID })
 	known(FieldCorrelationID, ok)
 	rec.OriginalRequestID = text(src.OriginalRequestID)
 	rec.SessionID = text(src.SessionID)
@@ -361,7 +583,7 @@ func (d *jsonDecoder) fill(rec *Record, src, env *signInJSON, prefix string) err
 	if rec.User.Name == "" && !present(src.UserDisplayName) {
 		// Diagnostic envelopes and Log Analytics rows name the user
 		// in identity.
-		rec.User.Name, _ = or(func(o *signInJSON) string { return o.Identity })
+		rec.User.Name, _ = or(func(o *signInScalars) string { return o.Identity })
 	}
 	known(FieldUser, present(src.UserID) || present(src.UserPrincipalName) || present(src.UserDisplayName) || rec.User.Name != "")
 	known(FieldUserType, present(src.UserType))
@@ -372,18 +594,8 @@ func (d *jsonDecoder) fill(rec *Record, src, env *signInJSON, prefix string) err
 		CredentialKeyID: text(src.ServicePrincipalCredKeyID),
 		ManagedIdentity: text(src.ManagedIdentityType),
 	}
-	if rec.ServicePrincipal.ManagedIdentity == "" && has(src.ManagedServiceIdentity) {
-		var msi struct {
-			MSIType string `json:"msiType"`
-		}
-		part, ok, err := jsonPart(src.ManagedServiceIdentity)
-		if err == nil && ok {
-			err = unmarshalObject(part, &msi, &extraMembers{})
-		}
-		if err != nil {
-			return fieldErr(path("managedServiceIdentity"), err)
-		}
-		rec.ServicePrincipal.ManagedIdentity = msi.MSIType
+	if rec.ServicePrincipal.ManagedIdentity == "" && parts.msi != nil {
+		rec.ServicePrincipal.ManagedIdentity = parts.msi.MSIType
 	}
 	known(FieldServicePrincipal, present(src.ServicePrincipalID) || present(src.ServicePrincipalName))
 
@@ -407,19 +619,21 @@ func (d *jsonDecoder) fill(rec *Record, src, env *signInJSON, prefix string) err
 	rec.UserAgent = text(src.UserAgent)
 	known(FieldUserAgent, present(src.UserAgent))
 
-	rec.IP, ok = or(func(o *signInJSON) string { return o.IPAddress })
+	rec.IP, ok = or(func(o *signInScalars) string { return o.IPAddress })
 	if !ok {
-		rec.IP, ok = or(func(o *signInJSON) string { return o.CallerIPAddress })
+		rec.IP, ok = or(func(o *signInScalars) string { return o.CallerIPAddress })
 	}
 	known(FieldIP, ok)
 	rec.IPSeenByResource = text(src.IPAddressFromResourceProvider)
 	known(FieldIPSeenByResource, present(src.IPAddressFromResourceProvider))
 
-	if err := decodeLocationValue(src.Location, rec); err != nil {
+	if err := parts.location.apply(rec); err != nil {
 		return fieldErr(path("location"), err)
 	}
-	if err := decodeLocationDetails(src.LocationDetails, rec); err != nil {
-		return fieldErr(path("LocationDetails"), err)
+	if parts.locationDetails != nil {
+		if err := parts.locationDetails.apply(rec); err != nil {
+			return fieldErr(path("LocationDetails"), err)
+		}
 	}
 	asn, set, err := src.AutonomousSystemNumber.get(path("autonomousSystemNumber"))
 	if err != nil {
@@ -427,39 +641,37 @@ func (d *jsonDecoder) fill(rec *Record, src, env *signInJSON, prefix string) err
 	}
 	rec.ASN = int(asn)
 	known(FieldASN, set)
-	if rec.NetworkLocations, err = decodeNetworkLocations(src.NetworkLocationDetails); err != nil {
-		return fieldErr(path("networkLocationDetails"), err)
-	}
+	rec.NetworkLocations = convertNetworkLocations(parts.networkLocations)
 	known(FieldNetworkLocations, rec.NetworkLocations != nil)
 
-	if err := d.fillStatus(rec, src, env, path); err != nil {
+	if err := d.fillStatus(rec, src, env, parts, path); err != nil {
 		return err
 	}
 
 	rec.CAStatus = caResult(text(src.ConditionalAccessStatus))
 	known(FieldCAStatus, present(src.ConditionalAccessStatus))
-	policiesKey, policies := "appliedConditionalAccessPolicies", src.AppliedConditionalAccessPolicies
-	if !has(policies) && has(src.ConditionalAccessPolicies) {
-		policiesKey, policies = "ConditionalAccessPolicies", src.ConditionalAccessPolicies
-	}
-	pols, conditions, err := decodePolicyList(policies)
+	pols, conditions, err := convertPolicies(parts.policies)
 	if err != nil {
-		return fieldErr(path(policiesKey), err)
+		return fieldErr(path(parts.policiesKey), err)
 	}
 	rec.Policies = pols
 	known(FieldPolicies, pols != nil)
 	known(FieldPolicyConditions, conditions)
 
-	if err := decodeDeviceDetail(src.DeviceDetail, rec); err != nil {
-		return fieldErr(path("deviceDetail"), err)
+	if parts.device != nil {
+		if err := parts.device.apply(rec); err != nil {
+			return fieldErr(path("deviceDetail"), err)
+		}
 	}
 
 	rec.AuthRequirement = authRequirement(text(src.AuthenticationRequirement))
 	known(FieldAuthRequirement, present(src.AuthenticationRequirement))
-	if err := decodeMFADetail(src.MfaDetail, rec); err != nil {
-		return fieldErr(path("mfaDetail"), err)
+	if parts.mfa != nil {
+		if err := parts.mfa.apply(rec); err != nil {
+			return fieldErr(path("mfaDetail"), err)
+		}
 	}
-	if rec.AuthSteps, err = decodeAuthSteps(src.AuthenticationDetails, d.loc); err != nil {
+	if rec.AuthSteps, err = convertAuthSteps(parts.authSteps, d.loc); err != nil {
 		return fieldErr(path("authenticationDetails"), err)
 	}
 	known(FieldAuthSteps, rec.AuthSteps != nil)
@@ -481,7 +693,7 @@ func (d *jsonDecoder) fill(rec *Record, src, env *signInJSON, prefix string) err
 		rec.TenantID, tenantKnown = src.AADTenantID, true
 	case present(src.TimeGenerated):
 	default:
-		rec.TenantID, tenantKnown = or(func(o *signInJSON) string { return o.TenantID })
+		rec.TenantID, tenantKnown = or(func(o *signInScalars) string { return o.TenantID })
 	}
 	known(FieldTenantIDs, tenantKnown || present(src.HomeTenantID) || present(src.ResourceTenantID))
 
@@ -490,7 +702,7 @@ func (d *jsonDecoder) fill(rec *Record, src, env *signInJSON, prefix string) err
 	rec.RiskState = text(src.RiskState)
 	known(FieldRisk, present(src.RiskLevelDuringSignIn) || present(src.RiskLevelAggregated) || present(src.RiskState))
 
-	return d.fillFlow(rec, src, env, path)
+	return d.fillFlow(rec, src, env, parts, path)
 }
 
 // authRequirement is NormalizeAuthRequirement with a fast path for the
@@ -513,32 +725,16 @@ func tokenType(s string) string {
 	return s
 }
 
-// decodeLocationValue decodes a location member: Graph's object, or Log
-// Analytics' Location column, which holds only the country code.
-func decodeLocationValue(raw json.RawMessage, rec *Record) error {
-	part, ok, err := jsonPart(raw)
-	if err != nil || !ok {
-		return err
-	}
-	if part[0] == '{' {
-		return decodeLocationDetails(part, rec)
-	}
-	if raw = bytes.TrimSpace(raw); raw[0] != '"' {
-		return &jsonFieldError{Err: badValue(raw, "an object or a country code")}
-	}
-	rec.Location = Location{Country: string(part)}
-	rec.Known = rec.Known.Add(FieldLocation)
-	return nil
-}
-
 // fillStatus sets rec.Status from status, or from the resultType and
 // resultDescription of Log Analytics rows and diagnostic envelopes.
-func (d *jsonDecoder) fillStatus(rec *Record, src, env *signInJSON, path func(string) string) error {
-	if err := decodeStatus(src.Status, rec); err != nil {
-		return fieldErr(path("status"), err)
+func (d *jsonDecoder) fillStatus(rec *Record, src, env *signInScalars, parts *signInParts, path func(string) string) error {
+	if parts.status != nil {
+		if err := parts.status.apply(rec); err != nil {
+			return fieldErr(path("status"), err)
+		}
 	}
 	if !rec.Known.Has(FieldStatusCode) {
-		for _, o := range []*signInJSON{src, env} {
+		for _, o := range []*signInScalars{src, env} {
 			if o == nil {
 				continue
 			}
@@ -559,7 +755,7 @@ func (d *jsonDecoder) fillStatus(rec *Record, src, env *signInJSON, path func(st
 		}
 	}
 	if rec.Status.Reason == "" {
-		for _, o := range []*signInJSON{src, env} {
+		for _, o := range []*signInScalars{src, env} {
 			if o != nil && present(o.ResultDescription) {
 				rec.Status.Reason = o.ResultDescription
 				rec.Known = rec.Known.Add(FieldStatusReason)
@@ -575,17 +771,14 @@ func (d *jsonDecoder) fillStatus(rec *Record, src, env *signInJSON, path func(st
 // service principal or managed identity); the diagnostic category or Log
 // Analytics table; service principal or managed identity evidence; the
 // flow the file name tells.
-func (d *jsonDecoder) fillFlow(rec *Record, src, env *signInJSON, path func(string) string) error {
-	types, err := decodeStringList(src.SignInEventTypes)
-	if err != nil {
-		return fieldErr(path("signInEventTypes"), err)
-	}
+func (d *jsonDecoder) fillFlow(rec *Record, src, env *signInScalars, parts *signInParts, path func(string) string) error {
+	types := parts.eventTypes
 	interactive, err := src.IsInteractive.get(path("isInteractive"))
 	if err != nil {
 		return err
 	}
 	category := ""
-	for _, o := range []*signInJSON{src, env} {
+	for _, o := range []*signInScalars{src, env} {
 		if o == nil {
 			continue
 		}
@@ -602,7 +795,7 @@ func (d *jsonDecoder) fillFlow(rec *Record, src, env *signInJSON, path func(stri
 	case rec.ServicePrincipal.ID != "" && rec.User.ID == "" && rec.User.UPN == "":
 		evidence = FlowServicePrincipal
 	}
-	flow := FlowFromEventTypes(types)
+	flow := flowFromEventTypes(types)
 	if flow == "" && interactive != nil {
 		flow = FlowNonInteractive
 		if *interactive {
@@ -628,6 +821,24 @@ func (d *jsonDecoder) fillFlow(rec *Record, src, env *signInJSON, path func(stri
 		rec.Known = rec.Known.Add(FieldFlow)
 	}
 	return nil
+}
+
+// flowFromEventTypes is FlowFromEventTypes with a fast path for a single
+// event type in Graph's spelling, the common case.
+func flowFromEventTypes(types []string) string {
+	if len(types) == 1 {
+		switch types[0] {
+		case "interactiveUser":
+			return FlowInteractive
+		case "nonInteractiveUser":
+			return FlowNonInteractive
+		case "servicePrincipal":
+			return FlowServicePrincipal
+		case "managedIdentity":
+			return FlowManagedIdentity
+		}
+	}
+	return FlowFromEventTypes(types)
 }
 
 // workload reports whether a flow is a service principal's or a managed

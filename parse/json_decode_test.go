@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	json "github.com/goccy/go-json"
 )
 
 func TestJSONDecodeErrors(t *testing.T) {
@@ -329,5 +331,54 @@ func TestJSONTimeZone(t *testing.T) {
 	}
 	if want := time.Date(2026, 11, 20, 8, 15, 0, 0, time.UTC); !rec.Time.Equal(want) || rec.Time.Location() != time.UTC {
 		t.Errorf("time = %v, want %v", rec.Time, want)
+	}
+}
+
+// TestAbsentScalars checks that absentScalars marks every string member
+// absent, so that no key can be taken as present without being in the
+// object.
+func TestAbsentScalars(t *testing.T) {
+	v := reflect.ValueOf(absentScalars())
+	for i := 0; i < v.NumField(); i++ {
+		if f := v.Field(i); f.Kind() == reflect.String && f.String() != absentJSON {
+			t.Errorf("absentScalars leaves %s present", v.Type().Field(i).Name)
+		}
+	}
+	var o signInTyped
+	o.reset()
+	if !o.isEmpty() {
+		t.Error("a reset signInTyped is not empty")
+	}
+	if err := json.Unmarshal([]byte(`{"x":1,"Level":"4"}`), &o); err != nil || !o.isEmpty() {
+		t.Errorf("unknown members make the object non-empty (%v)", err)
+	}
+	if err := json.Unmarshal([]byte(`{"riskState":""}`), &o); err != nil || o.isEmpty() {
+		t.Errorf("an empty riskState leaves the object empty (%v)", err)
+	}
+}
+
+// TestJSONDecodePaths checks which objects decode in one typed pass (Graph,
+// Graph PowerShell, diagnostic records, Log Analytics rows with real JSON
+// columns) and which need their parts decoded from strings.
+func TestJSONDecodePaths(t *testing.T) {
+	for _, tt := range []struct {
+		file  string
+		typed []bool
+	}{
+		{"graph-page.json", []bool{true, true}},
+		{"diagnostic.ndjson", []bool{true, true}},
+		{"eventhub.json", []bool{true, true}},
+		{"log-analytics.json", []bool{false, true}},
+	} {
+		a, b := compactRecords(t, tt.file)
+		for i, r := range []string{a, b} {
+			_, err := decodeTyped([]byte(r), new(decodeBuffers))
+			if (err == nil) != tt.typed[i] {
+				t.Errorf("%s record %d: typed decoding error %v, want typed %v", tt.file, i+1, err, tt.typed[i])
+			}
+		}
+	}
+	if _, err := decodeTyped([]byte(readTestdata(t, "powershell.json")), new(decodeBuffers)); err != nil {
+		t.Errorf("powershell.json: %v", err)
 	}
 }

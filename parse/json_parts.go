@@ -120,6 +120,10 @@ func unmarshalPart(b []byte, v any) error {
 // jsonFieldError: the key path of the member, and an ErrBadValue error
 // without Go type names.
 func describeJSONError(err error) error {
+	var fe *jsonFieldError
+	if errors.As(err, &fe) {
+		return err
+	}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
 		want := "a JSON value"
