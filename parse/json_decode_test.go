@@ -84,6 +84,23 @@ func TestJSONDecodeErrors(t *testing.T) {
 			is:    ErrBadValue,
 		},
 		{
+			name: "Graph PowerShell object exported too shallow",
+			input: `{"Id":"a","AppId":"x","Status":"Microsoft.Graph.PowerShell.Models.MicrosoftGraphSignInStatus",` +
+				`"AppliedConditionalAccessPolicies":["Microsoft.Graph.PowerShell.Models.MicrosoftGraphAppliedConditionalAccessPolicy"]}`,
+			want: []string{`in.json:1: record 1: field "status": unreadable value: holds the .NET type name ` +
+				`"Microsoft.Graph.PowerShell.Models.MicrosoftGraphSignInStatus" instead of its value: ` +
+				`ConvertTo-Json stopped at its -Depth (2 by default); export again with ConvertTo-Json -Depth 10`},
+			is: ErrBadValue,
+		},
+		{
+			name:  "policies exported too shallow",
+			input: `{"Id":"a","AppId":"x","AppliedConditionalAccessPolicies":["Microsoft.Graph.PowerShell.Models.MicrosoftGraphAppliedConditionalAccessPolicy"]}`,
+			want: []string{`in.json:1: record 1: field "appliedConditionalAccessPolicies": unreadable value: holds the .NET type name ` +
+				`"Microsoft.Graph.PowerShell.Models.MicrosoftGraphAppliedConditionalAccessPolicy" instead of its value: ` +
+				`ConvertTo-Json stopped at its -Depth (2 by default); export again with ConvertTo-Json -Depth 10`},
+			is: ErrBadValue,
+		},
+		{
 			name:  "location of the wrong kind",
 			input: `{"id":"a","location":7}`,
 			want:  []string{`in.json:1: record 1: field "location": unreadable value: 7 is not an object or a country code`},

@@ -429,11 +429,52 @@ func decodeObjectPart[T any, P interface {
 	if err != nil || !ok {
 		return nil, err
 	}
+	if name, ok := dotNetTypeName(part); ok {
+		return nil, shallowExportError(name)
+	}
 	v := P(new(T))
 	if err := unmarshalObject(part, v, v.extras()); err != nil {
 		return nil, err
 	}
 	return (*T)(v), nil
+}
+
+// dotNetTypeName reports whether a part is the name of a .NET type
+// ("Microsoft.Graph.PowerShell.Models.MicrosoftGraphSignInStatus"), or an
+// array of them: what PowerShell's ConvertTo-Json writes for objects deeper
+// than its -Depth, 2 by default.
+func dotNetTypeName(part []byte) (string, bool) {
+	if len(part) > 0 && part[0] == '[' {
+		first := bytes.TrimLeft(part[1:], " \t\r\n")
+		if !bytes.HasPrefix(first, []byte(`"Microsoft.`)) && !bytes.HasPrefix(first, []byte(`"System.`)) {
+			return "", false
+		}
+		end := jsonStringEnd(first, 0)
+		if end < 0 {
+			return "", false
+		}
+		name, ok := jsonStringValue(first[:end])
+		if !ok {
+			return "", false
+		}
+		part = []byte(name)
+	}
+	s := string(part)
+	if !strings.HasPrefix(s, "Microsoft.") && !strings.HasPrefix(s, "System.") {
+		return "", false
+	}
+	for _, r := range s {
+		if !(r == '.' || r == '_' || r >= '0' && r <= '9' || r|0x20 >= 'a' && r|0x20 <= 'z') {
+			return "", false
+		}
+	}
+	return s, true
+}
+
+// shallowExportError explains a part that PowerShell wrote as a type name.
+func shallowExportError(name string) error {
+	return &jsonFieldError{Err: fmt.Errorf("%w: holds the .NET type name %q instead of its value: "+
+		"ConvertTo-Json stopped at its -Depth (2 by default); export again with ConvertTo-Json -Depth 10", ErrBadValue, name)}
 }
 
 // decodeArrayPart decodes an array part given as JSON or as a string holding
@@ -442,6 +483,9 @@ func decodeArrayPart[T any](b []byte) ([]T, error) {
 	part, ok, err := jsonPart(b)
 	if err != nil || !ok {
 		return nil, err
+	}
+	if name, ok := dotNetTypeName(part); ok {
+		return nil, shallowExportError(name)
 	}
 	if part[0] != '[' {
 		return nil, &jsonFieldError{Err: badValue(part, "a JSON array")}
