@@ -129,6 +129,7 @@ func BenchmarkCSVDecodeParallel(b *testing.B) {
 	chunks, d := benchChunks(b, data)
 	b.SetBytes(int64(len(data)) / int64(len(chunks)))
 	b.ReportAllocs()
+	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		i := 0
 		for pb.Next() {
