@@ -16,11 +16,11 @@ const csvBufferSize = 1 << 20
 // cut off: the portal writes at most 100,000 records per file.
 const truncatedRowLimit = 100_000
 
-// csvSplitter frames CSV records without splitting them into fields. It
-// scans for line breaks and quotes with bytes.IndexByte, which runs at memory
-// speed, and applies the quoting rules of encoding/csv with LazyQuotes only
-// at the quotes it finds, so that its records are exactly the ones
-// csv.Reader would read:
+// csvSplitter frames CSV records without splitting them into fields, over a
+// large reused buffer. It looks only at quotes and line breaks
+// (frameCSVRecord) and applies the quoting rules of encoding/csv with
+// LazyQuotes at each quote, so that its records are exactly the ones
+// csv.Reader would read (checkSplitterMatchesCSV tests this):
 //
 //   - a quote opens a quoted field only at the start of a field (the start
 //     of the record or right after the delimiter); elsewhere it is literal;
@@ -75,7 +75,7 @@ func (s *csvSplitter) Next() (Chunk, error) {
 		if len(data) == 0 || len(data) == 1 && data[0] == '\r' {
 			continue // A blank line.
 		}
-		if (data[0] == s.comma || data[0] == ' ') && onlyDelimiters(data, s.comma) {
+		if c := data[0]; (c == s.comma || c == ' ' || c == '\t') && onlyDelimiters(data, s.comma) {
 			s.emptyRows++
 			continue
 		}
@@ -108,8 +108,8 @@ func onlyDelimiters(data []byte, comma byte) bool {
 	return true
 }
 
-// nextRaw returns the next physical record, blank or not, without its line
-// break, and the line it starts on.
+// nextRaw returns the next record, blank or not, without its final LF, and
+// the line it starts on.
 func (s *csvSplitter) nextRaw() ([]byte, int, error) {
 	if s.err != nil {
 		return nil, 0, s.err
