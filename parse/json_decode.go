@@ -25,7 +25,7 @@ import (
 // of a present part object are Known with it (see json_parts.go).
 
 // absentJSON marks a string member that the object did not have: every
-// string of signInJSON starts as absentJSON, and the decoder leaves it so
+// string of signInScalars starts as absentJSON, and the decoder leaves it so
 // when the key is missing or null. No decoded value holds it unless a file
 // spells it out with \u0000 escapes.
 const absentJSON = "\x00absent\x00"
@@ -44,7 +44,7 @@ func text(s string) string {
 // signInScalars are the members of a sign-in object that hold one value, as
 // any of the JSON formats writes them. Keys match case-insensitively, so one
 // field serves Graph's camelCase, Graph PowerShell's and Log Analytics'
-// PascalCase. Each string starts as absentJSON (see reset) so that a
+// PascalCase. Each string starts as absentJSON (see absentScalars) so that a
 // missing key can be told from an empty value.
 type signInScalars struct {
 	ID                            string `json:"id"`

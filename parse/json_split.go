@@ -18,9 +18,9 @@ import (
 //     (NDJSON), optionally behind a syslog prefix
 //     ("2025-02-02T00:27:59+08:00 HOST {...}").
 //
-// It looks at each byte once: it tracks strings, escapes and bracket depth,
-// and jumps through string contents with bytes.IndexByte. Records are slices
-// of one reused buffer.
+// It tracks strings, escapes and bracket depth in one forward scan, jumping
+// through string contents with bytes.IndexByte, and counts lines with
+// bytes.Count. Records are slices of one reused buffer.
 //
 // Errors are positioned. When the input is line-based (the first top-level
 // object fit on its line, or lines carry a syslog prefix), a malformed line
