@@ -19,10 +19,24 @@ type Renderer interface {
 
 // Options control rendering.
 type Options struct {
-	// Color allows ANSI colours (table format on a terminal only).
+	// Color allows ANSI colours in the table format. Callers set it only
+	// when standard output is a terminal and neither NO_COLOR nor
+	// --no-color is set; no other format ever writes ANSI codes.
 	Color bool
-	// Width is the terminal width for the table format; 0 means no limit.
+	// Width is the width the table format fits its lines into: the
+	// terminal's width. 0 means DefaultWidth.
 	Width int
+}
+
+// DefaultWidth is the table format's width when the output is not a
+// terminal: readable in a pager, a ticket or a README.
+const DefaultWidth = 100
+
+func (o Options) width() int {
+	if o.Width > 0 {
+		return o.Width
+	}
+	return DefaultWidth
 }
 
 // A format registers a renderer under a name and the file extensions that
@@ -36,7 +50,10 @@ type format struct {
 // formats is the registry, in the order help text lists them.
 var formats = []format{
 	{name: "table", extensions: []string{".txt"}, new: func(o Options) Renderer { return &Table{Options: o} }},
+	{name: "markdown", extensions: []string{".md", ".markdown"}, new: func(Options) Renderer { return Markdown{} }},
 	{name: "json", extensions: []string{".json"}, new: func(Options) Renderer { return JSON{} }},
+	{name: "csv", extensions: []string{".csv"}, new: func(Options) Renderer { return CSV{} }},
+	{name: "html", extensions: []string{".html", ".htm"}, new: func(Options) Renderer { return HTML{} }},
 }
 
 // Names returns the format names, in help order.

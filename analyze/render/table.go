@@ -3,86 +3,357 @@ package render
 import (
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
 	"github.com/jedib0t/go-pretty/v6/table"
+	"github.com/jedib0t/go-pretty/v6/text"
 
 	"github.com/signinspect/signinspect/analyze"
 )
 
-// Table writes the report for people reading a terminal.
+// Table writes the report for people reading a terminal: every section as
+// a box-drawn table fitted to Options.Width, long text wrapped, and ANSI
+// colours only when Options.Color is set.
 type Table struct {
 	Options Options
 }
 
 var _ Renderer = (*Table)(nil)
 
+// tableEvidence is how many evidence rows a finding shows in a terminal;
+// the machine formats and HTML list all the report holds.
+const tableEvidence = 3
+
+// minWrapWidth is the narrowest a wrapped column becomes.
+const minWrapWidth = 10
+
 // Render implements Renderer.
 func (t *Table) Render(w io.Writer, r *analyze.Report) error {
-	ew := &errWriter{w: w}
-	t.inputs(ew, r)
-	t.scope(ew, r)
-	return ew.err
+	v := newView(r, viewOptions{maxEvidence: tableEvidence, barWidth: 24})
+	p := &textPrinter{ew: &errWriter{w: w}, color: t.Options.Color, width: t.Options.width()}
+
+	p.heading("Scope")
+	labelWidth := 0
+	for _, s := range v.Scope {
+		labelWidth = max(labelWidth, len(s.Label))
+	}
+	for _, s := range v.Scope {
+		label := s.Label + strings.Repeat(" ", labelWidth-len(s.Label)+2)
+		p.wrapped("  "+p.paint(label, toneMuted), strings.Repeat(" ", labelWidth+4), s.Value, tonePlain)
+	}
+	if v.NoMatch != "" {
+		p.blank()
+		p.wrapped("  "+p.paint("No match: ", toneWarn), "  ", v.NoMatch, toneWarn)
+	}
+
+	p.heading(fmt.Sprintf("Diagnosis: %s", plural(len(r.Findings)+r.FindingsOmitted, "finding", "findings")))
+	if len(v.Findings) == 0 {
+		p.line(p.paint("No rule fired on the matched sign-ins.", toneMuted))
+	}
+	for i, f := range v.Findings {
+		if i > 0 {
+			p.blank()
+		}
+		p.finding(f)
+	}
+	if v.FindingsMore != "" {
+		p.blank()
+		p.line(p.paint(v.FindingsMore, toneMuted))
+	}
+
+	if len(v.RuleErrors.Rows) > 0 {
+		p.heading(v.RuleErrors.Title)
+		p.wrapped("", "", v.RuleErrors.Intro, toneWarn)
+		p.grid(v.RuleErrors, "")
+	}
+	for _, g := range v.Breakdowns {
+		p.heading(g.Title)
+		p.grid(g, "")
+	}
+
+	for _, g := range v.Details {
+		p.heading(g.Title)
+		if g.Intro != "" {
+			p.wrapped("", "", g.Intro, toneMuted)
+		}
+		p.grid(g, "")
+	}
+	p.heading("Inputs")
+	p.grid(v.Inputs, "")
+	if len(v.Warnings) > 0 {
+		p.blank()
+		p.line(p.paint("Warnings", toneWarn))
+		for _, g := range v.Warnings {
+			p.wrapped("  • ", "    ", g.Text, tonePlain)
+			p.wrapped("    ", "    ", "("+g.InputsText(v.InputCount)+")", toneMuted)
+		}
+	}
+	if len(v.SkipReasons.Rows) > 0 {
+		p.blank()
+		p.line(p.paint(v.SkipReasons.Title, toneWarn))
+		p.grid(v.SkipReasons, "")
+	}
+
+	return p.ew.err
 }
 
-func (t *Table) newTable(title string) table.Writer {
+// textPrinter writes the table format's lines, fitted to a width and
+// coloured only when allowed.
+type textPrinter struct {
+	ew      *errWriter
+	color   bool
+	width   int
+	started bool
+}
+
+func (p *textPrinter) line(s string) {
+	p.started = true
+	p.ew.println(strings.TrimRight(s, " "))
+}
+
+func (p *textPrinter) blank() { p.ew.println("") }
+
+// heading starts a section with a rule across the width.
+func (p *textPrinter) heading(title string) {
+	if p.started {
+		p.blank()
+	}
+	rule := max(3, p.width-text.StringWidthWithoutEscSequences(title)-4)
+	p.line(p.paint("── "+title+" "+strings.Repeat("─", rule), toneHeading))
+	p.blank()
+}
+
+// wrapped writes s wrapped to the width: the first line after first, the
+// others after indent.
+func (p *textPrinter) wrapped(first, indent, s string, t tone) {
+	firstWidth := text.StringWidthWithoutEscSequences(first)
+	lines := wrapText(s, p.width-max(firstWidth, len(indent)))
+	for i, l := range lines {
+		prefix := indent
+		if i == 0 {
+			prefix = first
+		}
+		p.line(prefix + p.paint(l, t))
+	}
+}
+
+func (p *textPrinter) finding(f findingView) {
+	number := fmt.Sprintf("%2d. ", f.Number)
+	indent := strings.Repeat(" ", len(number))
+	p.line(number + p.paint(fmt.Sprintf("%-8s", f.Severity), f.Tone) + " " + p.paint(f.Title, toneHeading))
+	p.line(indent + p.paint(f.Count+" · rule "+f.Rule, toneMuted))
+	if f.Fix != "" {
+		p.wrapped(indent+p.paint("Fix: ", toneGood), indent+"     ", f.Fix, tonePlain)
+	}
+	for _, fix := range f.OtherFixes {
+		p.wrapped(indent+"     ", indent+"     ", fix, tonePlain)
+	}
+	if len(f.Evidence.Rows) > 0 {
+		p.list(f.Evidence, indent)
+	}
+}
+
+// list writes a grid as aligned lines without borders, for grids too wide
+// for a box at 100 columns: each row's main columns on one line (the last
+// wrapped under itself), then each of its detail columns on a labelled line
+// of its own.
+func (p *textPrinter) list(g grid, indent string) {
+	var main, detail []int
+	for i, c := range g.Columns {
+		if c.Detail {
+			detail = append(detail, i)
+		} else {
+			main = append(main, i)
+		}
+	}
+	const gap = "  "
+	widths := make([]int, len(main))
+	for k, i := range main {
+		widths[k] = widest(g.Columns[i].Name)
+		for _, row := range g.Rows {
+			widths[k] = max(widths[k], widest(row[i].String()))
+		}
+	}
+	labelWidth := 0
+	for _, i := range detail {
+		labelWidth = max(labelWidth, len(g.Columns[i].Name))
+	}
+	lastStart := len(indent)
+	for _, w := range widths[:len(widths)-1] {
+		lastStart += w + len(gap)
+	}
+	lastWidth := max(p.width-lastStart, minWrapWidth)
+	pad := func(s string, k int) string {
+		fill := strings.Repeat(" ", max(0, widths[k]-text.StringWidthWithoutEscSequences(s)))
+		if g.Columns[main[k]].Numeric {
+			return fill + s
+		}
+		return s + fill
+	}
+	var head []string
+	for k, i := range main {
+		head = append(head, pad(g.Columns[i].Name, k))
+	}
+	p.line(indent + p.paint(strings.Join(head, gap), toneHeading))
+	for _, row := range g.Rows {
+		var line []string
+		for k, i := range main[:len(main)-1] {
+			line = append(line, p.paint(pad(row[i].String(), k), row[i].tone()))
+		}
+		last := row[main[len(main)-1]]
+		for n, l := range wrapText(last.String(), lastWidth) {
+			if n == 0 {
+				p.line(indent + strings.Join(append(line, p.paint(l, last.tone())), gap))
+			} else {
+				p.line(strings.Repeat(" ", lastStart) + p.paint(l, last.tone()))
+			}
+		}
+		for _, i := range detail {
+			if v := row[i].String(); v != "" {
+				label := indent + "  " + g.Columns[i].Name + strings.Repeat(" ", labelWidth-len(g.Columns[i].Name)+2)
+				p.wrapped(p.paint(label, toneMuted), strings.Repeat(" ", len(label)), v, row[i].tone())
+			}
+		}
+	}
+	if g.More != "" {
+		p.line(indent + p.paint(g.More, toneMuted))
+	}
+}
+
+// grid writes a grid as a box-drawn table, its wrap columns narrowed so
+// that the table fits the width.
+func (p *textPrinter) grid(g grid, indent string) {
+	if len(g.Rows) == 0 {
+		if g.Empty != "" {
+			p.line(indent + p.paint(g.Empty, toneMuted))
+		}
+		return
+	}
+	natural := make([]int, len(g.Columns))
+	for i, c := range g.Columns {
+		natural[i] = widest(c.Name)
+	}
+	for _, row := range g.Rows {
+		for i, c := range row {
+			natural[i] = max(natural[i], widest(c.String()))
+		}
+	}
+	limits := fitWidths(g.Columns, natural, p.width-len(indent))
+	for i, c := range g.Columns {
+		if limits[i] > 0 {
+			limits[i] = max(limits[i], longestWord(c.Name))
+		}
+	}
+
 	tw := table.NewWriter()
 	tw.SetStyle(table.StyleLight)
-	tw.Style().Format.Header = 0 // Keep headers as written, not upper case.
-	tw.SetTitle(title)
-	if t.Options.Width > 0 {
-		tw.SetAllowedRowLength(t.Options.Width)
-	}
-	return tw
-}
-
-func (t *Table) inputs(w *errWriter, r *analyze.Report) {
-	tw := t.newTable("Inputs")
-	tw.AppendHeader(table.Row{"Input", "Format", "Records", "Skipped", "Matched"})
-	for _, in := range r.Inputs {
-		tw.AppendRow(table.Row{in.Path, in.Format, analyze.Count(in.Records), analyze.Count(in.Skipped), analyze.Count(in.Matched)})
-	}
-	w.println(tw.Render())
-	for _, in := range r.Inputs {
-		for _, s := range in.SkipReasons {
-			w.printf("  skipped in %s: %s × %s (first: %s)\n", in.Path, analyze.Count(s.Count), s.Reason, s.First)
-		}
-		for _, warn := range in.Warnings {
-			w.printf("  warning: %s: %s\n", in.Path, warn)
+	tw.Style().Format.Header = text.FormatDefault // As written, not upper case.
+	header := make(table.Row, len(g.Columns))
+	var configs []table.ColumnConfig
+	for i, c := range g.Columns {
+		header[i] = p.cell(toned(c.Name, toneHeading), limits[i])
+		if c.Numeric {
+			configs = append(configs, table.ColumnConfig{Number: i + 1, Align: text.AlignRight})
 		}
 	}
-	w.println("")
-}
-
-func (t *Table) scope(w *errWriter, r *analyze.Report) {
-	s := r.Summary
-	w.printf("Scope: %s\n", r.Filter.Description)
-	w.printf("Read %s records (%s skipped); %s matched: %s failures, %s successes",
-		analyze.Count(s.Read), analyze.Count(s.Skipped), analyze.Count(s.Matched), analyze.Count(s.Failures), analyze.Count(s.Successes))
-	if s.First != nil {
-		w.printf(", from %s to %s", analyze.FormatTime(*s.First), analyze.FormatTime(*s.Last))
+	tw.AppendHeader(header)
+	tw.SetColumnConfigs(configs)
+	for _, row := range g.Rows {
+		out := make(table.Row, len(row))
+		for i, c := range row {
+			out[i] = p.cell(c, limits[i])
+		}
+		tw.AppendRow(out)
 	}
-	w.println(".")
-	if s.NoMatch != "" {
-		w.println(s.NoMatch)
+	for _, l := range strings.Split(tw.Render(), "\n") {
+		p.line(indent + l)
 	}
-}
-
-// errWriter keeps the first write error, so that rendering code reads as a
-// sequence of prints.
-type errWriter struct {
-	w   io.Writer
-	err error
-}
-
-func (e *errWriter) printf(format string, args ...any) {
-	if e.err == nil {
-		_, e.err = fmt.Fprintf(e.w, format, args...)
+	if g.More != "" {
+		p.line(indent + p.paint(g.More, toneMuted))
 	}
 }
 
-func (e *errWriter) println(s string) {
-	if e.err == nil {
-		_, e.err = io.WriteString(e.w, strings.TrimRight(s, "\n")+"\n")
+// cell writes a cell wrapped to limit (0: as is), each line painted so
+// that colours never cross the table's borders.
+func (p *textPrinter) cell(c cell, limit int) string {
+	if len(c) != 1 {
+		var b strings.Builder
+		for _, s := range c {
+			b.WriteString(p.paint(s.Text, s.Tone))
+		}
+		return b.String()
 	}
+	lines := wrapText(c[0].Text, limit)
+	for i, l := range lines {
+		lines[i] = p.paint(l, c[0].Tone)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// fitWidths returns the width each column may take for a table of these
+// natural column widths to fit in total: columns that may wrap share what
+// the others leave, narrow ones first, never below minWrapWidth. 0 means
+// the natural width. A table that cannot fit even so comes out wider.
+func fitWidths(cols []column, natural []int, total int) []int {
+	limits := make([]int, len(cols))
+	overhead := 3*len(cols) + 1 // "│ " before each column, " " after, and the last "│".
+	sum := overhead
+	for _, w := range natural {
+		sum += w
+	}
+	if total <= 0 || sum <= total {
+		return limits
+	}
+	avail := total - overhead
+	var wraps []int
+	for i, c := range cols {
+		if c.Wrap {
+			wraps = append(wraps, i)
+		} else {
+			avail -= natural[i]
+		}
+	}
+	sort.SliceStable(wraps, func(a, b int) bool { return natural[wraps[a]] < natural[wraps[b]] })
+	for k, i := range wraps {
+		share := avail / (len(wraps) - k)
+		limits[i] = max(min(natural[i], share), min(natural[i], max(minWrapWidth, cols[i].MinWidth)))
+		avail -= limits[i]
+	}
+	return limits
+}
+
+// paint colours s for its tone when colours are allowed.
+func (p *textPrinter) paint(s string, t tone) string {
+	if !p.color || s == "" {
+		return s
+	}
+	var c text.Colors
+	switch t {
+	case toneBad:
+		c = text.Colors{text.FgRed}
+	case toneGood:
+		c = text.Colors{text.FgGreen}
+	case toneMuted:
+		c = text.Colors{text.FgHiBlack}
+	case toneWarn:
+		c = text.Colors{text.FgYellow}
+	case toneCritical:
+		c = text.Colors{text.Bold, text.FgHiWhite, text.BgRed}
+	case toneHigh:
+		c = text.Colors{text.Bold, text.FgRed}
+	case toneMedium:
+		c = text.Colors{text.Bold, text.FgYellow}
+	case toneLow:
+		c = text.Colors{text.FgCyan}
+	case toneInfo:
+		c = text.Colors{text.FgBlue}
+	case toneHeading:
+		c = text.Colors{text.Bold}
+	default:
+		return s
+	}
+	// EscapeSeq, unlike Sprint, does not consult go-pretty's global colour
+	// switch: whether to colour is Options.Color's decision alone.
+	return c.EscapeSeq() + s + text.EscapeReset
 }

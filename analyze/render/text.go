@@ -1,0 +1,131 @@
+package render
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"unicode"
+
+	"github.com/jedib0t/go-pretty/v6/text"
+)
+
+// wrapText breaks s into lines of at most width columns: at spaces where it
+// can, and inside a word longer than a line (after a '/', '-', ',' or '.'
+// near the end of the line when there is one, so that paths and addresses
+// break where people expect). Line breaks in s are kept; runs of spaces
+// within a line become one. A width of 0 or less does not wrap.
+func wrapText(s string, width int) []string {
+	if width <= 0 {
+		return strings.Split(s, "\n")
+	}
+	var out []string
+	for _, para := range strings.Split(s, "\n") {
+		line, lineWidth := "", 0
+		flush := func() {
+			out = append(out, line)
+			line, lineWidth = "", 0
+		}
+		words := strings.Fields(para)
+		if len(words) == 0 {
+			out = append(out, "")
+			continue
+		}
+		for _, w := range words {
+			ww := text.StringWidthWithoutEscSequences(w)
+			switch {
+			case lineWidth > 0 && lineWidth+1+ww <= width:
+				line, lineWidth = line+" "+w, lineWidth+1+ww
+				continue
+			case lineWidth > 0:
+				flush()
+			}
+			for ww > width {
+				head, rest := breakWord(w, width)
+				out = append(out, head)
+				w, ww = rest, text.StringWidthWithoutEscSequences(rest)
+			}
+			line, lineWidth = w, ww
+		}
+		flush()
+	}
+	return out
+}
+
+// breakWord splits a word wider than width into a head that fits and the
+// rest, preferring to break after punctuation in the head's second half.
+func breakWord(w string, width int) (head, rest string) {
+	cut, used := 0, 0
+	lastBreak := -1
+	var prev rune
+	for i, r := range w {
+		rw := text.RuneWidth(r)
+		if used+rw > width {
+			break
+		}
+		if used > width/3 && (r == '@' || unicode.IsUpper(r) && unicode.IsLower(prev)) {
+			lastBreak = i // Before the '@' of an address or a word of a CamelCase name.
+		}
+		used += rw
+		cut = i + len(string(r))
+		if strings.ContainsRune("/-_,.!\\", r) && used > width/3 {
+			lastBreak = cut
+		}
+		prev = r
+	}
+	if cut == 0 { // A rune wider than the width: take it alone.
+		_, size := firstRune(w)
+		cut = size
+	}
+	if lastBreak > 0 && lastBreak < len(w) {
+		cut = lastBreak
+	}
+	return w[:cut], w[cut:]
+}
+
+func firstRune(s string) (rune, int) {
+	for _, r := range s {
+		return r, len(string(r))
+	}
+	return 0, 0
+}
+
+// widest returns the display width of the widest line of s.
+func widest(s string) int {
+	n := 0
+	for _, l := range strings.Split(s, "\n") {
+		n = max(n, text.StringWidthWithoutEscSequences(l))
+	}
+	return n
+}
+
+// longestWord returns the display width of the widest word of s.
+func longestWord(s string) int {
+	n := 0
+	for _, w := range strings.Fields(s) {
+		n = max(n, text.StringWidthWithoutEscSequences(w))
+	}
+	return n
+}
+
+// errWriter keeps the first write error, so that rendering code reads as a
+// sequence of prints.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) printf(format string, args ...any) {
+	if e.err == nil {
+		_, e.err = fmt.Fprintf(e.w, format, args...)
+	}
+}
+
+func (e *errWriter) print(s string) {
+	if e.err == nil {
+		_, e.err = io.WriteString(e.w, s)
+	}
+}
+
+func (e *errWriter) println(s string) {
+	e.print(s + "\n")
+}
