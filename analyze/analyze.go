@@ -216,13 +216,23 @@ func (t *inputTally) observe(rec *parse.Record) {
 	}
 }
 
-// skip counts a skipped record under its reason: the error without its
-// position, so that one bad column in many rows is one line.
+// skipKinds are the parse sentinels a skip reason is grouped by.
+var skipKinds = []error{parse.ErrBadTime, parse.ErrBadValue, parse.ErrTruncated, parse.ErrTooLarge, parse.ErrMissingColumn}
+
+// skip counts a skipped record under its reason: the field and the kind of
+// error, without position or value, so that one bad column in many rows is
+// one line. The first record's full error is kept as the example.
 func (t *inputTally) skip(err error) {
 	reason := err.Error()
 	var pe *parse.ParseError
 	if errors.As(err, &pe) {
 		reason = pe.Err.Error()
+		for _, kind := range skipKinds {
+			if errors.Is(pe.Err, kind) {
+				reason = kind.Error()
+				break
+			}
+		}
 		if pe.Field != "" {
 			reason = fmt.Sprintf("field %q: %s", pe.Field, reason)
 		}

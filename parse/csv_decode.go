@@ -329,7 +329,7 @@ func (d *csvDecoder) incomingTokenType(first, repeat string) string {
 func (d *csvDecoder) Notes() []string {
 	var notes []string
 	add := func(format string, args ...any) {
-		notes = append(notes, d.info.Name+": "+fmt.Sprintf(format, args...))
+		notes = append(notes, fmt.Sprintf(format, args...))
 	}
 	for _, n := range d.layout.notes {
 		add("%s", n)

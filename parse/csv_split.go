@@ -12,10 +12,6 @@ import (
 // grows (up to the record bound) only for a record that does not fit.
 const csvBufferSize = 1 << 20
 
-// truncatedRowLimit is the row count at which a portal download was probably
-// cut off: the portal writes at most 100,000 records per file.
-const truncatedRowLimit = 100_000
-
 // csvSplitter frames CSV records without splitting them into fields, over a
 // large reused buffer. It looks only at quotes and line breaks
 // (frameCSVRecord) and applies the quoting rules of encoding/csv with
@@ -47,7 +43,6 @@ type csvSplitter struct {
 	index int // Records returned so far.
 
 	emptyRows int // Delimiter-only rows skipped.
-	warnCount bool
 }
 
 func newCSVSplitter(r io.Reader, info SourceInfo) *csvSplitter {
@@ -84,17 +79,13 @@ func (s *csvSplitter) Next() (Chunk, error) {
 	}
 }
 
-// Notes tells about skipped padding rows and a row count that suggests a
-// truncated portal download.
+// Notes tells about skipped padding rows. (A row count that suggests a
+// truncated portal download is the analyzer's warning, for every format.)
 func (s *csvSplitter) Notes() []string {
-	var notes []string
 	if s.emptyRows > 0 {
-		notes = append(notes, fmt.Sprintf("%s: %s of only delimiters (spreadsheet padding) skipped", s.name, plural(s.emptyRows, "row")))
+		return []string{fmt.Sprintf("%s of only delimiters (spreadsheet padding) skipped", plural(s.emptyRows, "row"))}
 	}
-	if s.warnCount && s.index == truncatedRowLimit {
-		notes = append(notes, fmt.Sprintf("%s: exactly %d rows: the portal downloads at most %d records per file, so this download is probably incomplete; download shorter time ranges", s.name, truncatedRowLimit, truncatedRowLimit))
-	}
-	return notes
+	return nil
 }
 
 // onlyDelimiters reports whether a record holds nothing but delimiters and
