@@ -37,7 +37,7 @@ const maxSyslogPrefix = 1024
 // Bytes the scanner must look at outside strings, as bit sets: those below
 // 64 in structuralLow, those from 64 to 127 in structuralHigh.
 const (
-	structuralLow  = 1<<'"' | 1<<',' | 1<<':' | 1<<'\n'
+	structuralLow  = 1<<'"' | 1<<',' | 1<<':'
 	structuralHigh = 1<<('['-64) | 1<<(']'-64) | 1<<('{'-64) | 1<<('}'-64)
 )
 
@@ -72,7 +72,8 @@ type objectScanner struct {
 	open [maxJSONDepth / 64]uint64
 
 	// stopAtNewline makes a line break (in or out of a string) an event,
-	// for line-based input where a record must end on its line.
+	// scanNewline, for line-based input where a record must end on its
+	// line.
 	stopAtNewline bool
 	// checkEnvelope makes a "value" or "records" member of the outermost
 	// object that holds an array an event.
@@ -105,6 +106,23 @@ func (sc *objectScanner) resumeInObject(stopAtNewline bool) {
 }
 
 func (sc *objectScanner) scan(data []byte) (scanEvent, int) {
+	if !sc.stopAtNewline {
+		return sc.scanTo(data)
+	}
+	// Line-based input: the value must end before the next line break.
+	// Finding it once costs less than looking for it in every string.
+	if nl := bytes.IndexByte(data[sc.i:], '\n'); nl >= 0 {
+		limit := sc.i + nl
+		if ev, n := sc.scanTo(data[:limit]); ev != scanMore {
+			return ev, n
+		}
+		return scanNewline, limit
+	}
+	return sc.scanTo(data)
+}
+
+// scanTo scans data, which holds no line break that matters.
+func (sc *objectScanner) scanTo(data []byte) (scanEvent, int) {
 	i := sc.i
 	for i < len(data) {
 		if sc.inString {
@@ -173,12 +191,6 @@ func (sc *objectScanner) scan(data []byte) (scanEvent, int) {
 				sc.expectKey = false
 			}
 			i++
-		case '\n':
-			if sc.stopAtNewline {
-				sc.i = i
-				return scanNewline, i
-			}
-			i++
 		}
 	}
 	sc.i = i
@@ -186,21 +198,10 @@ func (sc *objectScanner) scan(data []byte) (scanEvent, int) {
 }
 
 // scanString moves through string contents from i to just after the
-// closing quote (scanDone). It stops with scanMore at the end of the data
-// and scanNewline at a line break when those are not allowed.
+// closing quote (scanDone), or stops with scanMore at the end of the data.
 func (sc *objectScanner) scanString(data []byte, i int) (int, scanEvent) {
 	for {
 		k := bytes.IndexByte(data[i:], '"')
-		if sc.stopAtNewline {
-			seg := data[i:]
-			if k >= 0 {
-				seg = seg[:k]
-			}
-			if nl := bytes.IndexByte(seg, '\n'); nl >= 0 {
-				sc.i = i + nl
-				return i + nl, scanNewline
-			}
-		}
 		if k < 0 {
 			sc.i = len(data)
 			return len(data), scanMore
