@@ -393,6 +393,10 @@ func (s *jsonSplitter) Next() (Chunk, error) {
 				continue
 			case '{':
 				return s.topObject(false)
+			case 0xEF:
+				if s.skipByteOrderMark() {
+					continue
+				}
 			}
 			return s.beforeObject(c)
 		case inArrayFirst, inArrayElement:
@@ -512,6 +516,18 @@ func (s *jsonSplitter) skipLine() {
 			return
 		}
 	}
+}
+
+// skipByteOrderMark moves over a UTF-8 byte order mark between top-level
+// values, as files that each began with one have when concatenated.
+func (s *jsonSplitter) skipByteOrderMark() bool {
+	for s.end-s.pos < 3 && s.fill() {
+	}
+	if !bytes.HasPrefix(s.buf[s.pos:s.end], []byte{0xEF, 0xBB, 0xBF}) {
+		return false
+	}
+	s.pos += 3
+	return true
 }
 
 // beforeObject handles a top-level byte that opens neither an array nor an

@@ -121,6 +121,11 @@ func TestJSONSplitterPositions(t *testing.T) {
 			input: `{"id":"a","x":{"value":[1]},"records":"none","value":{"x":[]}}`,
 			want:  []chunk{{1, 1, `{"id":"a","x":{"value":[1]},"records":"none","value":{"x":[]}}`}},
 		},
+		{
+			name:  "byte order marks of concatenated files",
+			input: "[{\"id\":\"a\"}]\n\xef\xbb\xbf[{\"id\":\"b\"}]\xef\xbb\xbf{\"id\":\"c\"}",
+			want:  []chunk{{1, 1, `{"id":"a"}`}, {2, 2, `{"id":"b"}`}, {2, 3, `{"id":"c"}`}},
+		},
 		{name: "empty input", input: ""},
 		{name: "white space", input: " \r\n\t\n"},
 		{name: "empty array", input: "[ ]\n[]"},
