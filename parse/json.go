@@ -46,6 +46,10 @@ func checkJSONStart(peek []byte) error {
 	if !first.json {
 		return fmt.Errorf("the input is not JSON: it begins with %s, where '[' or '{' belongs", describeByte(trimmed[0]))
 	}
+	if first.object && first.envelope == "" && first.keys.has("tables") && !first.keys.anySignInKey() {
+		return fmt.Errorf("the input is a Log Analytics API response (tables of columns and rows), which is not read: " +
+			"export the query results to CSV, or as one JSON object per row (az monitor log-analytics query)")
+	}
 	if first.complete && first.object && !first.keys.anySignInKey() {
 		return fmt.Errorf("the first JSON object has none of the sign-in keys (createdDateTime, userPrincipalName, appId, status, properties, TimeGenerated, ...)")
 	}

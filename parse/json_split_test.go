@@ -379,6 +379,9 @@ func TestNewJSONCodecRejects(t *testing.T) {
 		{"named locations", `{"@odata.context":"x","value":[{"id":"1","displayName":"HQ","isTrusted":true,"ipRanges":[]}]}`, FormatGraphJSON,
 			"not a sign-in log export: the first JSON object has none of the sign-in keys (createdDateTime, userPrincipalName, appId, status, properties, TimeGenerated, ...)"},
 		{"CSV format", "[]", FormatPortalCSV, `not a sign-in log export: "portal-csv" is not a JSON format`},
+		{"Log Analytics API response", `{"tables":[{"name":"PrimaryResult","columns":[{"name":"TimeGenerated","type":"datetime"}],"rows":[["2026-11-20T10:00:00Z"]]}]}`,
+			FormatLogAnalyticsJSON, "not a sign-in log export: the input is a Log Analytics API response (tables of columns and rows), which is not read: " +
+				"export the query results to CSV, or as one JSON object per row (az monitor log-analytics query)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
