@@ -45,6 +45,8 @@ type AnalyzeOptions struct {
 	TrustedIPs     []string
 	Where          string
 	FailOn         string
+	Redact         bool
+	KeyFile        string
 
 	// Clock fixes the report time in tests.
 	Clock func() time.Time
@@ -103,6 +105,8 @@ personal access token makes. Use --app any and --flow any to keep everything.`,
 	f.StringArrayVar(&opts.TrustedIPs, "trusted-ip", nil, "treat this IP range (CIDR) as a trusted location (repeatable)")
 	f.StringVar(&opts.Where, "where", "", `keep only sign-ins for which this expression is true, in the rule language (e.g. 'Status.Code == 53003')`)
 	f.StringVar(&opts.FailOn, "fail-on", "", "exit with code 3 when a finding has at least this severity: "+severityNames())
+	f.BoolVar(&opts.Redact, "redact", false, "pseudonymize UPNs, names, object IDs and IP addresses in the report, as 'signinspect redact' does")
+	f.StringVar(&opts.KeyFile, "key-file", "", "with --redact: take the pseudonym key from this file, for the same pseudonyms as 'signinspect redact --key-file'")
 	_ = c.MarkFlagFilename("rules", "yaml", "yml")
 	_ = c.MarkFlagFilename("named-locations", "json")
 	return c
@@ -259,9 +263,16 @@ func analyzeRun(c *cobra.Command, o *AnalyzeOptions) error {
 		Clock:   o.Clock,
 		Version: Version,
 	}
+	pseudonymizer, err := o.pseudonymizer()
+	if err != nil {
+		return err
+	}
 	rep, err := analyze.Run(c.Context(), o.Paths, opts)
 	if err != nil {
 		return err
+	}
+	if pseudonymizer != nil {
+		analyze.Redact(rep, pseudonymizer)
 	}
 	for _, re := range rep.RuleErrors {
 		fmt.Fprintf(o.IO.ErrOut, "signinspect: warning: %s\n", re.Message)

@@ -154,3 +154,15 @@ func printRedactSummary(ios *IOStreams, sum *redact.Summary) {
 		fmt.Fprintln(w, "Dry run: nothing was written.")
 	}
 }
+
+// pseudonymizer returns the pseudonymizer of analyze --redact, or nil
+// without --redact.
+func (o *AnalyzeOptions) pseudonymizer() (*redact.Pseudonymizer, error) {
+	if !o.Redact {
+		if o.KeyFile != "" {
+			return nil, FlagErrorf("--key-file goes with --redact")
+		}
+		return nil, nil
+	}
+	return newPseudonymizer(o.KeyFile, redact.Options{})
+}

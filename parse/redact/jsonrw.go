@@ -42,6 +42,8 @@ type syntaxError struct {
 	msg   string
 	// lineBreak marks a line break inside a record of a line-based input.
 	lineBreak bool
+	// inString marks an error inside a string.
+	inString bool
 }
 
 func (e *syntaxError) Error() string { return fmt.Sprintf("line %d: invalid JSON: %s", e.line, e.msg) }
@@ -114,6 +116,17 @@ func (rw *jsonRewriter) run() error {
 				if rw.topIsObject && rw.line == rw.topStartLine {
 					rw.mode = linesPerRecord
 				}
+			}
+		case '"':
+			// A string at the top level: JSON, or text that starts with
+			// a quote.
+			err := rw.stringValue(fieldRule{}, "")
+			var se *syntaxError
+			if errors.As(err, &se) {
+				err = rw.recoverLine(se)
+			}
+			if err != nil {
+				return err
 			}
 		default:
 			if err := rw.plainText(); err != nil {
@@ -214,7 +227,7 @@ func (rw *jsonRewriter) recoverRecord(se *syntaxError, depth int) error {
 	b := rw.pending
 	rw.pending = nil
 	d := se.depth
-	inString, escaped := false, false
+	inString, escaped := se.inString, false
 	for d >= depth {
 		c, err := rw.peek()
 		if err == io.EOF {
@@ -464,8 +477,7 @@ func (rw *jsonRewriter) literal(rule fieldRule) error {
 
 // readString consumes a string token and returns its raw content, without
 // the quotes and escapes undone. The content is valid until the next call.
-// A line break in the string is an error on a line-based input; elsewhere
-// it is kept, as lenient readers do.
+// A line break in a string is an error, as in JSON.
 func (rw *jsonRewriter) readString() ([]byte, error) {
 	rw.take() // The opening quote.
 	b := rw.scratch[:0]
@@ -500,20 +512,16 @@ func (rw *jsonRewriter) readString() ([]byte, error) {
 				rw.pending = append(append(rw.pending, '"'), b...)
 				return nil, rw.unexpected(err, "an escaped character")
 			}
-			rw.take()
-			b = append(b, c)
-			if c == '\n' {
-				rw.line++
+			if c != '\n' { // A line break is an error, found next round.
+				rw.take()
+				b = append(b, c)
 			}
 		case '\n':
-			if rw.mode == linesPerRecord && rw.topIsObject || rw.strict {
-				rw.pending = append(append(rw.pending, '"'), b...)
-				se := rw.syntax("a line break inside a string").(*syntaxError)
-				se.lineBreak = rw.mode == linesPerRecord
-				return nil, se
-			}
-			rw.take()
-			b = append(b, '\n')
+			rw.pending = append(append(rw.pending, '"'), b...)
+			se := rw.syntax("a line break inside a string").(*syntaxError)
+			se.inString = true
+			se.lineBreak = rw.topIsObject && (rw.mode == linesPerRecord || rw.mode == linesUndecided && rw.line == rw.topStartLine)
+			return nil, se
 		}
 	}
 }

@@ -55,16 +55,36 @@ func (ids *Identities) Add(k Kind, v string) {
 
 // AddRecord adds the personal values of a sign-in: its user's UPN, name,
 // ID and sign-in identifier, its device's ID and name, and its tenant IDs.
+// A user name that is the name of the workload that signed in (diagnostic
+// records name service principals in identity, which the reader takes for
+// the user's name) is not added: application and service principal names
+// are kept wherever they appear.
 func (ids *Identities) AddRecord(rec *parse.Record) {
 	ids.Add(KindUPN, rec.User.UPN)
 	ids.Add(KindUPN, rec.User.SignInIdentifier)
-	ids.Add(UserKind(rec.User.Name), rec.User.Name)
+	if !isWorkloadName(rec, rec.User.Name) {
+		ids.Add(UserKind(rec.User.Name), rec.User.Name)
+	}
 	ids.Add(KindUserID, rec.User.ID)
 	ids.Add(KindDeviceID, rec.Device.ID)
 	ids.Add(KindDeviceName, rec.Device.Name)
 	ids.Add(KindTenantID, rec.HomeTenantID)
 	ids.Add(KindTenantID, rec.ResourceTenantID)
 	ids.Add(KindTenantID, rec.TenantID)
+}
+
+// isWorkloadName reports whether name names the workload or application of
+// a sign-in rather than a user.
+func isWorkloadName(rec *parse.Record, name string) bool {
+	if rec.Flow == parse.FlowServicePrincipal || rec.Flow == parse.FlowManagedIdentity {
+		return true
+	}
+	for _, n := range []string{rec.ServicePrincipal.Name, rec.App.Name, rec.Resource.Name} {
+		if n != "" && strings.EqualFold(strings.TrimSpace(n), strings.TrimSpace(name)) {
+			return true
+		}
+	}
+	return false
 }
 
 // Len returns the number of values in the set.
