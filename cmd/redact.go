@@ -70,7 +70,6 @@ is written; each file is written atomically.`,
 	f.BoolVar(&opts.DropLocations, "drop-locations", false, "blank cities, states and coordinates (countries are kept)")
 	f.BoolVar(&opts.DryRun, "dry-run", false, "read and redact everything, print the summary, write nothing")
 	f.StringVar(&opts.Format, "format", "", "read every input as this format instead of detecting it (see 'signinspect formats')")
-	_ = c.MarkFlagRequired("out")
 	_ = c.MarkFlagDirname("out")
 	_ = c.MarkFlagFilename("named-locations", "json")
 	return c
@@ -78,7 +77,7 @@ is written; each file is written atomically.`,
 
 func redactRun(c *cobra.Command, o *RedactOptions) error {
 	if strings.TrimSpace(o.Out) == "" {
-		return FlagErrorf("--out: empty folder name")
+		return FlagErrorf("--out DIR is required: the folder to write the redacted copies to")
 	}
 	var format parse.Format
 	if o.Format != "" {
@@ -129,11 +128,11 @@ func printRedactSummary(ios *IOStreams, sum *redact.Summary) {
 	if sum.DryRun {
 		verb = "Would write"
 	}
-	files := "files"
+	inputs := "inputs"
 	if len(sum.Files) == 1 {
-		files = "file"
+		inputs = "input"
 	}
-	fmt.Fprintf(w, "%s %s redacted %s (%s records", verb, analyze.Count(len(sum.Files)), files, analyze.Count(sum.Records))
+	fmt.Fprintf(w, "%s %s redacted %s (%s records", verb, analyze.Count(len(sum.Files)), inputs, analyze.Count(sum.Records))
 	if sum.Skipped > 0 {
 		fmt.Fprintf(w, ", %s malformed records redacted as text", analyze.Count(sum.Skipped))
 	}
