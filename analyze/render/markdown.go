@@ -5,8 +5,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/jedib0t/go-pretty/v6/table"
-	"github.com/jedib0t/go-pretty/v6/text"
 
 	"github.com/signinspect/signinspect/analyze"
 )
@@ -113,24 +111,8 @@ func markdownGrid(ew *errWriter, g grid) {
 		}
 		return
 	}
-	tw := table.NewWriter()
-	header := make(table.Row, len(g.Columns))
-	var configs []table.ColumnConfig
-	for i, c := range g.Columns {
-		header[i] = mdEscape(c.Name)
-		if c.Numeric {
-			configs = append(configs, table.ColumnConfig{Number: i + 1, Align: text.AlignRight})
-		}
-	}
-	tw.AppendHeader(header)
-	tw.SetColumnConfigs(configs)
-	for _, row := range g.Rows {
-		out := make(table.Row, len(row))
-		for i, c := range row {
-			out[i] = mdEscape(c.String())
-		}
-		tw.AppendRow(out)
-	}
+	tw := prettyTable(g, func(_ int, name string) string { return mdEscape(name) },
+		func(_ int, c cell) string { return mdEscape(c.String()) })
 	ew.println(tw.RenderMarkdown())
 	if g.More != "" {
 		ew.println("\n" + mdPara(g.More))

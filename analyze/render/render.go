@@ -54,6 +54,7 @@ var formats = []format{
 	{name: "json", extensions: []string{".json"}, new: func(Options) Renderer { return JSON{} }},
 	{name: "csv", extensions: []string{".csv"}, new: func(Options) Renderer { return CSV{} }},
 	{name: "html", extensions: []string{".html", ".htm"}, new: func(Options) Renderer { return HTML{} }},
+	{name: "sarif", extensions: []string{".sarif"}, new: func(Options) Renderer { return SARIF{} }},
 }
 
 // Names returns the format names, in help order.

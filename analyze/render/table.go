@@ -26,7 +26,7 @@ var _ Renderer = (*Table)(nil)
 const tableEvidence = 3
 
 // minWrapWidth is the narrowest a wrapped column becomes.
-const minWrapWidth = 10
+const minWrapWidth = 8
 
 // Render implements Renderer.
 func (t *Table) Render(w io.Writer, r *analyze.Report) error {
@@ -141,7 +141,8 @@ func (p *textPrinter) wrapped(first, indent, s string, t tone) {
 func (p *textPrinter) finding(f findingView) {
 	number := fmt.Sprintf("%2d. ", f.Number)
 	indent := strings.Repeat(" ", len(number))
-	p.line(number + p.paint(fmt.Sprintf("%-8s", f.Severity), f.Tone) + " " + p.paint(f.Title, toneHeading))
+	severity := p.paint(fmt.Sprintf("%-8s", f.Severity), f.Tone) + " "
+	p.wrapped(number+severity, indent+strings.Repeat(" ", 9), f.Title, toneHeading)
 	p.line(indent + p.paint(f.Count+" · rule "+f.Rule, toneMuted))
 	if f.Fix != "" {
 		p.wrapped(indent+p.paint("Fix: ", toneGood), indent+"     ", f.Fix, tonePlain)
@@ -226,46 +227,43 @@ func (p *textPrinter) list(g grid, indent string) {
 func (p *textPrinter) grid(g grid, indent string) {
 	if len(g.Rows) == 0 {
 		if g.Empty != "" {
-			p.line(indent + p.paint(g.Empty, toneMuted))
+			p.wrapped(indent, indent, g.Empty, toneMuted)
 		}
 		return
 	}
-	natural := make([]int, len(g.Columns))
-	for i, c := range g.Columns {
-		natural[i] = widest(c.Name)
-	}
+	cells := make([]int, len(g.Columns)) // The widest cell of each column.
 	for _, row := range g.Rows {
 		for i, c := range row {
-			natural[i] = max(natural[i], widest(c.String()))
+			cells[i] = max(cells[i], widest(c.String()))
 		}
 	}
-	limits := fitWidths(g.Columns, natural, p.width-len(indent))
+	natural := make([]int, len(g.Columns))
+	total := 3*len(g.Columns) + 1
 	for i, c := range g.Columns {
+		natural[i] = max(cells[i], widest(c.Name))
+		total += natural[i]
+	}
+	avail := p.width - len(indent)
+	if total > avail {
+		// Headers wrap at their spaces before any cell does.
+		for i, c := range g.Columns {
+			natural[i] = max(cells[i], longestWord(c.Name))
+		}
+	}
+	limits := fitWidths(g.Columns, natural, avail)
+	for i, c := range g.Columns {
+		if limits[i] == 0 && natural[i] < widest(c.Name) {
+			limits[i] = natural[i]
+		}
 		if limits[i] > 0 {
 			limits[i] = max(limits[i], longestWord(c.Name))
 		}
 	}
 
-	tw := table.NewWriter()
+	tw := prettyTable(g, func(i int, name string) string { return p.cell(toned(name, toneHeading), limits[i]) },
+		func(i int, c cell) string { return p.cell(c, limits[i]) })
 	tw.SetStyle(table.StyleLight)
 	tw.Style().Format.Header = text.FormatDefault // As written, not upper case.
-	header := make(table.Row, len(g.Columns))
-	var configs []table.ColumnConfig
-	for i, c := range g.Columns {
-		header[i] = p.cell(toned(c.Name, toneHeading), limits[i])
-		if c.Numeric {
-			configs = append(configs, table.ColumnConfig{Number: i + 1, Align: text.AlignRight})
-		}
-	}
-	tw.AppendHeader(header)
-	tw.SetColumnConfigs(configs)
-	for _, row := range g.Rows {
-		out := make(table.Row, len(row))
-		for i, c := range row {
-			out[i] = p.cell(c, limits[i])
-		}
-		tw.AppendRow(out)
-	}
 	for _, l := range strings.Split(tw.Render(), "\n") {
 		p.line(indent + l)
 	}
@@ -289,6 +287,30 @@ func (p *textPrinter) cell(c cell, limit int) string {
 		lines[i] = p.paint(l, c[0].Tone)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// prettyTable loads a grid into a go-pretty table, its numeric columns
+// right-aligned, with head and body writing the header and cell texts.
+func prettyTable(g grid, head func(i int, name string) string, body func(i int, c cell) string) table.Writer {
+	tw := table.NewWriter()
+	header := make(table.Row, len(g.Columns))
+	var configs []table.ColumnConfig
+	for i, c := range g.Columns {
+		header[i] = head(i, c.Name)
+		if c.Numeric {
+			configs = append(configs, table.ColumnConfig{Number: i + 1, Align: text.AlignRight})
+		}
+	}
+	tw.AppendHeader(header)
+	tw.SetColumnConfigs(configs)
+	for _, row := range g.Rows {
+		out := make(table.Row, len(row))
+		for i, c := range row {
+			out[i] = body(i, c)
+		}
+		tw.AppendRow(out)
+	}
+	return tw
 }
 
 // fitWidths returns the width each column may take for a table of these

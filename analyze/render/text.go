@@ -52,10 +52,13 @@ func wrapText(s string, width int) []string {
 }
 
 // breakWord splits a word wider than width into a head that fits and the
-// rest, preferring to break after punctuation in the head's second half.
+// rest. It prefers to break after a slash, then after other punctuation
+// ('-', '_', ',', '.'), then before an '@' or a capital that starts a
+// CamelCase word, in the head's last two thirds; failing that it breaks at
+// the width.
 func breakWord(w string, width int) (head, rest string) {
 	cut, used := 0, 0
-	lastBreak := -1
+	afterSlash, afterPunct, beforeWord := -1, -1, -1
 	var prev rune
 	for i, r := range w {
 		rw := text.RuneWidth(r)
@@ -63,21 +66,29 @@ func breakWord(w string, width int) (head, rest string) {
 			break
 		}
 		if used > width/3 && (r == '@' || unicode.IsUpper(r) && unicode.IsLower(prev)) {
-			lastBreak = i // Before the '@' of an address or a word of a CamelCase name.
+			beforeWord = i
 		}
 		used += rw
 		cut = i + len(string(r))
-		if strings.ContainsRune("/-_,.!\\", r) && used > width/3 {
-			lastBreak = cut
+		switch {
+		case used <= width/3:
+		case r == '/' || r == '\\':
+			afterSlash = cut
+		case strings.ContainsRune("-_,.!", r):
+			afterPunct = cut
 		}
 		prev = r
 	}
-	if cut == 0 { // A rune wider than the width: take it alone.
+	switch {
+	case cut == 0: // A rune wider than the width: take it alone.
 		_, size := firstRune(w)
 		cut = size
-	}
-	if lastBreak > 0 && lastBreak < len(w) {
-		cut = lastBreak
+	case afterSlash > 0 && afterSlash < len(w):
+		cut = afterSlash
+	case afterPunct > 0 && afterPunct < len(w):
+		cut = afterPunct
+	case beforeWord > 0:
+		cut = beforeWord
 	}
 	return w[:cut], w[cut:]
 }

@@ -1,0 +1,119 @@
+package render
+
+import (
+	"bytes"
+	"context"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// chromium returns the path of a Chromium to test the HTML report in, or
+// skips the test: CI machines need not have one.
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	t.Skip("no Chromium installed (apt-get install chromium to run this test)")
+	return ""
+}
+
+// runChromium runs headless Chromium with flags that keep it off the
+// network and out of the user's profile, on a local file.
+func runChromium(t *testing.T, bin, page string, args ...string) []byte {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	base := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+		"--disable-component-update", "--disable-sync", "--no-first-run", "--disable-default-apps",
+		"--user-data-dir=" + t.TempDir()}
+	cmd := exec.CommandContext(ctx, bin, append(append(base, args...), "file://"+page)...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Errorf("chromium %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
+	}
+	return stdout.Bytes()
+}
+
+// TestHTMLInChromium opens the HTML report of the samples in headless
+// Chromium: the DOM holds the three charts, a screenshot shows the page
+// styled (the Content-Security-Policy let the stylesheet through), and it
+// prints to PDF. Set SIGNINSPECT_KEEP_SCREENSHOT=DIR to keep the PNG and
+// PDF for a look.
+func TestHTMLInChromium(t *testing.T) {
+	if testing.Short() {
+		t.Skip("Chromium takes seconds to start; skipped with -short")
+	}
+	bin := chromium(t)
+	dir := t.TempDir()
+	page := filepath.Join(dir, "report.html")
+	if err := os.WriteFile(page, []byte(renderHTML(t, sampleReport(t, sampleCases[0]))), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	// Chromium starts slowly: the three runs go side by side.
+	shot, pdf := filepath.Join(dir, "report.png"), filepath.Join(dir, "report.pdf")
+	var dom []byte
+	var wg sync.WaitGroup
+	for _, run := range []func(){
+		func() { dom = runChromium(t, bin, page, "--dump-dom") },
+		func() {
+			runChromium(t, bin, page, "--hide-scrollbars", "--screenshot="+shot, "--window-size=1280,2000")
+		},
+		func() { runChromium(t, bin, page, "--no-pdf-header-footer", "--print-to-pdf="+pdf) },
+	} {
+		wg.Add(1)
+		go func() { defer wg.Done(); run() }()
+	}
+	wg.Wait()
+	if t.Failed() {
+		return
+	}
+
+	for _, want := range []string{`id="chart-timeline"`, `id="chart-policies"`, `id="chart-ips"`, "<svg", "<rect", `id="diagnosis"`} {
+		if !strings.Contains(string(dom), want) {
+			t.Errorf("the rendered DOM lacks %s", want)
+		}
+	}
+	if n := strings.Count(string(dom), "<svg"); n != 3 {
+		t.Errorf("the rendered DOM has %d charts, want 3", n)
+	}
+
+	f, err := os.Open(shot)
+	if err != nil {
+		t.Fatalf("no screenshot: %v", err)
+	}
+	img, err := png.Decode(f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The masthead is dark blue only when the stylesheet applied.
+	r, g, b, _ := img.At(40, 30).RGBA()
+	if r>>8 > 60 || g>>8 > 80 || b>>8 < 40 || b>>8 > 110 {
+		t.Errorf("the masthead pixel is rgb(%d,%d,%d), not the stylesheet's dark blue: was the CSS blocked?", r>>8, g>>8, b>>8)
+	}
+
+	data, err := os.ReadFile(pdf)
+	if err != nil || !bytes.HasPrefix(data, []byte("%PDF")) || len(data) < 20000 {
+		t.Errorf("printing to PDF gave %d bytes (%v)", len(data), err)
+	}
+
+	if keep := os.Getenv("SIGNINSPECT_KEEP_SCREENSHOT"); keep != "" {
+		for _, name := range []string{"report.html", "report.png", "report.pdf"} {
+			b, _ := os.ReadFile(filepath.Join(dir, name))
+			if err := os.WriteFile(filepath.Join(keep, name), b, 0o644); err != nil {
+				t.Error(err)
+			}
+		}
+	}
+}

@@ -1,0 +1,132 @@
+package render
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/jedib0t/go-pretty/v6/text"
+
+	"github.com/signinspect/signinspect/analyze"
+)
+
+func renderTable(t *testing.T, r *analyze.Report, o Options) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := (&Table{Options: o}).Render(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// TestTableFitsWidth checks that at 100, 120 and 160 columns no line of the
+// table format is wider than the width, for the sample reports and for the
+// hand-made one with long hostile values.
+func TestTableFitsWidth(t *testing.T) {
+	reports := map[string]*analyze.Report{"full": fullReport()}
+	for _, c := range sampleCases[:2] {
+		reports[c.name] = sampleReport(t, c)
+	}
+	for name, rep := range reports {
+		for _, width := range []int{100, 120, 160} {
+			out := renderTable(t, rep, Options{Width: width})
+			for i, line := range strings.Split(out, "\n") {
+				if w := text.StringWidthWithoutEscSequences(line); w > width {
+					t.Errorf("%s at width %d: line %d is %d wide: %q", name, width, i+1, w, line)
+				}
+			}
+		}
+	}
+}
+
+func TestTableColour(t *testing.T) {
+	rep := fullReport()
+	plain := renderTable(t, rep, Options{})
+	if strings.Contains(plain, "\x1b[") {
+		t.Error("table output without Options.Color holds ANSI escape codes")
+	}
+	coloured := renderTable(t, rep, Options{Color: true})
+	for _, want := range []string{
+		"\x1b[1;97;41mCRITICAL", // Severity: white on red, bold.
+		"\x1b[1m── Scope",       // Headings: bold.
+		"\x1b[31m53003",         // Failure codes: red.
+	} {
+		if !strings.Contains(coloured, want) {
+			t.Errorf("coloured table output lacks %q", want)
+		}
+	}
+	// Colour changes how the text looks, never what it says.
+	if got := text.StripEscape(coloured); got != plain {
+		t.Error("coloured output without its escape codes differs from the plain output")
+	}
+}
+
+func TestTableNoMatchIsProminent(t *testing.T) {
+	rep := sampleReport(t, sampleCases[2])
+	out := renderTable(t, rep, Options{})
+	if rep.Summary.NoMatch == "" {
+		t.Fatal("the no-match case matched")
+	}
+	scope := out[:strings.Index(out, "── Diagnosis")]
+	if !strings.Contains(scope, "No match: 0 of 264 records matched: none was for user nobody@contoso.com") {
+		t.Errorf("the scope section does not lead with the no-match line:\n%s", scope)
+	}
+}
+
+// TestTableGroupsWarnings checks that a warning shared by several inputs is
+// said once, with the inputs it concerns, and that an unreadable input is
+// described by its error alone.
+func TestTableGroupsWarnings(t *testing.T) {
+	out := renderTable(t, fullReport(), Options{Width: 160})
+	if n := strings.Count(out, "carries only the aggregate Conditional Access status"); n != 1 {
+		t.Errorf("the shared warning appears %d times, want once:\n%s", n, out)
+	}
+	if !strings.Contains(out, "(exports/=cmd|' /C calc'!A0.csv, exports/b.json)") {
+		t.Errorf("the shared warning does not name both inputs:\n%s", out)
+	}
+	if strings.Contains(out, "not read: not a sign-in log export\n") || !strings.Contains(out, `not read: not a sign-in log export: it begins "hello"`) {
+		t.Errorf("the unreadable input is not described by its error:\n%s", out)
+	}
+}
+
+func TestTableBreakdownsOnlyForMany(t *testing.T) {
+	rep := fullReport()
+	out := renderTable(t, rep, Options{})
+	if !strings.Contains(out, "── By user") {
+		t.Error("two users matched but there is no per-user breakdown")
+	}
+	if strings.Contains(out, "── By app") {
+		t.Error("one app matched but there is a per-app breakdown")
+	}
+	for _, want := range []string{
+		"… and 6 more users (use --top 0 to list all)",
+		"… and 2 more policies (use --top 0 to list all)",
+		"… and 1 more findings (use --top 0 to list all)",
+		"… and 7 more sign-ins",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+}
+
+func TestWrapText(t *testing.T) {
+	for _, c := range []struct {
+		in    string
+		width int
+		want  []string
+	}{
+		{"one two three", 7, []string{"one two", "three"}},
+		{"one\ntwo", 20, []string{"one", "two"}},
+		{"samples/graph/mes/NonInteractive/file.json", 20, []string{"samples/graph/mes/", "NonInteractive/", "file.json"}},
+		{"svc-build@contoso.com", 12, []string{"svc-build", "@contoso.com"}},
+		{"ExpiredOrRevokedGrantInactiveToken", 20, []string{"ExpiredOrRevoked", "GrantInactiveToken"}},
+		{"abcdefghij", 4, []string{"abcd", "efgh", "ij"}},
+		{"", 10, []string{""}},
+	} {
+		got := wrapText(c.in, c.width)
+		if strings.Join(got, "|") != strings.Join(c.want, "|") {
+			t.Errorf("wrapText(%q, %d) = %q, want %q", c.in, c.width, got, c.want)
+		}
+	}
+}
