@@ -5,7 +5,6 @@ import (
 	"io"
 	"strings"
 
-
 	"github.com/signinspect/signinspect/analyze"
 )
 
