@@ -9,6 +9,7 @@ import (
 	"github.com/signinspect/signinspect/analyze"
 	"github.com/signinspect/signinspect/parse"
 	"github.com/signinspect/signinspect/parse/redact"
+	"github.com/signinspect/signinspect/rules"
 )
 
 // RedactOptions holds the redact command's flags and streams.
@@ -84,6 +85,13 @@ func redactRun(c *cobra.Command, o *RedactOptions) error {
 		var err error
 		if format, err = parse.ParseFormat(o.Format); err != nil {
 			return &FlagError{Err: fmt.Errorf("--format: %w", err)}
+		}
+	}
+	if o.NamedLocations != "" {
+		// Read it as analyze will, so that a wrong file fails here and not
+		// at support.
+		if _, err := rules.LoadNamedLocations(o.NamedLocations); err != nil {
+			return fmt.Errorf("--named-locations: %w", err)
 		}
 	}
 	p, err := newPseudonymizer(o.KeyFile, redact.Options{KeepIPs: o.KeepIPs, KeepDomain: o.KeepDomain})

@@ -240,6 +240,7 @@ func TestRedactCommand(t *testing.T) {
 		{[]string{"redact", in, "--out", filepath.Join(dir, "x"), "--format", "nope"}, ExitUsage, "--format"},
 		{[]string{"redact", filepath.Join(samples, "named-locations.json"), "--out", filepath.Join(dir, "x")}, ExitError, "pass it with --named-locations"},
 		{[]string{"analyze", in, "--key-file", key}, ExitUsage, "--key-file goes with --redact"},
+		{[]string{"redact", in, "--out", filepath.Join(dir, "x"), "--named-locations", in}, ExitError, "--named-locations"},
 	} {
 		code, _, errOut := redactCmd(t, tt.args...)
 		if code != tt.code || !strings.Contains(errOut, tt.want) {

@@ -69,13 +69,16 @@ type jsonRewriter struct {
 	topIsObject  bool // The top-level value being read is an object.
 	topStartLine int
 
+	// keys interns member names, raw → lower-cased value: exports repeat
+	// the same few dozen names in every record.
+	keys    map[string]string
 	pending []byte   // Bytes consumed but not yet written.
 	scratch []byte   // Reused for string contents.
 	notes   []string // Records redacted as plain text.
 }
 
 func newJSONRewriter(red *Redactor, r *bufio.Reader, w *bufio.Writer) *jsonRewriter {
-	return &jsonRewriter{red: red, r: r, w: w, line: 1}
+	return &jsonRewriter{red: red, r: r, w: w, line: 1, keys: map[string]string{}}
 }
 
 // run rewrites the whole input.
@@ -335,7 +338,13 @@ func (rw *jsonRewriter) members(name string) error {
 		rw.emitByte('"')
 		rw.emit(raw)
 		rw.emitByte('"')
-		key := lowerASCII(unescapeJSON(raw))
+		key, ok := rw.keys[string(raw)]
+		if !ok {
+			key = lowerASCII(unescapeJSON(raw))
+			if len(rw.keys) < 4096 {
+				rw.keys[string(raw)] = key
+			}
+		}
 		if err := rw.ws(); err != nil {
 			return err
 		}
