@@ -1,0 +1,204 @@
+package analyze
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/signinspect/signinspect/internal/benchgen/synth"
+	"github.com/signinspect/signinspect/parse"
+	"github.com/signinspect/signinspect/rules"
+)
+
+// The benchmarks in this file measure the per-record work of an analysis
+// after decoding: the filter, the rule pack and the aggregation, on
+// realistic sign-ins from the benchmark generator (internal/benchgen), and
+// a whole Run over a small generated export. bench/compare.sh measures
+// whole runs on GBs.
+
+// benchRecordCount is how many generated sign-ins the benchmarks cycle
+// through: enough for the report's maps to reach a realistic size (hundreds
+// of users and IPs), few enough to decode in a fraction of a second.
+const benchRecordCount = 5000
+
+// benchExport returns a generated JSONL export of benchRecordCount
+// sign-ins (about 15 MB; it takes milliseconds to write).
+func benchExport(b *testing.B) []byte {
+	b.Helper()
+	var buf bytes.Buffer
+	w, err := synth.NewWriter(&buf, synth.FormatJSONL)
+	if err != nil {
+		b.Fatal(err)
+	}
+	g := synth.New(synth.Config{Records: benchRecordCount, Seed: 1})
+	var s synth.SignIn
+	for g.Next(&s) {
+		if err := w.Write(&s); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		b.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// benchRecords decodes the generated export as analyze reads it.
+func benchRecords(b *testing.B) []*parse.Record {
+	b.Helper()
+	var recs []*parse.Record
+	for _, line := range bytes.Split(bytes.TrimSpace(benchExport(b)), []byte("\n")) {
+		rec, err := parse.DecodeJSONRecord(line)
+		if err != nil {
+			b.Fatal(err)
+		}
+		recs = append(recs, rec)
+	}
+	return recs
+}
+
+// benchQuery is the query of issue 6 and bench/compare.sh: one user, Azure
+// DevOps, non-interactive, the 48 hours of the generator's incident,
+// failures.
+func benchQuery() Filter {
+	return Filter{
+		Users:  []string{"megan.bowen@contoso.com"},
+		Apps:   []string{AzureDevOpsApp},
+		Flow:   parse.FlowNonInteractive,
+		Since:  time.Date(2025, 11, 17, 0, 0, 0, 0, time.UTC),
+		Until:  time.Date(2025, 11, 19, 0, 0, 0, 0, time.UTC),
+		Status: StatusFailure,
+	}
+}
+
+// BenchmarkMatcher measures the filter on one record (ns/op is per
+// record): the benchmark query, which drops almost every record at the user
+// test; the same user's Azure DevOps sign-ins of any time and outcome,
+// which take most records through every test; and a filter that keeps
+// everything.
+func BenchmarkMatcher(b *testing.B) {
+	recs := benchRecords(b)
+	for _, bc := range []struct {
+		name string
+		f    Filter
+	}{
+		{"query", benchQuery()},
+		{"targets-azure-devops", Filter{
+			Users: synth.TargetUsers, Apps: []string{AzureDevOpsApp}, Flow: parse.FlowNonInteractive,
+			Since: time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC), Status: StatusAny}},
+		{"everything", Filter{Apps: []string{AppAny}, Flow: FlowAny}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			m := newMatcher(bc.f)
+			kept, i := 0, 0
+			b.ReportAllocs()
+			for b.Loop() {
+				if m.keep(recs[i]) == stageKept {
+					kept++
+				}
+				if i++; i == len(recs) {
+					i = 0
+				}
+			}
+			b.ReportMetric(float64(kept)/float64(b.N), "kept/op")
+		})
+	}
+}
+
+// BenchmarkAggregate measures adding one matched record to the report
+// (ns/op is per record), without rules and with the built-in pack
+// evaluated first, as a keep-everything analysis does for every record.
+func BenchmarkAggregate(b *testing.B) {
+	recs := benchRecords(b)
+	pack, err := rules.Builtin()
+	if err != nil {
+		b.Fatal(err)
+	}
+	set, err := rules.Compile(pack, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("no-rules", func(b *testing.B) {
+		agg := newAggregator()
+		i := 0
+		b.ReportAllocs()
+		for b.Loop() {
+			agg.add(recs[i], nil)
+			if i++; i == len(recs) {
+				i = 0
+			}
+		}
+	})
+	b.Run("builtin-rules", func(b *testing.B) {
+		agg := newAggregator()
+		ev := newRuleEvaluator(set)
+		hits, i := 0, 0
+		b.ReportAllocs()
+		for b.Loop() {
+			h := ev.eval(recs[i])
+			hits += len(h)
+			agg.add(recs[i], h)
+			if i++; i == len(recs) {
+				i = 0
+			}
+		}
+		b.ReportMetric(float64(hits)/float64(b.N), "hits/op")
+		if errs := set.RunErrors(); len(errs) > 0 {
+			b.Fatal(errs)
+		}
+	})
+	b.Run("fill", func(b *testing.B) {
+		agg := newAggregator()
+		for _, rec := range recs {
+			agg.add(rec, nil)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			var rep Report
+			agg.fill(&rep, sectionOptions{})
+		}
+	})
+}
+
+// BenchmarkRun measures a whole analysis, built-in rules on, of a
+// generated JSONL export on disk (MB/s is of the file): the benchmark query
+// and a keep-everything report.
+func BenchmarkRun(b *testing.B) {
+	export := benchExport(b)
+	path := filepath.Join(b.TempDir(), "signins.jsonl")
+	if err := os.WriteFile(path, export, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	pack, err := rules.Builtin()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, bc := range []struct {
+		name string
+		f    Filter
+	}{
+		{"query", benchQuery()},
+		{"everything", Filter{Apps: []string{AppAny}, Flow: FlowAny}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			set, err := rules.Compile(pack, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(int64(len(export)))
+			b.ReportAllocs()
+			for b.Loop() {
+				rep, err := Run(context.Background(), []string{path}, Options{Filter: bc.f, Rules: set})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if rep.Summary.Read != benchRecordCount || rep.Summary.Skipped != 0 {
+					b.Fatalf("read %d, skipped %d of %d", rep.Summary.Read, rep.Summary.Skipped, benchRecordCount)
+				}
+			}
+		})
+	}
+}
