@@ -181,11 +181,19 @@ func equalFoldASCII(s, lower string) bool {
 	return true
 }
 
-// isPlaceholder reports whether a value stands for no value: Microsoft's
-// "{PII Removed}", or a dash, "n/a", "none" or "null".
+// isPlaceholder reports whether a value stands for no value or for no one
+// in particular: Microsoft's "{PII Removed}", a dash, "n/a", "none",
+// "null", the all-zero GUID, and the tenant IDs of Microsoft itself (the
+// owner of its first-party applications, its corporate tenant, and the
+// tenant of personal Microsoft accounts), which support needs to see as
+// they are.
 func isPlaceholder(v string) bool {
 	switch strings.ToLower(strings.TrimSpace(v)) {
-	case "", "{pii removed}", "-", "n/a", "none", "null":
+	case "", "{pii removed}", "-", "n/a", "none", "null",
+		"00000000-0000-0000-0000-000000000000",
+		"f8cdef31-a31e-4b4a-93e4-5f571e91255a", // Microsoft Services: owns first-party apps.
+		"72f988bf-86f1-41af-91ab-2d7cd011db47", // Microsoft's corporate tenant.
+		"9188040d-6c67-4c5b-b112-36a304b66dad": // Personal Microsoft accounts.
 		return true
 	}
 	return false

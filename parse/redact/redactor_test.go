@@ -85,6 +85,8 @@ func TestStringEditsByRule(t *testing.T) {
 		{KindName, " Build Service ", " " + p.Name("Build Service") + " ", KindName},
 		{KindDeviceID, "{PII Removed}", "{PII Removed}", numKinds},
 		{KindDeviceID, "", "", numKinds},
+		{KindUserID, "00000000-0000-0000-0000-000000000000", "00000000-0000-0000-0000-000000000000", numKinds},
+		{KindTenantID, "F8CDEF31-A31E-4B4A-93E4-5F571E91255A", "F8CDEF31-A31E-4B4A-93E4-5F571E91255A", numKinds},
 		{KindDeviceName, "CONTOSO-LT-0457", p.DeviceName("CONTOSO-LT-0457"), KindDeviceName},
 		{KindIP, "192.0.2.1, 192.0.2.2", must(p.IP("192.0.2.1")) + ", " + must(p.IP("192.0.2.2")), KindIP},
 		{KindIP, "unknown", "unknown", numKinds},

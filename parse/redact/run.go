@@ -172,7 +172,7 @@ func plan(paths []string, opts RunOptions, sum *Summary) ([]*unit, []*source, er
 	byRel := map[string]*unit{}
 	var errs []error
 	add := func(rel, path string) (*unit, error) {
-		key := strings.ToLower(filepath.ToSlash(rel))
+		key := filepath.Clean(rel)
 		if u, ok := byRel[key]; ok {
 			if u.path == path && u.archive != nil {
 				return u, nil
@@ -233,12 +233,12 @@ func plan(paths []string, opts RunOptions, sum *Summary) ([]*unit, []*source, er
 				}
 			}
 		}
-		key := strings.ToLower(filepath.ToSlash(rel))
+		key := filepath.Clean(rel)
 		if u, ok := byRel[key]; ok {
 			// The named-locations file lies in an input folder, where it
 			// was found as an input that is not an export: write it as
 			// named locations instead.
-			if u.path != opts.NamedLocations || u.archive != nil {
+			if filepath.Clean(u.path) != filepath.Clean(opts.NamedLocations) || u.archive != nil {
 				errs = append(errs, fmt.Errorf("%s and %s would both be written to %s", u.path, opts.NamedLocations, filepath.Join(opts.Out, rel)))
 			}
 			u.named, u.plain = true, nil
@@ -258,7 +258,7 @@ func plan(paths []string, opts RunOptions, sum *Summary) ([]*unit, []*source, er
 func removeSource(sources []*source, path string) []*source {
 	out := sources[:0]
 	for _, s := range sources {
-		if s.in.Name != path {
+		if filepath.Clean(s.in.Name) != filepath.Clean(path) {
 			out = append(out, s)
 		}
 	}
