@@ -179,7 +179,12 @@ func unwrapPathError(err error) error {
 	return err
 }
 
-var zipMagic = []byte("PK\x03\x04")
+// zipMagic starts a ZIP archive's first member; emptyZipMagic starts the
+// end record that is all an empty archive holds.
+var (
+	zipMagic      = []byte("PK\x03\x04")
+	emptyZipMagic = []byte("PK\x05\x06")
+)
 
 // expandFile returns the inputs of one file: itself, or the members of a
 // ZIP archive (recognised by content).
@@ -188,7 +193,7 @@ func expandFile(p string, fi fs.FileInfo, fromDir bool, lim Limits) ([]Input, er
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", p, unwrapPathError(err))
 	}
-	if !bytes.HasPrefix(magic, zipMagic) {
+	if !bytes.HasPrefix(magic, zipMagic) && !bytes.HasPrefix(magic, emptyZipMagic) {
 		return []Input{{Name: p, Size: fi.Size(), FromDirectory: fromDir, open: func() (io.ReadCloser, error) {
 			return os.Open(p)
 		}}}, nil
