@@ -30,6 +30,8 @@
 #                      whole array in memory (about 4.6 times the file: 17.6 GB
 #                      for 1,000,000 records), so it is off by default
 #   --keep-reports     keep each tool's raw output under DIR/out/
+#   --signinspect BIN  measure this signinspect binary instead of building
+#                      ./cmd/signinspect from the working tree
 #
 # Needs: go, node and npm (DuckDB), GNU time (/usr/bin/time; Debian package
 # "time"), and jq if it is to be compared. DuckDB (@duckdb/node-api, pinned
@@ -51,6 +53,7 @@ USE_DUCKDB=1
 USE_JQ=1
 JQ_PORTAL_JSON=0
 KEEP=0
+SI_BIN=""
 
 # The query. APP_ALIASES are the lower-case names and ID that --app "Azure
 # DevOps" matches in signinspect (analyze/apps.go).
@@ -82,6 +85,7 @@ while [ $# -gt 0 ]; do
 	--no-jq) USE_JQ=0; shift ;;
 	--jq-portal-json) JQ_PORTAL_JSON=1; shift ;;
 	--keep-reports) KEEP=1; shift ;;
+	--signinspect) SI_BIN=${2:?--signinspect wants a binary}; shift 2 ;;
 	-h | --help) usage; exit 0 ;;
 	*) echo "compare.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
 	esac
@@ -124,9 +128,17 @@ mkdir -p "$DATA/bin" "$DATA/out"
 DATA=$(cd "$DATA" && pwd)
 SI="$DATA/bin/signinspect"
 GEN="$DATA/bin/benchgen"
-echo "compare.sh: building signinspect and benchgen" >&2
-(cd "$ROOT" && go build -o "$SI" ./cmd/signinspect && go build -o "$GEN" ./internal/benchgen) ||
-	die "go build failed"
+echo "compare.sh: building the generator${SI_BIN:+ (signinspect: $SI_BIN)}" >&2
+(cd "$ROOT" && go build -o "$GEN" ./internal/benchgen) || die "go build failed"
+if [ -n "$SI_BIN" ]; then
+	[ -x "$SI_BIN" ] || die "$SI_BIN is not an executable"
+	SI=$(cd "$(dirname "$SI_BIN")" && pwd)/$(basename "$SI_BIN")
+	SI_VERSION="$SI_BIN"
+else
+	echo "compare.sh: building signinspect" >&2
+	(cd "$ROOT" && go build -o "$SI" ./cmd/signinspect) || die "go build failed"
+	SI_VERSION="$(cd "$ROOT" && git describe --always --dirty 2>/dev/null || echo unknown)"
+fi
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/signinspect-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
@@ -377,7 +389,7 @@ input_desc() {
 }
 
 echo
-echo "signinspect $(cd "$ROOT" && git describe --always --dirty 2>/dev/null || echo unknown) on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "signinspect $SI_VERSION on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "$(go version | cut -d' ' -f3), $([ "$USE_DUCKDB" = 1 ] && echo "DuckDB $(node "$BENCH/duckdb-query.mjs" --version)," || true) $([ "$USE_JQ" = 1 ] && jq --version || true); load average before the run: $LOAD"
 echo "query: --user $Q_USER --app \"$Q_APP\" --flow $Q_FLOW --since $Q_SINCE --until $Q_UNTIL --status failure"
 for p in "$F_JSONL" "$F_JSON" "$F_CSV" "$D_SPLIT"; do

@@ -10,8 +10,13 @@
 # jq 1.6's ascii_downcase folds ASCII only, and fromdateiso8601 reads
 # whole-second UTC times only (as the generator writes them).
 
+# eqany: the value is a string equal to one of the lower-case $wanted,
+# ignoring (ASCII) case; empty never matches. The length test first spares
+# most values ascii_downcase, which is slow in jq 1.6.
+def eqany($wanted):
+  strings | select(. != "") | length as $n
+  | any($wanted[]; length == $n) and (ascii_downcase as $l | any($wanted[]; . == $l));
 def lc: if type == "string" then ascii_downcase else "" end;
-def eqany($wanted): (. // "") as $v | $v != "" and (($v | lc) as $l | any($wanted[]; . == $l));
 def normkey: lc | gsub("[ \t_\u00a0-]"; "");
 def eventflow:
   [ (.signInEventTypes // [])[] | normkey
