@@ -267,7 +267,12 @@ func analyzeRun(c *cobra.Command, o *AnalyzeOptions) error {
 	if err != nil {
 		return err
 	}
+	bar := newProgress(o.IO)
+	if bar != nil {
+		opts.Progress = bar
+	}
 	rep, err := analyze.Run(c.Context(), o.Paths, opts)
+	bar.Stop() // Before anything else is written, so the bar is gone.
 	if err != nil {
 		return err
 	}
