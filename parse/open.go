@@ -289,58 +289,32 @@ var errNotExportHint = "expected an Entra portal CSV or JSON download, Microsoft
 // order mark, transcodes UTF-16, detects the format (unless opts.Format
 // forces one) and returns a Reader. The caller closes it.
 func Open(in Input, opts Options) (*Reader, error) {
-	lim := opts.Limits.withDefaults()
-	raw, err := in.open()
+	text, _, counter, err := openText(in, opts)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", in.Name, unwrapPathError(err))
+		return nil, err
 	}
-	counter := &countingReader{r: raw}
-	var r io.Reader = counter
-	closer := io.Closer(raw)
-
-	br := bufio.NewReaderSize(r, readBufferSize)
-	magic, _ := br.Peek(4)
-	if bytes.HasPrefix(magic, zipMagic) {
-		raw.Close()
-		if in.Name == "-" {
-			return nil, fmt.Errorf("%s: a ZIP archive cannot be read from standard input; pass its path instead", in.Name)
+	fail := func(err error) (*Reader, error) {
+		text.Close()
+		var pe *ParseError
+		if errors.As(err, &pe) {
+			return nil, err
 		}
-		return nil, fmt.Errorf("%s: a ZIP archive inside a ZIP archive is not read; extract the outer archive first", in.Name)
-	}
-	expanding := in.compressed > 0
-	compressed := in.compressed
-	if len(magic) >= 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			raw.Close()
-			return nil, fmt.Errorf("%s: unreadable gzip data: %w", in.Name, err)
-		}
-		zr.Multistream(true)
-		expanding = true
-		if compressed == 0 {
-			compressed = in.Size
-		}
-		br = bufio.NewReaderSize(zr, readBufferSize)
-	}
-	if expanding {
-		br = bufio.NewReaderSize(&expansionLimiter{r: br, name: in.Name, compressed: compressed, lim: lim}, readBufferSize)
-	}
-	br, err = decodeText(br)
-	if err != nil {
-		raw.Close()
 		return nil, fmt.Errorf("%s: %w", in.Name, err)
+	}
+	// Plain text is already buffered; only transcoded text needs a buffer
+	// of its own.
+	br, ok := text.Reader.(*bufio.Reader)
+	if !ok {
+		br = bufio.NewReaderSize(text, readBufferSize)
 	}
 	peek, err := br.Peek(peekSize)
 	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
-		raw.Close()
-		return nil, fmt.Errorf("%s: %w", in.Name, err)
+		return fail(err)
 	}
 	format := opts.Format
 	if format == "" {
-		format, err = Detect(peek)
-		if err != nil {
-			raw.Close()
-			return nil, fmt.Errorf("%s: %w", in.Name, err)
+		if format, err = Detect(peek); err != nil {
+			return fail(err)
 		}
 	}
 	info := SourceInfo{
@@ -361,17 +335,107 @@ func Open(in Input, opts Options) (*Reader, error) {
 		err = fmt.Errorf("%w: unknown format %q", ErrUnknownFormat, format)
 	}
 	if err != nil {
-		raw.Close()
-		var pe *ParseError
-		if errors.As(err, &pe) {
-			return nil, err
-		}
-		return nil, fmt.Errorf("%s: %w", in.Name, err)
+		return fail(err)
 	}
 	rd := NewReader(in.Name, format, s, d)
-	rd.closer = closer
+	rd.closer = text
 	rd.counter = counter
 	return rd, nil
+}
+
+// TextEncoding says how an input stores its text, so that a tool that
+// rewrites the input (signinspect redact) can store its output the same way.
+type TextEncoding struct {
+	// Gzip is set for a gzip-compressed input; GzipHeader is the header of
+	// its first member (name, modification time, comment, OS).
+	Gzip       bool
+	GzipHeader gzip.Header
+	// BOM is set when the text starts with a byte order mark, UTF-8 or
+	// UTF-16.
+	BOM bool
+	// UTF16 is set for UTF-16 text; BigEndian gives its byte order.
+	UTF16     bool
+	BigEndian bool
+}
+
+// OpenText opens an input's text exactly as Open reads it, without
+// detecting its format: gzip decompressed within opts.Limits, a byte order
+// mark removed and UTF-16 transcoded to UTF-8. It also says how the text
+// was stored. The caller closes the returned reader.
+func OpenText(in Input, opts Options) (io.ReadCloser, TextEncoding, error) {
+	text, enc, _, err := openText(in, opts)
+	if err != nil {
+		return nil, enc, err
+	}
+	return text, enc, nil
+}
+
+// openText is OpenText, also returning the counter of bytes read from disk
+// that progress reporting polls.
+func openText(in Input, opts Options) (readCloser, TextEncoding, *countingReader, error) {
+	var enc TextEncoding
+	lim := opts.Limits.withDefaults()
+	raw, err := in.open()
+	if err != nil {
+		return readCloser{}, enc, nil, fmt.Errorf("%s: %w", in.Name, unwrapPathError(err))
+	}
+	fail := func(err error) (readCloser, TextEncoding, *countingReader, error) {
+		raw.Close()
+		return readCloser{}, enc, nil, fmt.Errorf("%s: %w", in.Name, err)
+	}
+	counter := &countingReader{r: raw}
+	br := bufio.NewReaderSize(counter, readBufferSize)
+	magic, _ := br.Peek(4)
+	if bytes.HasPrefix(magic, zipMagic) || bytes.HasPrefix(magic, emptyZipMagic) {
+		if in.Name == "-" {
+			return fail(errors.New("a ZIP archive cannot be read from standard input; pass its path instead"))
+		}
+		return fail(errors.New("a ZIP archive inside a ZIP archive is not read; extract the outer archive first"))
+	}
+	expanding := in.compressed > 0
+	compressed := in.compressed
+	if len(magic) >= 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return fail(fmt.Errorf("unreadable gzip data: %w", err))
+		}
+		zr.Multistream(true)
+		enc.Gzip, enc.GzipHeader = true, zr.Header
+		expanding = true
+		if compressed == 0 {
+			compressed = in.Size
+		}
+		br = bufio.NewReaderSize(zr, readBufferSize)
+	}
+	if expanding {
+		br = bufio.NewReaderSize(&expansionLimiter{r: br, name: in.Name, compressed: compressed, lim: lim}, readBufferSize)
+	}
+	head, err := br.Peek(512)
+	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+		return fail(err)
+	}
+	var text io.Reader = br
+	switch {
+	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
+		br.Discard(3)
+		enc.BOM = true
+	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}), bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
+		enc.BOM, enc.UTF16, enc.BigEndian = true, true, head[0] == 0xFE
+		text = transform.NewReader(br, unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder())
+	default:
+		// Spreadsheet programs save "Unicode text" as UTF-16, sometimes
+		// without a byte order mark.
+		if e, ok := guessUTF16(head); ok {
+			enc.UTF16, enc.BigEndian = true, e == unicode.BigEndian
+			text = transform.NewReader(br, unicode.UTF16(e, unicode.IgnoreBOM).NewDecoder())
+		}
+	}
+	return readCloser{text, raw}, enc, counter, nil
+}
+
+type readCloser struct {
+	io.Reader
+	io.Closer
 }
 
 // Detect names the format of an input from its first bytes (UTF-8, byte
@@ -417,29 +481,6 @@ func describeStart(b []byte) string {
 		s = strings.ToValidUTF8(s[:max], "") + "…"
 	}
 	return fmt.Sprintf("%q", s)
-}
-
-// decodeText removes a UTF-8 byte order mark and transcodes UTF-16 (with a
-// byte order mark, or recognised by its zero bytes, as spreadsheet programs
-// save "Unicode text") to UTF-8.
-func decodeText(br *bufio.Reader) (*bufio.Reader, error) {
-	head, err := br.Peek(512)
-	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
-		return nil, err
-	}
-	switch {
-	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
-		br.Discard(3)
-		return br, nil
-	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}), bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
-		dec := unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder()
-		return bufio.NewReaderSize(transform.NewReader(br, dec), readBufferSize), nil
-	}
-	if e, ok := guessUTF16(head); ok {
-		dec := unicode.UTF16(e, unicode.IgnoreBOM).NewDecoder()
-		return bufio.NewReaderSize(transform.NewReader(br, dec), readBufferSize), nil
-	}
-	return br, nil
 }
 
 // guessUTF16 recognises UTF-16 text without a byte order mark: mostly ASCII
