@@ -154,14 +154,14 @@ func newHTMLPage(r *analyze.Report, css string) htmlPage {
 		p.Findings = append(p.Findings, htmlFinding{findingView: f, SevClass: sev, EvidenceGrid: htmlGridOf(f.Evidence)})
 	}
 
-	p.Nav = append(p.Nav, htmlNav{"diagnosis", "Diagnosis"})
-	if len(r.RuleErrors) > 0 {
-		p.Nav = append(p.Nav, htmlNav{v.RuleErrors.ID, v.RuleErrors.Title})
-	}
 	p.Nav = append(p.Nav, htmlNav{"overview", "Overview"})
 	for _, g := range v.Breakdowns {
 		p.Breakdowns = append(p.Breakdowns, htmlGridOf(g))
 		p.Nav = append(p.Nav, htmlNav{g.ID, g.Title})
+	}
+	p.Nav = append(p.Nav, htmlNav{"diagnosis", "Diagnosis"})
+	if len(r.RuleErrors) > 0 {
+		p.Nav = append(p.Nav, htmlNav{v.RuleErrors.ID, v.RuleErrors.Title})
 	}
 	for _, g := range v.Details {
 		hg := htmlGridOf(g)

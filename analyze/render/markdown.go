@@ -33,6 +33,11 @@ func (Markdown) Render(w io.Writer, r *analyze.Report) error {
 		ew.printf("\n> [!WARNING]\n> **No match:** %s\n", mdPara(v.NoMatch))
 	}
 
+	for _, g := range v.Breakdowns {
+		ew.println("\n## " + g.Title + "\n")
+		markdownGrid(ew, g)
+	}
+
 	ew.printf("\n## Diagnosis: %s\n", plural(len(r.Findings)+r.FindingsOmitted, "finding", "findings"))
 	if len(v.Findings) == 0 {
 		ew.println("\nNo rule fired on the matched sign-ins.")
@@ -69,10 +74,6 @@ func (Markdown) Render(w io.Writer, r *analyze.Report) error {
 		ew.println("\n## " + v.RuleErrors.Title + "\n")
 		ew.println(mdPara(v.RuleErrors.Intro) + "\n")
 		markdownGrid(ew, v.RuleErrors)
-	}
-	for _, g := range v.Breakdowns {
-		ew.println("\n## " + g.Title + "\n")
-		markdownGrid(ew, g)
 	}
 
 	for _, g := range v.Details {

@@ -47,6 +47,11 @@ func (t *Table) Render(w io.Writer, r *analyze.Report) error {
 		p.wrapped("  "+p.paint("No match: ", toneWarn), "  ", v.NoMatch, toneWarn)
 	}
 
+	for _, g := range v.Breakdowns {
+		p.heading(g.Title)
+		p.grid(g, "")
+	}
+
 	p.heading(fmt.Sprintf("Diagnosis: %s", plural(len(r.Findings)+r.FindingsOmitted, "finding", "findings")))
 	if len(v.Findings) == 0 {
 		p.line(p.paint("No rule fired on the matched sign-ins.", toneMuted))
@@ -66,10 +71,6 @@ func (t *Table) Render(w io.Writer, r *analyze.Report) error {
 		p.heading(v.RuleErrors.Title)
 		p.wrapped("", "", v.RuleErrors.Intro, toneWarn)
 		p.grid(v.RuleErrors, "")
-	}
-	for _, g := range v.Breakdowns {
-		p.heading(g.Title)
-		p.grid(g, "")
 	}
 
 	for _, g := range v.Details {

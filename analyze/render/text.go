@@ -52,21 +52,25 @@ func wrapText(s string, width int) []string {
 }
 
 // breakWord splits a word wider than width into a head that fits and the
-// rest. It prefers to break after a slash, then after other punctuation
-// ('-', '_', ',', '.'), then before an '@' or a capital that starts a
-// CamelCase word, in the head's last two thirds; failing that it breaks at
-// the width.
+// rest. In the head's last two thirds it prefers to break after a slash,
+// then before an '@', then after other punctuation ('-', '_', ',', '.'),
+// then before a capital that starts a CamelCase word; failing all of these
+// it breaks at the width.
 func breakWord(w string, width int) (head, rest string) {
 	cut, used := 0, 0
-	afterSlash, afterPunct, beforeWord := -1, -1, -1
+	afterSlash, beforeAt, afterPunct, beforeCamel := -1, -1, -1, -1
 	var prev rune
 	for i, r := range w {
 		rw := text.RuneWidth(r)
 		if used+rw > width {
 			break
 		}
-		if used > width/3 && (r == '@' || unicode.IsUpper(r) && unicode.IsLower(prev)) {
-			beforeWord = i
+		late := used > width/3
+		switch {
+		case late && r == '@':
+			beforeAt = i
+		case late && unicode.IsUpper(r) && unicode.IsLower(prev):
+			beforeCamel = i
 		}
 		used += rw
 		cut = i + len(string(r))
@@ -79,16 +83,14 @@ func breakWord(w string, width int) (head, rest string) {
 		}
 		prev = r
 	}
-	switch {
-	case cut == 0: // A rune wider than the width: take it alone.
+	if cut == 0 { // A rune wider than the width: take it alone.
 		_, size := firstRune(w)
-		cut = size
-	case afterSlash > 0 && afterSlash < len(w):
-		cut = afterSlash
-	case afterPunct > 0 && afterPunct < len(w):
-		cut = afterPunct
-	case beforeWord > 0:
-		cut = beforeWord
+		return w[:size], w[size:]
+	}
+	for _, at := range []int{afterSlash, beforeAt, afterPunct, beforeCamel} {
+		if at > 0 && at < len(w) {
+			return w[:at], w[at:]
+		}
 	}
 	return w[:cut], w[cut:]
 }

@@ -412,7 +412,7 @@ func locationsGrid(r *analyze.Report) grid {
 
 func devicesGrid(r *analyze.Report) grid {
 	g := grid{ID: "devices", Title: "Devices",
-		Columns: []column{{Name: "Device ID"}, {Name: "OS", Wrap: true}, {Name: "Browser / client", Wrap: true}, {Name: "Client app", Wrap: true},
+		Columns: []column{{Name: "Device ID"}, {Name: "OS", Wrap: true}, {Name: "Browser", Wrap: true}, {Name: "Client app", Wrap: true},
 			{Name: "Compliant"}, {Name: "Managed"}, {Name: "Join type", Wrap: true}, {Name: "Failures", Numeric: true}, {Name: "Successes", Numeric: true}},
 		More:  moreText(r.DevicesOmitted, "device shapes"),
 		Empty: "No sign-in matched."}
