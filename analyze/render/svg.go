@@ -118,8 +118,17 @@ func timelineChart(t analyze.Timeline) chart {
 				H: round1(y(b.Failures) - y(b.Failures+b.Successes)), Class: "ok", Tip: tip})
 		}
 		if i%every == 0 {
-			c.Lines = append(c.Lines, svgLine{X1: round1(x + barW/2), Y1: base, X2: round1(x + barW/2), Y2: base + 4, Class: "axis"})
-			c.Texts = append(c.Texts, svgText{X: round1(x + barW/2), Y: base + 18, Text: tickLabel(b.Start, t.BucketSeconds), Anchor: "middle", Class: "axis"})
+			mid := x + barW/2
+			// Labels near an edge hang inwards so that the chart does not cut them.
+			anchor := "middle"
+			switch {
+			case mid-timelineLeft < 36:
+				anchor = "start"
+			case timelineWidth-timelineRight-mid < 36:
+				anchor = "end"
+			}
+			c.Lines = append(c.Lines, svgLine{X1: round1(mid), Y1: base, X2: round1(mid), Y2: base + 4, Class: "axis"})
+			c.Texts = append(c.Texts, svgText{X: round1(mid), Y: base + 18, Text: tickLabel(b.Start, t.BucketSeconds), Anchor: anchor, Class: "axis"})
 		}
 	}
 	c.Lines = append(c.Lines, svgLine{X1: timelineLeft, Y1: base, X2: timelineWidth - timelineRight, Y2: base, Class: "axis"})
@@ -153,7 +162,7 @@ const (
 	barsLabelW = 240
 	barsRowH   = 26
 	barsMax    = 10
-	barsLabel  = 36 // Characters of a label shown before it is cut.
+	barsLabel  = 32 // Characters of a label shown before it is cut.
 )
 
 // barChart draws items as horizontal bars, the largest first as given, at
