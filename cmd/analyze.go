@@ -219,7 +219,13 @@ func analyzeRun(c *cobra.Command, o *AnalyzeOptions) error {
 		return err
 	}
 	toTerminal := o.OutFile == "" && o.IO.StdoutTTY
-	renderer, err := render.New(formatName, render.Options{Color: toTerminal && !o.NoColor, Width: o.IO.Width})
+	// A report written to a file is fitted to the default width, not to
+	// the terminal it happened to be made in.
+	ropts := render.Options{Color: toTerminal && !o.NoColor}
+	if toTerminal {
+		ropts.Width = o.IO.Width
+	}
+	renderer, err := render.New(formatName, ropts)
 	if err != nil {
 		return &FlagError{Err: fmt.Errorf("-o: %w", err)}
 	}

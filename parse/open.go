@@ -77,8 +77,9 @@ type Input struct {
 	// "archive.zip!dir/file.csv" for an archive member, "-" for standard
 	// input.
 	Name string
-	// Size is the number of bytes that reading the input consumes from
-	// disk (the compressed size of archive members), or -1 when unknown.
+	// Size is the number of bytes Reader.BytesRead reaches when the input
+	// has been read (a ZIP member's decompressed size as its archive
+	// declares it; a gzip file's size on disk), or -1 when unknown.
 	Size int64
 	// FromDirectory is set for files found by walking a directory. Such a
 	// file that is not a sign-in export is skipped with a note instead of
@@ -223,8 +224,11 @@ func expandFile(p string, fi fs.FileInfo, fromDir bool, lim Limits) ([]Input, er
 		}
 		member := name
 		out = append(out, Input{
-			Name:          p + "!" + member,
-			Size:          int64(f.CompressedSize64),
+			Name: p + "!" + member,
+			// A member is read decompressed, so its progress counts
+			// decompressed bytes; the compressed size only bounds the
+			// expansion ratio.
+			Size:          int64(f.UncompressedSize64),
 			FromDirectory: true,
 			compressed:    int64(f.CompressedSize64),
 			open: func() (io.ReadCloser, error) {

@@ -98,9 +98,10 @@ func (r *Reader) Notes() []string {
 	return out
 }
 
-// BytesRead returns how many bytes of the input have been read from disk
-// so far (compressed bytes for compressed inputs), for progress reporting.
-// It is safe to call from another goroutine.
+// BytesRead returns how many bytes of the input have been read so far, for
+// progress reporting: compressed bytes of a gzip file, decompressed bytes
+// of a ZIP member (see Input.Size). It is safe to call from another
+// goroutine.
 func (r *Reader) BytesRead() int64 {
 	if r.counter == nil {
 		return 0
