@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
@@ -37,6 +36,15 @@ type Options struct {
 	// Progress, when set, is told about each input as it is opened, so
 	// that a progress display can poll its bytes read.
 	Progress Progress
+	// Workers is the number of goroutines that decode and evaluate
+	// records; 0 means GOMAXPROCS. The report does not depend on it.
+	Workers int
+	// DecodeAll decodes every record, even those whose raw bytes prove
+	// that the user or app filter drops them. The report is the same but
+	// for malformed records among those: decoded, they are skipped and
+	// counted; left undecoded, they are counted as read. Strict implies
+	// it.
+	DecodeAll bool
 }
 
 // Progress receives progress events. Implementations must be safe for
@@ -90,34 +98,71 @@ func RunInputs(ctx context.Context, inputs []parse.Input, opts Options) (*Report
 		opts.Progress.Start(inputs, total)
 	}
 
-	m := newMatcher(opts.Filter)
-	agg := newAggregator()
-	var rej rejections
-	var ev *ruleEvaluator
-	if opts.Rules != nil {
-		ev = newRuleEvaluator(opts.Rules)
+	res, err := runPass(ctx, inputs, opts)
+	if err != nil {
+		return nil, err
 	}
-	for _, in := range inputs {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		sum, err := readInput(ctx, in, opts, m, agg, &rej, ev)
-		if err != nil {
-			return nil, err
-		}
+	for _, sum := range res.inputs {
 		rep.Inputs = append(rep.Inputs, sum)
 		rep.Summary.Read += sum.Records
 		rep.Summary.Skipped += sum.Skipped
 	}
+	agg, rej := res.agg, res.rej
 	if rep.Summary.Read == 0 {
 		return nil, noRecordsError(rep.Inputs)
 	}
 	agg.fill(rep, sectionOptions{top: opts.Top, locations: newLocator(opts.Context)})
 	if rep.Summary.Matched == 0 {
+		if res.unlabeledApps {
+			// The message names the apps of the records the app filter
+			// dropped, which the prefilter did not decode: read again
+			// for their names. Only runs that match nothing pay this.
+			apps, err := appLabels(ctx, inputs, opts)
+			if err != nil {
+				return nil, err
+			}
+			rej.apps = apps
+		}
 		rep.Summary.NoMatch = rej.whyNoMatch(rep.Summary.Read, opts.Filter)
 	}
 	rep.RuleErrors = ruleErrors(opts.Rules, opts.Filter.Where)
 	return rep, nil
+}
+
+// runPass reads the inputs once, with the prefilter when it applies.
+func runPass(ctx context.Context, inputs []parse.Input, opts Options) (*passResult, error) {
+	p := &pipeline{opts: opts, filter: opts.Filter, workers: opts.Workers}
+	if !opts.DecodeAll && !opts.Strict {
+		p.prefilter = newPrefilter(opts.Filter, rereadable(inputs))
+	}
+	return p.run(ctx, inputs)
+}
+
+// rereadable reports whether every input can be read a second time, as
+// appLabels needs: all but standard input.
+func rereadable(inputs []parse.Input) bool {
+	for _, in := range inputs {
+		if in.Name == "-" {
+			return false
+		}
+	}
+	return true
+}
+
+// appLabels reads the inputs again for the app names of the records that
+// the app filter drops, in input order as the first pass met them. The user
+// test still prefilters; the later filters do not matter, because
+// matcher.keep tests the user and the app first.
+func appLabels(ctx context.Context, inputs []parse.Input, opts Options) (map[string]int, error) {
+	identity := Filter{Users: opts.Filter.Users, Apps: opts.Filter.Apps}
+	p := &pipeline{opts: opts, filter: identity, workers: opts.Workers, labelsOnly: true}
+	p.opts.Progress = nil
+	p.prefilter = newPrefilter(Filter{Users: opts.Filter.Users}, false)
+	res, err := p.run(ctx, inputs)
+	if err != nil {
+		return nil, err
+	}
+	return res.rej.apps, nil
 }
 
 // inputTally counts what an input's warnings are made of.
@@ -127,79 +172,6 @@ type inputTally struct {
 	unknownFutureValue int // Policies whose result reads unknownFutureValue.
 	skipped            map[string]*SkipReason
 	skipOrder          []string
-}
-
-func readInput(ctx context.Context, in parse.Input, opts Options, m *matcher, agg *aggregator, rej *rejections, ev *ruleEvaluator) (InputSummary, error) {
-	sum := InputSummary{Path: in.Name, Warnings: []string{}}
-	rd, err := parse.Open(in, opts.Parse)
-	if err != nil {
-		if in.FromDirectory && errors.Is(err, parse.ErrUnknownFormat) {
-			sum.Format = "unknown"
-			sum.Error = err.Error()
-			sum.Warnings = append(sum.Warnings, "not read: not a sign-in log export")
-			return sum, nil
-		}
-		return sum, err
-	}
-	defer rd.Close()
-	if opts.Progress != nil {
-		opts.Progress.Open(rd)
-		defer opts.Progress.Done(rd)
-	}
-	info := rd.Format.Info()
-	sum.Format, sum.FormatName = string(rd.Format), info.Name
-	tally := inputTally{skipped: map[string]*SkipReason{}}
-	var hits []Hit
-	pending := 0
-	for {
-		rec, err := rd.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			if parse.IsRecordError(err) && !opts.Strict {
-				sum.Skipped++
-				tally.skip(err)
-				continue
-			}
-			if parse.IsRecordError(err) {
-				return sum, fmt.Errorf("%w (--strict stops at the first malformed record)", err)
-			}
-			return sum, err
-		}
-		sum.Records++
-		if pending++; pending == 4096 {
-			if opts.Progress != nil {
-				opts.Progress.Records(pending)
-			}
-			pending = 0
-			if err := ctx.Err(); err != nil {
-				return sum, err
-			}
-		}
-		tally.observe(rec)
-		if st := m.keep(rec); st != stageKept {
-			rej.add(st, rec)
-			continue
-		}
-		hits = hits[:0]
-		if ev != nil {
-			hits = ev.eval(rec)
-		}
-		sum.Matched++
-		if rec.Failed() {
-			sum.Failures++
-		}
-		agg.add(rec, hits)
-	}
-	if opts.Progress != nil && pending > 0 {
-		opts.Progress.Records(pending)
-	}
-	for _, k := range tally.skipOrder {
-		sum.SkipReasons = append(sum.SkipReasons, *tally.skipped[k])
-	}
-	sum.Warnings = append(sum.Warnings, inputWarnings(rd, info, sum, tally)...)
-	return sum, nil
 }
 
 func (t *inputTally) observe(rec *parse.Record) {

@@ -45,6 +45,7 @@ type csvDecoder struct {
 	known         FieldSet
 	flowWhy       string // Why rows without a flow column get none.
 	pool          sync.Pool
+	screen        *csvScreen // The Screener's column plan; nil for row types it does not screen.
 
 	shortRows      atomic.Int64
 	longRows       atomic.Int64
@@ -87,6 +88,9 @@ func newCSVDecoder(info SourceInfo, s *csvSplitter, names []string, headerLine i
 
 		hasErrorCode:  rowType == portalRowType && layout.has("ErrorCode"),
 		hasResultType: rowType == logAnalyticsRowType && layout.has("ResultType"),
+	}
+	if rowType == portalRowType {
+		d.screen = newCSVScreen(layout)
 	}
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)

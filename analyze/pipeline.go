@@ -1,0 +1,449 @@
+package analyze
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+
+	"github.com/signinspect/signinspect/parse"
+)
+
+// The read loop runs as a pipeline over all inputs of a run:
+//
+//   - one producer goroutine opens the inputs one after the other, frames
+//     their records (parse.Splitter) and copies them into batches;
+//   - N workers (GOMAXPROCS by default) take batches in any order and, per
+//     record, run the prefilter, decode, filter and evaluate the rules;
+//   - the calling goroutine, the collector, takes the batches back in the
+//     order the producer made them and does everything whose result
+//     depends on order: counting, skip reasons with their first example,
+//     the rejections, the aggregation, the per-input summaries.
+//
+// The report is therefore the one a sequential read gives, record for
+// record, whatever the number of workers: workers only compute per-record
+// facts, and every fold over records happens in input order. Inputs of a
+// folder flow through the same workers, and the producer opens the next
+// input while the workers still decode the previous one's last batches, so
+// many small files cost per byte what one large file costs. Memory is
+// bounded by the batches in flight (orderDepth per worker, each at most
+// batchBytes of raw records plus the decoded records of one batch).
+
+const (
+	// batchBytes and batchRecords bound one batch: large enough that
+	// channel operations and scheduling vanish next to decoding, small
+	// enough that many are in flight per worker and memory stays flat.
+	batchBytes   = 256 << 10
+	batchRecords = 1024
+	// orderDepth is how many batches per worker may wait to be collected.
+	orderDepth = 4
+)
+
+// chunkRef is one framed record in a batch's buffer, or a record the
+// splitter could not frame (err).
+type chunkRef struct {
+	off, end    int
+	line, index int
+	err         error
+}
+
+// outcome is what a worker found out about one record.
+type outcome struct {
+	rec      *parse.Record // The decoded record, nil when skipped or screened.
+	err      error         // A *parse.RecordError: the record is skipped.
+	stage    stage         // The filter stage that dropped it, or stageKept.
+	screened bool          // Dropped by the prefilter without decoding.
+	noFlow   bool          // For a screened record: it does not tell its flow.
+	hits     []Hit         // The rules that fired on a kept record.
+}
+
+// batch is the unit of work: consecutive records of one input. A batch
+// with end set closes its input and carries no records.
+type batch struct {
+	in     *inputRun
+	data   []byte
+	chunks []chunkRef
+	out    []outcome
+	done   chan struct{} // Closed by the worker that filled out.
+	end    bool
+}
+
+func (b *batch) full() bool {
+	return len(b.data) >= batchBytes || len(b.chunks) >= batchRecords
+}
+
+// inputRun is the state of one input during a run.
+type inputRun struct {
+	in       parse.Input
+	rd       *parse.Reader
+	screener parse.Screener
+	escapes  bool  // The format escapes characters with a backslash (JSON).
+	err      error // Why the input could not be opened or read on.
+}
+
+// pipeline runs one pass over the inputs.
+type pipeline struct {
+	opts      Options
+	filter    Filter
+	prefilter *prefilter
+	workers   int
+	// labelsOnly makes the pass collect only the app names of records that
+	// the app filter drops (see RunInputs).
+	labelsOnly bool
+
+	pool sync.Pool // *batch
+}
+
+// passResult is what a pass collected.
+type passResult struct {
+	inputs []InputSummary
+	agg    *aggregator
+	rej    rejections
+	// screened counts the records the prefilter dropped undecoded.
+	screened int
+	// unlabeledApps is set when the prefilter dropped records at the app
+	// stage without decoding them, so rej.apps lacks their names.
+	unlabeledApps bool
+}
+
+func (p *pipeline) newBatch(in *inputRun) *batch {
+	b, _ := p.pool.Get().(*batch)
+	if b == nil {
+		b = &batch{data: make([]byte, 0, batchBytes+64<<10)}
+	}
+	b.in, b.end = in, false
+	b.done = make(chan struct{})
+	return b
+}
+
+func (p *pipeline) recycle(b *batch) {
+	if cap(b.data) > 4*batchBytes {
+		return // Grown for a huge record: let it go.
+	}
+	clear(b.out)
+	b.data, b.chunks, b.out, b.in = b.data[:0], b.chunks[:0], b.out[:0], nil
+	p.pool.Put(b)
+}
+
+// run reads every input through the pipeline.
+func (p *pipeline) run(ctx context.Context, inputs []parse.Input) (*passResult, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	workers := p.workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	order := make(chan *batch, orderDepth*workers)
+	work := make(chan *batch, workers)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(order)
+		defer close(work)
+		p.produce(ctx, inputs, order, work)
+	}()
+	for i := 0; i < workers; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p.work(ctx, work)
+		}()
+	}
+	res, err := p.collect(ctx, order)
+	if err != nil {
+		cancel()
+	}
+	// The producer and workers stop at the cancellation; wait for them so
+	// that no goroutine outlives the run, then release what they left.
+	for range order {
+	}
+	wg.Wait()
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// send queues b for the collector and, when it holds records, for the
+// workers. It reports false when the run is cancelled.
+func send(ctx context.Context, b *batch, order, work chan<- *batch) bool {
+	select {
+	case order <- b:
+	case <-ctx.Done():
+		return false
+	}
+	if b.end {
+		return true
+	}
+	select {
+	case work <- b:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// produce opens and frames the inputs in order.
+func (p *pipeline) produce(ctx context.Context, inputs []parse.Input, order, work chan<- *batch) {
+	for _, in := range inputs {
+		if ctx.Err() != nil {
+			return
+		}
+		run := &inputRun{in: in}
+		rd, err := parse.Open(in, p.opts.Parse)
+		if err != nil {
+			run.err = err
+			end := p.newBatch(run)
+			end.end = true
+			close(end.done)
+			if !send(ctx, end, order, work) || !(in.FromDirectory && errors.Is(err, parse.ErrUnknownFormat)) {
+				return // Cancelled, or the error ends the run.
+			}
+			continue
+		}
+		run.rd = rd
+		run.screener, _ = rd.Decoder().(parse.Screener)
+		// Only the portal CSV, of the formats with a Screener, has no
+		// escapes: its cells hold their values but for doubled quotes.
+		run.escapes = rd.Format != parse.FormatPortalCSV
+		if p.opts.Progress != nil {
+			p.opts.Progress.Open(rd)
+		}
+		if !p.frame(ctx, run, order, work) {
+			rd.Close()
+			return
+		}
+		rd.Close()
+	}
+}
+
+// frame splits one input into batches. It reports false when the run is
+// cancelled or the input failed (the failure travels in the end batch).
+func (p *pipeline) frame(ctx context.Context, run *inputRun, order, work chan<- *batch) bool {
+	s := run.rd.Splitter()
+	b := p.newBatch(run)
+	for {
+		c, err := s.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			if !parse.IsRecordError(err) {
+				run.err = err
+				break
+			}
+			b.chunks = append(b.chunks, chunkRef{err: err})
+		} else {
+			off := len(b.data)
+			b.data = append(b.data, c.Data...)
+			b.chunks = append(b.chunks, chunkRef{off: off, end: len(b.data), line: c.Line, index: c.Index})
+		}
+		if b.full() {
+			if !send(ctx, b, order, work) {
+				return false
+			}
+			b = p.newBatch(run)
+		}
+	}
+	if len(b.chunks) > 0 {
+		if !send(ctx, b, order, work) {
+			return false
+		}
+	} else {
+		p.recycle(b)
+	}
+	end := p.newBatch(run)
+	end.end = true
+	close(end.done)
+	return send(ctx, end, order, work) && run.err == nil
+}
+
+// work fills batches with outcomes until the work runs out or the run is
+// cancelled.
+func (p *pipeline) work(ctx context.Context, work <-chan *batch) {
+	m := newMatcher(p.filter)
+	var ev *ruleEvaluator
+	if p.opts.Rules != nil && !p.labelsOnly {
+		ev = newRuleEvaluator(p.opts.Rules)
+	}
+	for {
+		select {
+		case b, ok := <-work:
+			if !ok {
+				return
+			}
+			p.process(b, m, ev)
+			close(b.done)
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// process works out the outcome of every record of b.
+func (p *pipeline) process(b *batch, m *matcher, ev *ruleEvaluator) {
+	dec := b.in.rd.Decoder()
+	for _, ref := range b.chunks {
+		if ref.err != nil {
+			b.out = append(b.out, outcome{err: ref.err})
+			continue
+		}
+		c := parse.Chunk{Data: b.data[ref.off:ref.end:ref.end], Line: ref.line, Index: ref.index}
+		if p.prefilter != nil && b.in.screener != nil {
+			if st := p.prefilter.drops(c.Data, b.in.escapes); st != stageKept {
+				if sc, ok := b.in.screener.Screen(c); ok {
+					b.out = append(b.out, outcome{stage: st, screened: true, noFlow: sc.NoFlow})
+					continue
+				}
+			}
+		}
+		rec, err := dec.Decode(c)
+		if err != nil {
+			b.out = append(b.out, outcome{err: err})
+			continue
+		}
+		o := outcome{rec: rec, stage: m.keep(rec)}
+		if o.stage == stageKept && ev != nil {
+			if hits := ev.eval(rec); len(hits) > 0 {
+				o.hits = append([]Hit(nil), hits...)
+			}
+		}
+		b.out = append(b.out, o)
+	}
+}
+
+// inputState is what the collector accumulates for the input it is on.
+type inputState struct {
+	sum   InputSummary
+	tally inputTally
+}
+
+// collect folds the outcomes in input order.
+func (p *pipeline) collect(ctx context.Context, order <-chan *batch) (*passResult, error) {
+	res := &passResult{agg: newAggregator()}
+	var cur *inputState
+	var curRun *inputRun
+	pending := 0
+	flushProgress := func() {
+		if p.opts.Progress != nil && pending > 0 {
+			p.opts.Progress.Records(pending)
+		}
+		pending = 0
+	}
+	defer flushProgress()
+	for b := range order {
+		select {
+		case <-b.done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		if b.in != curRun {
+			curRun = b.in
+			cur = &inputState{sum: InputSummary{Path: b.in.in.Name, Warnings: []string{}}, tally: inputTally{skipped: map[string]*SkipReason{}}}
+		}
+		if b.end {
+			flushProgress()
+			sum, err := p.finishInput(b.in, cur)
+			if err != nil {
+				return nil, err
+			}
+			res.inputs = append(res.inputs, sum)
+			p.recycle(b)
+			continue
+		}
+		if err := p.collectBatch(b, cur, res, &pending); err != nil {
+			return nil, err
+		}
+		p.recycle(b)
+		if pending >= 4096 {
+			flushProgress()
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+// collectBatch folds one batch's outcomes, as the sequential read loop did
+// record by record.
+func (p *pipeline) collectBatch(b *batch, st *inputState, res *passResult, pending *int) error {
+	sum, tally := &st.sum, &st.tally
+	for i := range b.out {
+		o := &b.out[i]
+		if o.err != nil {
+			if p.opts.Strict {
+				return fmt.Errorf("%w (--strict stops at the first malformed record)", o.err)
+			}
+			sum.Skipped++
+			tally.skip(o.err)
+			continue
+		}
+		sum.Records++
+		*pending++
+		if p.labelsOnly {
+			if o.stage == stageApp && o.rec != nil {
+				res.rej.add(stageApp, o.rec)
+			}
+			continue
+		}
+		if o.screened {
+			res.screened++
+			if o.noFlow {
+				tally.unknownFlow++
+			}
+			res.rej.byStage[o.stage]++
+			if o.stage == stageApp {
+				res.unlabeledApps = true
+			}
+			continue
+		}
+		rec := o.rec
+		tally.observe(rec)
+		if o.stage != stageKept {
+			res.rej.add(o.stage, rec)
+			continue
+		}
+		sum.Matched++
+		if rec.Failed() {
+			sum.Failures++
+		}
+		res.agg.add(rec, o.hits)
+	}
+	return nil
+}
+
+// finishInput completes an input's summary once all its records are
+// collected, or returns the error that ends the run.
+func (p *pipeline) finishInput(run *inputRun, st *inputState) (InputSummary, error) {
+	sum := st.sum
+	if run.rd == nil {
+		err := run.err
+		if run.in.FromDirectory && errors.Is(err, parse.ErrUnknownFormat) {
+			sum.Format = "unknown"
+			sum.Error = err.Error()
+			sum.Warnings = append(sum.Warnings, "not read: not a sign-in log export")
+			return sum, nil
+		}
+		return sum, err
+	}
+	if p.opts.Progress != nil {
+		defer p.opts.Progress.Done(run.rd)
+	}
+	if run.err != nil {
+		return sum, run.err
+	}
+	info := run.rd.Format.Info()
+	sum.Format, sum.FormatName = string(run.rd.Format), info.Name
+	for _, k := range st.tally.skipOrder {
+		sum.SkipReasons = append(sum.SkipReasons, *st.tally.skipped[k])
+	}
+	sum.Warnings = append(sum.Warnings, inputWarnings(run.rd, info, sum, st.tally)...)
+	return sum, nil
+}
