@@ -42,6 +42,88 @@ type aggregator struct {
 	users     map[string]*groupAgg
 	apps      map[string]*groupAgg
 	findings  map[string]*findingAgg
+	dups      duplicates
+}
+
+// duplicates notices sign-ins that more than one input holds (the same
+// request ID in a ZIP and in its extracted CSV, or in overlapping
+// downloads), so that the report can say their copies are counted. It keeps
+// 16 bytes per distinct matched request ID, up to maxTrackedIDs, and is
+// merged like the rest of the aggregator: the result does not depend on
+// the order records arrive in.
+type duplicates struct {
+	seen map[uint64]uint64 // Hash of the request ID → hash of its input, with multiInputs set once a second input holds it.
+	full bool              // maxTrackedIDs was reached: later IDs are not tracked.
+}
+
+// maxTrackedIDs bounds the memory spent on finding duplicates (about
+// 40 MB at most, in Go's map).
+const maxTrackedIDs = 1 << 20
+
+// multiInputs marks a request ID held by more than one input.
+const multiInputs = 1 << 63
+
+func (d *duplicates) add(requestID, input string) {
+	if requestID == "" {
+		return
+	}
+	id, in := foldHash(requestID), foldHash(input)&^multiInputs
+	if d.seen == nil {
+		d.seen = map[uint64]uint64{}
+	}
+	v, ok := d.seen[id]
+	switch {
+	case !ok && len(d.seen) >= maxTrackedIDs:
+		d.full = true
+	case !ok:
+		d.seen[id] = in
+	case v&^multiInputs != in:
+		d.seen[id] = v | multiInputs
+	}
+}
+
+func (d *duplicates) merge(o *duplicates) {
+	d.full = d.full || o.full
+	for id, ov := range o.seen {
+		v, ok := d.seen[id]
+		switch {
+		case !ok && len(d.seen) >= maxTrackedIDs:
+			d.full = true
+		case !ok:
+			if d.seen == nil {
+				d.seen = map[uint64]uint64{}
+			}
+			d.seen[id] = ov
+		case v&^multiInputs != ov&^multiInputs || ov&multiInputs != 0:
+			d.seen[id] = v | multiInputs
+		}
+	}
+}
+
+// count returns the number of request IDs held by more than one input.
+func (d *duplicates) count() int {
+	n := 0
+	for _, v := range d.seen {
+		if v&multiInputs != 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// foldHash is FNV-1a over the ASCII-lower-cased bytes of s: request IDs are
+// GUIDs, which exports write in either case.
+func foldHash(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		h ^= uint64(c)
+		h *= 1099511628211
+	}
+	return h
 }
 
 func newAggregator() *aggregator {
@@ -143,6 +225,7 @@ func (a *aggregator) add(rec *parse.Record, hits []Hit) {
 	}
 	userKey, userName, userID := userOf(rec)
 	a.addGroup(a.users, userKey, userName, userID, rec, failed, hits)
+	a.dups.add(rec.RequestID, rec.Source.File)
 	appKey := strings.ToLower(appLabel(rec.App))
 	a.addGroup(a.apps, appKey, appLabel(rec.App), rec.App.ID, rec, failed, hits)
 	for i := range hits {
@@ -332,6 +415,7 @@ func evidenceOf(rec *parse.Record) Evidence {
 		IP:            rec.IP,
 		Code:          rec.Status.Code,
 		Source:        sourceString(rec.Source),
+		pos:           rec.Source,
 	}
 	for _, p := range rec.Policies {
 		if p.Result == parse.CAFailure {
@@ -362,13 +446,34 @@ func evidenceLess(a, b *Evidence) bool {
 	if !a.Time.Equal(b.Time) {
 		return a.Time.Before(b.Time)
 	}
-	if a.Source != b.Source {
-		return a.Source < b.Source
+	if a.pos.File != b.pos.File {
+		return a.pos.File < b.pos.File
+	}
+	if a.pos.Line != b.pos.Line {
+		return a.pos.Line < b.pos.Line
+	}
+	if a.pos.Index != b.pos.Index {
+		return a.pos.Index < b.pos.Index
 	}
 	return a.RequestID < b.RequestID
 }
 
+// addEvidence keeps the earliest maxEvidence sign-ins, each request ID once:
+// the same sign-in read from two exports is one piece of evidence (its
+// earliest copy), whatever order the copies arrive in.
 func (f *findingAgg) addEvidence(ev Evidence) {
+	if ev.RequestID != "" {
+		for i := range f.evidence {
+			if !strings.EqualFold(f.evidence[i].RequestID, ev.RequestID) {
+				continue
+			}
+			if !evidenceLess(&ev, &f.evidence[i]) {
+				return
+			}
+			f.evidence = append(f.evidence[:i], f.evidence[i+1:]...)
+			break
+		}
+	}
 	if len(f.evidence) == maxEvidence && !evidenceLess(&ev, &f.evidence[maxEvidence-1]) {
 		return
 	}
@@ -452,6 +557,7 @@ func (a *aggregator) merge(o *aggregator) {
 	}
 	mergeGroups(a.users, o.users)
 	mergeGroups(a.apps, o.apps)
+	a.dups.merge(&o.dups)
 	for k, of := range o.findings {
 		f := a.findings[k]
 		if f == nil {
@@ -523,6 +629,8 @@ func (a *aggregator) fill(r *Report, o sectionOptions) {
 	r.Summary.Failures = a.failures
 	r.Summary.Successes = a.matched - a.failures
 	r.Summary.UnknownFlow = a.unknownFlow
+	r.Summary.Duplicates = a.dups.count()
+	r.Summary.DuplicatesPartial = a.dups.full
 	if !a.first.IsZero() {
 		first, last := a.first, a.last
 		r.Summary.First, r.Summary.Last = &first, &last

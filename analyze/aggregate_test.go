@@ -3,6 +3,7 @@ package analyze
 import (
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -188,6 +189,53 @@ func TestTimelineBucketWidth(t *testing.T) {
 		tl := a.timeline()
 		if tl.Bucket != tt.want || len(tl.Buckets) != tt.count {
 			t.Errorf("span %v: bucket %s × %d, want %s × %d", tt.span, tl.Bucket, len(tl.Buckets), tt.want, tt.count)
+		}
+	}
+}
+
+// TestDuplicatesAcrossInputs checks that a sign-in held by two inputs is
+// counted once as a duplicate and listed once as evidence, whatever order
+// its copies arrive in and however workers split them.
+func TestDuplicatesAcrossInputs(t *testing.T) {
+	mk := func(file, id string, line int) *parse.Record {
+		r := adoRecord(t)
+		r.RequestID = id
+		r.Source = parse.Source{File: file, Line: line}
+		return r
+	}
+	recs := []*parse.Record{
+		mk("a.csv", "AAAA-1", 2), mk("a.csv", "aaaa-2", 3),
+		mk("b.json", "aaaa-1", 10), mk("b.json", "aaaa-3", 11),
+		mk("c.json", "aaaa-1", 5),
+		mk("a.csv", "aaaa-4", 4), mk("a.csv", "aaaa-4", 10), // Twice in one input: the export's own rows; line 10 sorts after 4.
+	}
+	hits := []Hit{{Rule: "r", Severity: "high", Rank: 3}}
+	var reports []*Report
+	for _, order := range [][]int{{0, 1, 2, 3, 4, 5, 6}, {6, 5, 4, 3, 2, 1, 0}, {2, 0, 4, 6, 1, 3, 5}} {
+		a, b := newAggregator(), newAggregator()
+		for i, k := range order {
+			if i%2 == 0 {
+				a.add(recs[k], hits)
+			} else {
+				b.add(recs[k], hits)
+			}
+		}
+		a.merge(b)
+		rep := &Report{}
+		a.fill(rep, sectionOptions{})
+		reports = append(reports, rep)
+	}
+	for i, rep := range reports {
+		if rep.Summary.Duplicates != 1 || rep.Summary.DuplicatesPartial || rep.Summary.Matched != 7 {
+			t.Errorf("order %d: summary %+v", i, rep.Summary)
+		}
+		var ids []string
+		for _, ev := range rep.Findings[0].Evidence {
+			ids = append(ids, ev.RequestID+"@"+ev.Source)
+		}
+		want := "AAAA-1@a.csv:2 aaaa-2@a.csv:3 aaaa-4@a.csv:4 aaaa-3@b.json:11"
+		if strings.Join(ids, " ") != want {
+			t.Errorf("order %d: evidence %v, want %s", i, ids, want)
 		}
 	}
 }

@@ -1,6 +1,10 @@
 package analyze
 
-import "time"
+import (
+	"time"
+
+	"github.com/signinspect/signinspect/parse"
+)
 
 // Schema is the version tag of the JSON report. Programs may rely on the
 // keys it names; a change that removes or renames a key bumps it.
@@ -104,6 +108,12 @@ type Summary struct {
 	// UnknownFlow counts matched records whose export did not say their
 	// flow; they are kept whatever --flow says.
 	UnknownFlow int `json:"unknownFlow,omitempty"`
+	// Duplicates counts matched sign-ins that more than one input holds
+	// (the same request ID): each copy is counted in the other numbers.
+	// DuplicatesPartial is set when there were too many matched sign-ins
+	// to check them all, so the count is a lower bound.
+	Duplicates        int  `json:"duplicates,omitempty"`
+	DuplicatesPartial bool `json:"duplicatesPartial,omitempty"`
 	// NoMatch says in one line why nothing matched, when nothing did.
 	NoMatch string `json:"noMatch,omitempty"`
 }
@@ -145,6 +155,10 @@ type Evidence struct {
 	// Policies are the names of the policies that failed on the sign-in.
 	Policies []string `json:"policies,omitempty"`
 	Source   string   `json:"source"`
+
+	// pos is the position Source was written from, for ordering evidence
+	// by file, then line (file:9 before file:10).
+	pos parse.Source
 }
 
 // PolicyStat is one Conditional Access policy seen on matched sign-ins.

@@ -245,6 +245,13 @@ func scopeLines(r *analyze.Report) []scopeLine {
 	if s.UnknownFlow > 0 {
 		lines = append(lines, scopeLine{"Unknown flow", fmt.Sprintf("%s of the matched sign-ins do not say their flow; they are kept whatever --flow says", analyze.Count(s.UnknownFlow))})
 	}
+	if s.Duplicates > 0 {
+		atLeast := ""
+		if s.DuplicatesPartial {
+			atLeast = "at least "
+		}
+		lines = append(lines, scopeLine{"Duplicates", fmt.Sprintf("%s%s of the matched sign-ins appear in more than one input (same request ID); every copy is counted", atLeast, analyze.Count(s.Duplicates))})
+	}
 	if r.Redacted {
 		lines = append(lines, scopeLine{"Redacted", "personal data in this report is pseudonymized"})
 	}
