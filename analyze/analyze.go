@@ -129,13 +129,32 @@ func RunInputs(ctx context.Context, inputs []parse.Input, opts Options) (*Report
 	return rep, nil
 }
 
-// runPass reads the inputs once, with the prefilter when it applies.
+// runPass reads the inputs once, with the prefilter when it applies and
+// framing records by the layout of their lines when the inputs can be read
+// again: a pass that meets a misleading layout is abandoned, with the rule
+// errors it recorded, and done again with full scans.
 func runPass(ctx context.Context, inputs []parse.Input, opts Options) (*passResult, error) {
-	p := &pipeline{opts: opts, filter: opts.Filter, workers: opts.Workers}
+	p := &pipeline{opts: opts, filter: opts.Filter, workers: opts.Workers, layout: !opts.DecodeAll && rereadable(inputs)}
 	if !opts.DecodeAll && !opts.Strict {
 		p.prefilter = newPrefilter(opts.Filter, rereadable(inputs))
 	}
-	return p.run(ctx, inputs)
+	var restore []func()
+	if opts.Rules != nil {
+		restore = append(restore, opts.Rules.SaveRunErrors())
+	}
+	if opts.Filter.Where != nil {
+		restore = append(restore, opts.Filter.Where.SaveRunErrors())
+	}
+	res, err := p.run(ctx, inputs)
+	if errors.Is(err, parse.ErrReframe) {
+		for _, r := range restore {
+			r()
+		}
+		p.layout = false
+		p.opts.Progress = nil
+		return p.run(ctx, inputs)
+	}
+	return res, err
 }
 
 // rereadable reports whether every input can be read a second time, as

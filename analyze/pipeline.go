@@ -46,6 +46,7 @@ const (
 type chunkRef struct {
 	off, end    int
 	line, index int
+	layout      parse.Layout
 	err         error
 }
 
@@ -92,6 +93,9 @@ type pipeline struct {
 	// labelsOnly makes the pass collect only the app names of records that
 	// the app filter drops (see RunInputs).
 	labelsOnly bool
+	// layout frames inputs by the layout of their lines (see
+	// parse.LayoutFramer); a pass that meets parse.ErrReframe fails with it.
+	layout bool
 
 	pool sync.Pool // *batch
 }
@@ -209,6 +213,9 @@ func (p *pipeline) produce(ctx context.Context, inputs []parse.Input, order, wor
 		}
 		run.rd = rd
 		run.screener, _ = rd.Decoder().(parse.Screener)
+		if lf, ok := rd.Splitter().(parse.LayoutFramer); ok && p.layout {
+			lf.FrameByLayout()
+		}
 		// Only the portal CSV, of the formats with a Screener, has no
 		// escapes: its cells hold their values but for doubled quotes.
 		run.escapes = rd.Format != parse.FormatPortalCSV
@@ -242,7 +249,7 @@ func (p *pipeline) frame(ctx context.Context, run *inputRun, order, work chan<- 
 		} else {
 			off := len(b.data)
 			b.data = append(b.data, c.Data...)
-			b.chunks = append(b.chunks, chunkRef{off: off, end: len(b.data), line: c.Line, index: c.Index})
+			b.chunks = append(b.chunks, chunkRef{off: off, end: len(b.data), line: c.Line, index: c.Index, layout: c.Layout})
 		}
 		if b.full() {
 			if !send(ctx, b, order, work) {
@@ -294,7 +301,7 @@ func (p *pipeline) process(b *batch, m *matcher, ev *ruleEvaluator) {
 			b.out = append(b.out, outcome{err: ref.err})
 			continue
 		}
-		c := parse.Chunk{Data: b.data[ref.off:ref.end:ref.end], Line: ref.line, Index: ref.index}
+		c := parse.Chunk{Data: b.data[ref.off:ref.end:ref.end], Line: ref.line, Index: ref.index, Layout: ref.layout}
 		if p.prefilter != nil && b.in.screener != nil {
 			if st := p.prefilter.drops(c.Data, b.in.escapes); st != stageKept {
 				if sc, ok := b.in.screener.Screen(c); ok {
@@ -378,6 +385,9 @@ func (p *pipeline) collectBatch(b *batch, st *inputState, res *passResult, pendi
 	for i := range b.out {
 		o := &b.out[i]
 		if o.err != nil {
+			if errors.Is(o.err, parse.ErrReframe) {
+				return o.err
+			}
 			if p.opts.Strict {
 				return fmt.Errorf("%w (--strict stops at the first malformed record)", o.err)
 			}

@@ -234,6 +234,25 @@ func TestPrefilterSameReportGenerated(t *testing.T) {
 	})
 }
 
+// TestReframeSameReport checks that an NDJSON input whose layout misleads
+// (a line holding two records) is read again with full scans, giving the
+// report of a run that never framed by layout.
+func TestReframeSameReport(t *testing.T) {
+	dir := t.TempDir()
+	p := generatedExport(t, dir, "signins.jsonl", synth.FormatJSONL, 600)
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	doubled := append(bytes.TrimSuffix(lines[300], []byte("\n")), lines[301]...)
+	data = bytes.Join(append(append(lines[:300:300], doubled), lines[302:]...), nil)
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	checkSameReports(t, []string{p}, differentialFilters([]string{"megan.bowen@contoso.com"})[:8])
+}
+
 // TestPrefilterDrops checks that the prefilter does drop records in every
 // format it screens, so that the differential tests compare something.
 func TestPrefilterDrops(t *testing.T) {

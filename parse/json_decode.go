@@ -331,12 +331,19 @@ func (d *jsonDecoder) Notes() []string {
 
 // Decode implements Decoder.
 func (d *jsonDecoder) Decode(c Chunk) (*Record, error) {
+	if c.Layout != LayoutScanned && !layoutTrusted(c) && !checkLayout(c) {
+		return nil, ErrReframe
+	}
 	buf, _ := d.pool.Get().(*decodeBuffers)
 	if buf == nil {
 		buf = new(decodeBuffers)
 	}
 	defer d.pool.Put(buf)
-	return d.decode(c, buf)
+	rec, err := d.decode(c, buf)
+	if err != nil && c.Layout != LayoutScanned && !checkLayout(c) {
+		return nil, ErrReframe
+	}
+	return rec, err
 }
 
 // decoded is a sign-in object decoded, before it becomes a Record.

@@ -30,7 +30,7 @@ func (d *jsonDecoder) Screen(c Chunk) (Screening, bool) {
 		return Screening{}, false
 	}
 	var sc jsonScreen
-	if !sc.scan(data) || sc.additional || !sc.flowTold() {
+	if !sc.scan(data, c.Layout) || sc.additional || !sc.flowTold() {
 		return Screening{}, false
 	}
 	return Screening{}, true
@@ -45,29 +45,72 @@ type jsonScreen struct {
 }
 
 // scan visits every member of data, a JSON object without backslashes,
-// jumping from string to string and counting brackets between them for the
-// depth. It returns false when a member rules the record out.
-func (sc *jsonScreen) scan(data []byte) bool {
+// jumping from string to string and following the brackets between them.
+// It returns false when a member rules the record out or, for a record
+// framed by layout, when the full scan would frame it otherwise: it checks
+// what checkLayout checks, with the objectScanner's rules, in the same
+// pass.
+func (sc *jsonScreen) scan(data []byte, layout Layout) bool {
+	var open [maxJSONDepth / 64]uint64 // One bit per open bracket: 1 for '['.
 	depth := 0
+	expectKey := false // At depth 1, the next string is a member name.
+	var key []byte     // The last member name at depth 1, as the scanner sees it.
+	envelopes := layout == LayoutLine
 	for i := 0; ; {
-		q := bytes.IndexByte(data[i:], '"')
-		if q < 0 {
-			return true
+		q := indexQuote(data[i:])
+		gap := data[i:]
+		if q >= 0 {
+			gap = data[i : i+q]
 		}
-		for _, c := range data[i : i+q] {
+		for g, c := range gap {
 			switch c {
 			case '{', '[':
+				if depth >= maxJSONDepth {
+					return false
+				}
+				if c == '[' && depth == 1 && envelopes && (equalFoldString(key, "value") || equalFoldString(key, "records")) {
+					return false // The scanner takes the object for an envelope.
+				}
+				word, bit := depth/64, uint(depth%64)
+				if c == '[' {
+					open[word] |= 1 << bit
+				} else {
+					open[word] &^= 1 << bit
+				}
 				depth++
+				if depth == 1 {
+					expectKey = c == '{'
+				}
 			case '}', ']':
+				if depth == 0 || (open[(depth-1)/64]>>uint((depth-1)%64)&1 != 0) != (c == ']') {
+					return false
+				}
 				depth--
+				if depth == 0 && layout != LayoutScanned && i+g+1 != len(data) {
+					return false // The object ends before the record does.
+				}
+			case ',':
+				if depth == 1 {
+					expectKey = true
+				}
+			case ':':
+				if depth == 1 {
+					expectKey = false
+				}
 			}
 		}
+		if q < 0 {
+			return layout == LayoutScanned || depth == 0
+		}
 		start := i + q + 1
-		e := bytes.IndexByte(data[start:], '"')
+		e := indexQuote(data[start:])
 		if e < 0 {
 			return false
 		}
 		end := start + e
+		if depth == 1 && expectKey {
+			key = data[start:end]
+		}
 		i = end + 1
 		colon := skipJSONSpace(data, i)
 		if colon >= len(data) || data[colon] != ':' {
@@ -81,6 +124,20 @@ func (sc *jsonScreen) scan(data []byte) bool {
 			return false
 		}
 	}
+}
+
+// equalFoldString reports whether b equals the lower-case ASCII string s,
+// ignoring ASCII case.
+func equalFoldString(b []byte, s string) bool {
+	if len(b) != len(s) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if b[i]|0x20 != s[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // member looks at one member: its key, the offset v of its value in data,

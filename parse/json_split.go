@@ -201,7 +201,7 @@ func (sc *objectScanner) scanTo(data []byte) (scanEvent, int) {
 // closing quote (scanDone), or stops with scanMore at the end of the data.
 func (sc *objectScanner) scanString(data []byte, i int) (int, scanEvent) {
 	for {
-		k := bytes.IndexByte(data[i:], '"')
+		k := indexQuote(data[i:])
 		if k < 0 {
 			sc.i = len(data)
 			return len(data), scanMore
@@ -280,6 +280,9 @@ type jsonSplitter struct {
 	scanner      objectScanner
 	syslogPrefix int   // Lines whose syslog prefix was removed.
 	err          error // The error that ended the input, returned again.
+
+	layout  bool   // Frame by the layout of lines (FrameByLayout).
+	pattern []byte // The line that closes the current array's elements.
 }
 
 // jsonSplitterBuffer is the initial buffer size. It grows, up to the record
@@ -383,6 +386,11 @@ func (s *jsonSplitter) Next() (Chunk, error) {
 		if crossed && s.lineBound && s.state != atTop {
 			s.backToTop()
 			return Chunk{}, s.lineError(s.envLine, fmt.Errorf("invalid JSON: the object that starts on this line does not end on it"))
+		}
+		if s.layout && c == '{' {
+			if ch, ok := s.layoutNext(crossed); ok {
+				return ch, nil
+			}
 		}
 		switch s.state {
 		case atTop:

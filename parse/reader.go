@@ -17,7 +17,22 @@ type Chunk struct {
 	Line int
 	// Index is the 1-based number of the record within its input.
 	Index int
+	// Layout is set when the splitter framed the record from the layout
+	// of its lines without checking its brackets (see LayoutFramer). The
+	// Decoder and Screener check such a record; the Decoder returns
+	// ErrReframe when it is not exactly the record the full scan frames.
+	Layout Layout
 }
+
+// Layout says how a splitter framed a Chunk from the layout of its lines.
+type Layout uint8
+
+// Layouts of a Chunk.
+const (
+	LayoutScanned Layout = iota // Framed by a full scan: nothing to check.
+	LayoutLine                  // One object per line (NDJSON).
+	LayoutElement               // An element of a pretty-printed array.
+)
 
 // A Splitter frames an input into raw records without decoding them, so
 // that a caller can drop records that cannot match before paying for

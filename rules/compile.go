@@ -315,6 +315,32 @@ func (r *runErrors) add(ruleID, key string, err error, rec *parse.Record) {
 	}
 }
 
+// save returns a function that restores r to its present state.
+func (r *runErrors) save() (restore func()) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	saved := make(map[[2]string]RuleRunError, len(r.errs))
+	for k, e := range r.errs {
+		saved[k] = *e
+	}
+	return func() {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		r.errs = make(map[[2]string]*RuleRunError, len(saved))
+		for k, e := range saved {
+			r.errs[k] = &e
+		}
+	}
+}
+
+// SaveRunErrors returns a function that forgets the run-time errors
+// recorded after this call, for a caller that abandons an evaluation and
+// evaluates the same sign-ins again.
+func (s *Set) SaveRunErrors() (restore func()) { return s.runs.save() }
+
+// SaveRunErrors is Set.SaveRunErrors for a --where filter.
+func (f *Filter) SaveRunErrors() (restore func()) { return f.runs.save() }
+
 // sourceBefore orders sign-ins by input name, then record number.
 func sourceBefore(a, b parse.Source) bool {
 	if a.File != b.File {
