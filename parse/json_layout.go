@@ -84,14 +84,24 @@ func (s *jsonSplitter) layoutElement() (Chunk, bool) {
 		return Chunk{}, false // Not at the start of its line, or the line's start is gone.
 	}
 	indent := s.buf[ls:s.pos]
-	if len(s.pattern) != len(indent)+2 || !bytes.Equal(s.pattern[1:len(s.pattern)-1], indent) {
-		s.pattern = append(append(append(s.pattern[:0], '\n'), indent...), '}')
+	// Closing braces are rarer than line breaks: look for them, then at
+	// what precedes them.
+	n := -1
+	for i := s.pos + 1; i < s.end; {
+		k := bytes.IndexByte(s.buf[i:s.end], '}')
+		if k < 0 {
+			break
+		}
+		p := i + k
+		if b := p - len(indent); b > s.pos && s.buf[b-1] == '\n' && bytes.Equal(s.buf[b:p], indent) {
+			n = p + 1 - s.pos
+			break
+		}
+		i = p + 1
 	}
-	k := bytes.Index(s.buf[s.pos:s.end], s.pattern)
-	if k < 0 {
+	if n < 0 {
 		return Chunk{}, false // The element is not all in the buffer: scan it.
 	}
-	n := k + len(s.pattern)
 	if n > s.max {
 		return Chunk{}, false
 	}

@@ -56,74 +56,76 @@ func (sc *jsonScreen) scan(data []byte, layout Layout) bool {
 	expectKey := false // At depth 1, the next string is a member name.
 	var key []byte     // The last member name at depth 1, as the scanner sees it.
 	envelopes := layout == LayoutLine
-	for i := 0; ; {
-		q := indexQuote(data[i:])
-		gap := data[i:]
-		if q >= 0 {
-			gap = data[i : i+q]
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		if c >= 128 || !isStructural(c) {
+			continue
 		}
-		for g, c := range gap {
-			switch c {
-			case '{', '[':
-				if depth >= maxJSONDepth {
-					return false
-				}
-				if c == '[' && depth == 1 && envelopes && (equalFoldString(key, "value") || equalFoldString(key, "records")) {
-					return false // The scanner takes the object for an envelope.
-				}
-				word, bit := depth/64, uint(depth%64)
-				if c == '[' {
-					open[word] |= 1 << bit
-				} else {
-					open[word] &^= 1 << bit
-				}
-				depth++
-				if depth == 1 {
-					expectKey = c == '{'
-				}
-			case '}', ']':
-				if depth == 0 || (open[(depth-1)/64]>>uint((depth-1)%64)&1 != 0) != (c == ']') {
-					return false
-				}
-				depth--
-				if depth == 0 && layout != LayoutScanned && i+g+1 != len(data) {
-					return false // The object ends before the record does.
-				}
-			case ',':
-				if depth == 1 {
-					expectKey = true
-				}
-			case ':':
-				if depth == 1 {
-					expectKey = false
-				}
+		switch c {
+		case '"':
+			start := i + 1
+			e := indexQuote(data[start:])
+			if e < 0 {
+				return false
+			}
+			end := start + e
+			if depth == 1 && expectKey {
+				key = data[start:end]
+			}
+			i = end
+			colon := end + 1
+			if colon < len(data) && data[colon] != ':' {
+				colon = skipJSONSpace(data, colon)
+			}
+			if colon >= len(data) || data[colon] != ':' {
+				continue // A string value.
+			}
+			v := colon + 1
+			if v < len(data) && data[v] <= ' ' {
+				v = skipJSONSpace(data, v)
+			}
+			if v >= len(data) {
+				return false
+			}
+			if !sc.member(data[start:end], data, v, depth) {
+				return false
+			}
+		case '{', '[':
+			if depth >= maxJSONDepth {
+				return false
+			}
+			if c == '[' && depth == 1 && envelopes && (equalFoldString(key, "value") || equalFoldString(key, "records")) {
+				return false // The scanner takes the object for an envelope.
+			}
+			word, bit := depth/64, uint(depth%64)
+			if c == '[' {
+				open[word] |= 1 << bit
+			} else {
+				open[word] &^= 1 << bit
+			}
+			depth++
+			if depth == 1 {
+				expectKey = c == '{'
+			}
+		case '}', ']':
+			if depth == 0 || (open[(depth-1)/64]>>uint((depth-1)%64)&1 != 0) != (c == ']') {
+				return false
+			}
+			depth--
+			if depth == 0 && layout != LayoutScanned && i+1 != len(data) {
+				return false // The object ends before the record does.
+			}
+		case ',':
+			if depth == 1 {
+				expectKey = true
+			}
+		case ':':
+			if depth == 1 {
+				expectKey = false
 			}
 		}
-		if q < 0 {
-			return layout == LayoutScanned || depth == 0
-		}
-		start := i + q + 1
-		e := indexQuote(data[start:])
-		if e < 0 {
-			return false
-		}
-		end := start + e
-		if depth == 1 && expectKey {
-			key = data[start:end]
-		}
-		i = end + 1
-		colon := skipJSONSpace(data, i)
-		if colon >= len(data) || data[colon] != ':' {
-			continue // A string value.
-		}
-		v := skipJSONSpace(data, colon+1)
-		if v >= len(data) {
-			return false
-		}
-		if !sc.member(data[start:end], data, v, depth) {
-			return false
-		}
 	}
+	return layout == LayoutScanned || depth == 0
 }
 
 // equalFoldString reports whether b equals the lower-case ASCII string s,

@@ -281,8 +281,7 @@ type jsonSplitter struct {
 	syslogPrefix int   // Lines whose syslog prefix was removed.
 	err          error // The error that ended the input, returned again.
 
-	layout  bool   // Frame by the layout of lines (FrameByLayout).
-	pattern []byte // The line that closes the current array's elements.
+	layout bool // Frame by the layout of lines (FrameByLayout).
 }
 
 // jsonSplitterBuffer is the initial buffer size. It grows, up to the record
