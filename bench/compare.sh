@@ -25,6 +25,9 @@
 #   --split-files N    files in the split folder (default 1000)
 #   --runs N           runs per measurement; the fastest is reported (default 1)
 #   --no-duckdb        do not run DuckDB
+#   --duckdb-schema S  columns: give DuckDB the columns the query reads (the
+#                      fast way to write the query); auto: let it detect the
+#                      schema (a first query at the prompt); both (default)
 #   --no-jq            do not run jq
 #   --jq-portal-json   also run jq on the portal JSON download; jq holds the
 #                      whole array in memory (about 4.6 times the file: 17.6 GB
@@ -50,6 +53,7 @@ CASES="jsonl,json,csv,split,all"
 SPLIT_FILES=1000
 RUNS=1
 USE_DUCKDB=1
+DUCKDB_SCHEMAS=(columns auto)
 USE_JQ=1
 JQ_PORTAL_JSON=0
 KEEP=0
@@ -82,6 +86,13 @@ while [ $# -gt 0 ]; do
 	--split-files) SPLIT_FILES=${2:?--split-files wants a number}; shift 2 ;;
 	--runs) RUNS=${2:?--runs wants a number}; shift 2 ;;
 	--no-duckdb) USE_DUCKDB=0; shift ;;
+	--duckdb-schema)
+		case "${2:-}" in
+		columns | auto) DUCKDB_SCHEMAS=("$2") ;;
+		both) DUCKDB_SCHEMAS=(columns auto) ;;
+		*) echo "compare.sh: --duckdb-schema wants columns, auto or both" >&2; exit 2 ;;
+		esac
+		shift 2 ;;
 	--no-jq) USE_JQ=0; shift ;;
 	--jq-portal-json) JQ_PORTAL_JSON=1; shift ;;
 	--keep-reports) KEEP=1; shift ;;
@@ -286,18 +297,22 @@ run_signinspect() {
 	row "$case" signinspect "$input" "$state"
 }
 
-# run_duckdb CASE INPUT FORMAT [PATH-GLOB]
+# run_duckdb CASE INPUT FORMAT [PATH-GLOB]: once per --duckdb-schema.
 run_duckdb() {
-	local case=$1 input=$2 format=$3 path=${4:-$2} ans="$WORK/duckdb-$1.txt" args=()
-	local a
+	local case=$1 input=$2 format=$3 path=${4:-$2} args=() a schema ans label
 	for a in "${APP_ALIASES[@]}"; do args+=(--app "$a"); done
-	warm "$input"
-	measure "$ans" node "$BENCH/duckdb-query.mjs" --format "$format" --user "$Q_USER" "${args[@]}" \
-		--flow "$Q_FLOW" --since "$Q_SINCE" --until "$Q_UNTIL" --status failure "$path" || true
-	local state=""
-	[ -n "$SECS" ] && { sorted "$ans"; check "duckdb/$case" "$ans" "$case"; state=$STATE; }
-	[ "$KEEP" = 1 ] && [ -n "$SECS" ] && cp "$ans" "$DATA/out/duckdb-$case.txt"
-	row "$case" "DuckDB" "$input" "$state"
+	for schema in "${DUCKDB_SCHEMAS[@]}"; do
+		ans="$WORK/duckdb-$schema-$case.txt"
+		label="DuckDB (declared columns)"
+		[ "$schema" = auto ] && label="DuckDB (detected schema)"
+		warm "$input"
+		measure "$ans" node "$BENCH/duckdb-query.mjs" --schema "$schema" --format "$format" --user "$Q_USER" "${args[@]}" \
+			--flow "$Q_FLOW" --since "$Q_SINCE" --until "$Q_UNTIL" --status failure "$path" || true
+		local state=""
+		[ -n "$SECS" ] && { sorted "$ans"; check "duckdb-$schema/$case" "$ans" "$case"; state=$STATE; }
+		[ "$KEEP" = 1 ] && [ -n "$SECS" ] && cp "$ans" "$DATA/out/duckdb-$schema-$case.txt"
+		row "$case" "$label" "$input" "$state"
+	done
 }
 
 # run_jq CASE INPUT FILE...
@@ -396,12 +411,12 @@ for p in "$F_JSONL" "$F_JSON" "$F_CSV" "$D_SPLIT"; do
 	[ -e "$p" ] && [ -s "$p.records" ] && echo "  $(input_desc "$p")"
 done
 echo
-printf '| %-22s | %-24s | %7s | %11s | %9s | %8s | %-22s |\n' input tool MB/s records/s "peak RSS" seconds answer
-echo "|------------------------|--------------------------|--------:|------------:|----------:|---------:|------------------------|"
+printf '| %-22s | %-26s | %7s | %11s | %9s | %8s | %-22s |\n' input tool MB/s records/s "peak RSS" seconds answer
+echo "|------------------------|----------------------------|--------:|------------:|----------:|---------:|------------------------|"
 for r in "${ROWS[@]}"; do
 	IFS='|' read -r c tool mbs rps rss secs state <<<"$r"
 	[ -n "$rss" ] && rss="$rss MB"
-	printf '| %-22s | %-24s | %7s | %11s | %9s | %8s | %-22s |\n' "$(case_name "$c")" "$tool" "$mbs" "$rps" "$rss" "$secs" "$state"
+	printf '| %-22s | %-26s | %7s | %11s | %9s | %8s | %-22s |\n' "$(case_name "$c")" "$tool" "$mbs" "$rps" "$rss" "$secs" "$state"
 done
 if [ -n "$REF" ]; then
 	echo

@@ -13,15 +13,20 @@
 // Usage:
 //   node duckdb-query.mjs --version
 //   node duckdb-query.mjs --format jsonl|json|csv --user U --app NAME_OR_ID... \
-//        --since RFC3339 --until RFC3339 [--flow non-interactive] [--status failure] PATH
+//        --since RFC3339 --until RFC3339 [--flow non-interactive] [--status failure] \
+//        [--schema columns|auto] PATH
 //
 // PATH may be a glob (folder/*.jsonl). --app takes one value per alias, all
 // lower case: the caller expands well-known names (Azure DevOps ↔ its ID).
+// --schema columns (the default) declares the columns the query reads, as
+// one writes the query for speed (CSV: every column as text); auto lets
+// DuckDB detect the schema from a sample, as a first query at the prompt
+// does.
 
 import { DuckDBInstance } from '@duckdb/node-api';
 
 function parseArgs(argv) {
-  const o = { app: [], flow: 'non-interactive', status: 'failure' };
+  const o = { app: [], flow: 'non-interactive', status: 'failure', schema: 'columns' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => {
@@ -36,6 +41,7 @@ function parseArgs(argv) {
       case '--until': o.until = next(); break;
       case '--flow': o.flow = next(); break;
       case '--status': o.status = next(); break;
+      case '--schema': o.schema = next(); break;
       default:
         if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
         if (o.path) throw new Error(`one PATH only, got ${o.path} and ${a}`);
@@ -47,6 +53,7 @@ function parseArgs(argv) {
   }
   if (!['jsonl', 'json', 'csv'].includes(o.format)) throw new Error(`--format ${o.format}: want jsonl, json or csv`);
   if (!['failure', 'any'].includes(o.status)) throw new Error(`--status ${o.status}: want failure or any`);
+  if (!['columns', 'auto'].includes(o.schema)) throw new Error(`--schema ${o.schema}: want columns or auto`);
   return o;
 }
 
@@ -63,47 +70,77 @@ function eqAny(expr, wanted) {
 // underscores and no-break spaces.
 const normKey = (expr) => `regexp_replace(lower(${expr}), '[ \\t\\-_\\x{00A0}]', '', 'g')`;
 
+// jsonColumns are the columns the JSON query reads, with their types.
+const jsonColumns = {
+  createdDateTime: 'TIMESTAMPTZ',
+  userPrincipalName: 'VARCHAR', userId: 'VARCHAR', userDisplayName: 'VARCHAR',
+  servicePrincipalName: 'VARCHAR', servicePrincipalId: 'VARCHAR',
+  appId: 'VARCHAR', appDisplayName: 'VARCHAR', resourceId: 'VARCHAR', resourceDisplayName: 'VARCHAR',
+  isInteractive: 'BOOLEAN', signInEventTypes: 'VARCHAR[]',
+  status: 'STRUCT(errorCode BIGINT)',
+  ipAddress: 'VARCHAR',
+  appliedConditionalAccessPolicies: 'STRUCT(id VARCHAR, displayName VARCHAR, result VARCHAR)[]',
+};
+
+// columnRef returns how the query reads a column: as declared
+// ("declared"), cast to its declared type from the type DuckDB detected
+// ("cast": IDs come out as UUID, times as naive TIMESTAMP), or as NULL when
+// the export lacks it ("missing").
+function columnRef(name, mode) {
+  switch (mode) {
+    case 'declared': return `"${name}"`;
+    case 'cast': return `CAST("${name}" AS ${jsonColumns[name]})`;
+    default: return `NULL::${jsonColumns[name]}`;
+  }
+}
+
 // jsonQuery selects the matched sign-ins of a Graph JSON export (JSONL or a
-// top-level array). Only the columns the query needs are declared: DuckDB
-// then skips the rest of each object.
-function jsonQuery(o) {
+// top-level array). detected is null with --schema columns, else the set of
+// column names DuckDB detected.
+function jsonQuery(o, detected) {
   const format = o.format === 'jsonl' ? 'newline_delimited' : 'array';
-  const columns = `{
-    createdDateTime: 'TIMESTAMPTZ',
-    userPrincipalName: 'VARCHAR', userId: 'VARCHAR', userDisplayName: 'VARCHAR',
-    servicePrincipalName: 'VARCHAR', servicePrincipalId: 'VARCHAR',
-    appId: 'VARCHAR', appDisplayName: 'VARCHAR', resourceId: 'VARCHAR', resourceDisplayName: 'VARCHAR',
-    isInteractive: 'BOOLEAN', signInEventTypes: 'VARCHAR[]',
-    status: 'STRUCT(errorCode BIGINT)',
-    ipAddress: 'VARCHAR',
-    appliedConditionalAccessPolicies: 'STRUCT(id VARCHAR, displayName VARCHAR, result VARCHAR)[]'
-  }`;
-  const user = [
-    'userPrincipalName', 'userId', 'userDisplayName', 'servicePrincipalName', 'servicePrincipalId',
-  ].map((c) => eqAny(c, [o.user.toLowerCase()])).join(' OR ');
-  const app = ['appId', 'appDisplayName', 'resourceId', 'resourceDisplayName']
-    .map((c) => eqAny(c, o.app)).join(' OR ');
+  const from = detected
+    ? `read_json(${lit(o.path)}, format = '${format}')`
+    : `read_json(${lit(o.path)}, format = '${format}', columns = {${Object.entries(jsonColumns)
+      .map(([k, t]) => `${k}: '${t}'`).join(', ')}})`;
+  const c = {};
+  for (const name of Object.keys(jsonColumns)) {
+    c[name] = columnRef(name, !detected ? 'declared' : detected.has(name) ? 'cast' : 'missing');
+  }
+  let code = `"status".errorCode`;
+  if (detected) {
+    code = detected.has('status') ? `TRY_CAST("status".errorCode AS BIGINT)` : 'NULL::BIGINT';
+  }
+  // Policies keep only the fields the answer reads, as text.
+  if (detected && detected.has('appliedConditionalAccessPolicies')) {
+    c.appliedConditionalAccessPolicies = `list_transform("appliedConditionalAccessPolicies",
+      p -> {'id': p.id::VARCHAR, 'displayName': p.displayName::VARCHAR, 'result': p.result::VARCHAR})`;
+  }
+  const user = [c.userPrincipalName, c.userId, c.userDisplayName, c.servicePrincipalName, c.servicePrincipalId]
+    .map((e) => eqAny(e, [o.user.toLowerCase()])).join(' OR ');
+  const app = [c.appId, c.appDisplayName, c.resourceId, c.resourceDisplayName]
+    .map((e) => eqAny(e, o.app)).join(' OR ');
   // parse.FlowFromEventTypes: the first known event type wins; then
   // isInteractive; a service principal ID without a user says service
   // principal.
-  const eventFlow = `list_filter(list_transform(coalesce(signInEventTypes, []), t -> CASE ${normKey('t')}
+  const eventFlow = `list_filter(list_transform(coalesce(${c.signInEventTypes}, []), t -> CASE ${normKey('t')}
         WHEN 'interactiveuser' THEN 'interactive' WHEN 'interactive' THEN 'interactive'
         WHEN 'noninteractiveuser' THEN 'non-interactive' WHEN 'noninteractive' THEN 'non-interactive'
         WHEN 'serviceprincipal' THEN 'service-principal' WHEN 'managedidentity' THEN 'managed-identity' END),
       f -> f IS NOT NULL)[1]`;
-  const spEvidence = `(coalesce(servicePrincipalId, '') <> '' AND coalesce(userId, '') = '' AND coalesce(userPrincipalName, '') = '')`;
+  const spEvidence = `(coalesce(${c.servicePrincipalId}, '') <> '' AND coalesce(${c.userId}, '') = '' AND coalesce(${c.userPrincipalName}, '') = '')`;
   const flow = `coalesce(${eventFlow},
-      CASE WHEN isInteractive THEN 'interactive'
-           WHEN NOT isInteractive THEN CASE WHEN ${spEvidence} THEN 'service-principal' ELSE 'non-interactive' END END,
+      CASE WHEN ${c.isInteractive} THEN 'interactive'
+           WHEN NOT ${c.isInteractive} THEN CASE WHEN ${spEvidence} THEN 'service-principal' ELSE 'non-interactive' END END,
       CASE WHEN ${spEvidence} THEN 'service-principal' END)`;
   return `
-    SELECT ipAddress AS ip, appliedConditionalAccessPolicies AS policies
-    FROM read_json(${lit(o.path)}, format = '${format}', columns = ${columns})
+    SELECT ${c.ipAddress} AS ip, ${c.appliedConditionalAccessPolicies} AS policies
+    FROM ${from}
     WHERE (${user})
       AND (${o.app.length ? app : 'true'})
       AND (${o.flow === 'any' ? 'true' : `coalesce(${flow}, '') IN (${lit(o.flow)}, '')`})
-      AND createdDateTime >= ${lit(o.since)}::TIMESTAMPTZ AND createdDateTime < ${lit(o.until)}::TIMESTAMPTZ
-      AND (${o.status === 'failure' ? 'coalesce(status.errorCode, 0) <> 0' : 'true'})`;
+      AND ${c.createdDateTime} >= ${lit(o.since)}::TIMESTAMPTZ AND ${c.createdDateTime} < ${lit(o.until)}::TIMESTAMPTZ
+      AND (${o.status === 'failure' ? `coalesce(${code}, 0) <> 0` : 'true'})`;
 }
 
 // csvQuery selects the matched sign-ins of an Entra portal CSV. A portal
@@ -112,29 +149,32 @@ function jsonQuery(o) {
 // type column says otherwise, and failure from the Status word and error
 // code (parse's portalStatusResult).
 function csvQuery(o) {
-  const user = ['"Username"', '"User ID"', '"User"'].map((c) => eqAny(c, [o.user.toLowerCase()])).join(' OR ');
-  const app = ['"Application ID"', '"Application"', '"Resource ID"', '"Resource"']
-    .map((c) => eqAny(c, o.app)).join(' OR ');
+  // With a detected schema IDs may be UUIDs and codes numbers: read text.
+  const v = (name) => (o.schema === 'auto' ? `CAST("${name}" AS VARCHAR)` : `"${name}"`);
+  const user = ['Username', 'User ID', 'User'].map((c) => eqAny(v(c), [o.user.toLowerCase()])).join(' OR ');
+  const app = ['Application ID', 'Application', 'Resource ID', 'Resource']
+    .map((c) => eqAny(v(c), o.app)).join(' OR ');
   const base = `lower(regexp_extract(filename, '[^/\\\\!]*$'))`;
   const flow = `CASE
-      WHEN ${normKey('coalesce("Managed Identity type", \'\')')} NOT IN ('', 'none') THEN 'managed-identity'
+      WHEN ${normKey(`coalesce(${v('Managed Identity type')}, '')`)} NOT IN ('', 'none') THEN 'managed-identity'
       WHEN starts_with(${base}, 'noninteractivesignins') THEN 'non-interactive'
       WHEN starts_with(${base}, 'interactivesignins') THEN 'interactive'
       WHEN starts_with(${base}, 'applicationsignins') OR starts_with(${base}, 'serviceprincipalsignins') THEN 'service-principal'
       WHEN starts_with(${base}, 'msisignins') OR starts_with(${base}, 'managedidentitysignins') THEN 'managed-identity'
       ELSE '' END`;
-  const code = `coalesce(TRY_CAST(nullif(trim("Sign-in error code"), '') AS BIGINT), 0)`;
-  const word = `lower(trim(coalesce("Status", '')))`;
+  const code = `coalesce(TRY_CAST(nullif(trim(${v('Sign-in error code')}), '') AS BIGINT), 0)`;
+  const word = `lower(trim(coalesce(${v('Status')}, '')))`;
   const failed = `CASE WHEN ${word} = 'success' THEN ${code} <> 0
                        WHEN ${word} IN ('failure', 'interrupted') THEN true
                        ELSE ${code} <> 0 END`;
   return `
-    SELECT "IP address" AS ip, []::STRUCT(id VARCHAR, displayName VARCHAR, result VARCHAR)[] AS policies
-    FROM read_csv(${lit(o.path)}, header = true, all_varchar = true, filename = true)
+    SELECT ${v('IP address')} AS ip, []::STRUCT(id VARCHAR, displayName VARCHAR, result VARCHAR)[] AS policies
+    FROM read_csv(${lit(o.path)}, header = true, filename = true${o.schema === 'auto' ? '' : ', all_varchar = true'})
     WHERE (${user})
       AND (${o.app.length ? app : 'true'})
       AND (${o.flow === 'any' ? 'true' : `${flow} IN (${lit(o.flow)}, '')`})
-      AND "Date (UTC)"::TIMESTAMPTZ >= ${lit(o.since)}::TIMESTAMPTZ AND "Date (UTC)"::TIMESTAMPTZ < ${lit(o.until)}::TIMESTAMPTZ
+      AND CAST("Date (UTC)" AS TIMESTAMPTZ) >= ${lit(o.since)}::TIMESTAMPTZ
+      AND CAST("Date (UTC)" AS TIMESTAMPTZ) < ${lit(o.until)}::TIMESTAMPTZ
       AND (${o.status === 'failure' ? failed : 'true'})`;
 }
 
@@ -149,7 +189,13 @@ async function main() {
   const db = await DuckDBInstance.create(':memory:');
   const con = await db.connect();
   await con.run(`SET TimeZone = 'UTC'`);
-  const matched = o.format === 'csv' ? csvQuery(o) : jsonQuery(o);
+  let detected = null;
+  if (o.schema === 'auto' && o.format !== 'csv') {
+    const format = o.format === 'jsonl' ? 'newline_delimited' : 'array';
+    const desc = await con.runAndReadAll(`DESCRIBE SELECT * FROM read_json(${lit(o.path)}, format = '${format}')`);
+    detected = new Set(desc.getRows().map((r) => r[0]));
+  }
+  const matched = o.format === 'csv' ? csvQuery(o) : jsonQuery(o, detected);
   // Materialized: the three answers read the file once.
   const sql = `
     WITH m AS MATERIALIZED (${matched})

@@ -11,8 +11,9 @@
 // resource is Azure DevOps, report-only policies that report failures on
 // successful sign-ins, and "Other." as the failure reason of successes. The
 // record stream depends only on the Config: the same Config gives the same
-// bytes. It is not byte-identical to gen.py's, which uses Python's random
-// numbers.
+// bytes (on one architecture: Go's math.Exp, Log and Pow, which shape the
+// times and policy counts, may differ in the last bit across processors).
+// It is not byte-identical to gen.py's, which uses Python's random numbers.
 //
 // A Generator yields sign-ins newest first, as the portal lists them, in
 // constant memory whatever the number of records.
