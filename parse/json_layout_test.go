@@ -165,3 +165,22 @@ func TestDecodeRefusesMisframedRecord(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// FuzzFrameByLayout checks the contract of framing by layout on any input:
+// unless a record framed by layout fails its check, the records and errors
+// are exactly those of full scans.
+func FuzzFrameByLayout(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "json", "*"))
+	for _, file := range files {
+		if data, err := os.ReadFile(file); err == nil && len(data) < 4<<10 {
+			f.Add(string(data))
+		}
+	}
+	f.Add("{\"id\":\"1\"}\n{\"id\":\"2\"}{\"id\":\"3\"}\n")
+	f.Add("[\n  {\n    \"a\": {\n  },\n    \"id\": \"1\"\n  },\n  {\n    \"id\": \"2\"\n  }\n]\n")
+	f.Add("{\"value\": [\n  {\n    \"id\": \"1\"\n  }\n]}\n{\"records\":[{\"id\":\"2\"}]}\n")
+	f.Fuzz(func(t *testing.T, input string) {
+		checkLayoutFraming(t, "fuzz", input, 0)
+		checkLayoutFraming(t, "fuzz, small buffer", input, 64)
+	})
+}
