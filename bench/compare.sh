@@ -182,7 +182,8 @@ has_case json && generate portal-json "$F_JSON"
 has_case csv && generate portal-csv "$F_CSV"
 has_case split && generate jsonl "$D_SPLIT" -split "$SPLIT_FILES"
 
-bytes_of() { du -sb --apparent-size "$1" | cut -f1; }
+# bytes_of sums the sizes of the regular files of a file or folder.
+bytes_of() { find "$1" -type f -printf '%s\n' | awk '{ n += $1 } END { printf "%d", n }'; }
 records_of() { cat "$1.records"; }
 
 # warm reads an input into the page cache, so that every tool starts warm.
