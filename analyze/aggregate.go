@@ -47,68 +47,37 @@ type aggregator struct {
 
 // duplicates notices sign-ins that more than one input holds (the same
 // request ID in a ZIP and in its extracted CSV, or in overlapping
-// downloads), so that the report can say their copies are counted. It keeps
-// 16 bytes per distinct matched request ID, up to maxTrackedIDs, and is
-// merged like the rest of the aggregator: the result does not depend on
-// the order records arrive in.
+// downloads), so that the report can say their copies are counted. It only
+// runs when a run has several inputs, and keeps about 40 bytes per distinct
+// matched request ID, up to maxTrackedIDs.
 type duplicates struct {
-	seen map[uint64]uint64 // Hash of the request ID → hash of its input, with multiInputs set once a second input holds it.
-	full bool              // maxTrackedIDs was reached: later IDs are not tracked.
+	seen  map[uint64]uint64 // Hash of the request ID → hash of its first input, or multiInputs.
+	count int               // Request IDs met in more than one input.
+	full  bool              // maxTrackedIDs was reached: later IDs are not tracked.
 }
 
-// maxTrackedIDs bounds the memory spent on finding duplicates (about
-// 40 MB at most, in Go's map).
-const maxTrackedIDs = 1 << 20
+// maxTrackedIDs bounds the memory spent on finding duplicates (about 10 MB).
+const maxTrackedIDs = 1 << 18
 
-// multiInputs marks a request ID held by more than one input.
-const multiInputs = 1 << 63
+// multiInputs marks a request ID already counted as held by several
+// inputs; no input hash is 0 once this bit is cleared from it.
+const multiInputs = 0
 
 func (d *duplicates) add(requestID, input string) {
-	if requestID == "" {
+	if d.seen == nil || requestID == "" {
 		return
 	}
-	id, in := foldHash(requestID), foldHash(input)&^multiInputs
-	if d.seen == nil {
-		d.seen = map[uint64]uint64{}
-	}
+	id, in := foldHash(requestID), foldHash(input)|1
 	v, ok := d.seen[id]
 	switch {
 	case !ok && len(d.seen) >= maxTrackedIDs:
 		d.full = true
 	case !ok:
 		d.seen[id] = in
-	case v&^multiInputs != in:
-		d.seen[id] = v | multiInputs
+	case v != multiInputs && v != in:
+		d.seen[id] = multiInputs
+		d.count++
 	}
-}
-
-func (d *duplicates) merge(o *duplicates) {
-	d.full = d.full || o.full
-	for id, ov := range o.seen {
-		v, ok := d.seen[id]
-		switch {
-		case !ok && len(d.seen) >= maxTrackedIDs:
-			d.full = true
-		case !ok:
-			if d.seen == nil {
-				d.seen = map[uint64]uint64{}
-			}
-			d.seen[id] = ov
-		case v&^multiInputs != ov&^multiInputs || ov&multiInputs != 0:
-			d.seen[id] = v | multiInputs
-		}
-	}
-}
-
-// count returns the number of request IDs held by more than one input.
-func (d *duplicates) count() int {
-	n := 0
-	for _, v := range d.seen {
-		if v&multiInputs != 0 {
-			n++
-		}
-	}
-	return n
 }
 
 // foldHash is FNV-1a over the ASCII-lower-cased bytes of s: request IDs are
@@ -126,8 +95,10 @@ func foldHash(s string) uint64 {
 	return h
 }
 
-func newAggregator() *aggregator {
-	return &aggregator{
+// newAggregator returns an empty aggregator; with several inputs it also
+// looks for sign-ins that more than one of them holds.
+func newAggregator(severalInputs bool) *aggregator {
+	a := &aggregator{
 		policies:  map[string]*policyAgg{},
 		locations: map[string]*locationAgg{},
 		devices:   map[DeviceKey]*DeviceStat{},
@@ -137,6 +108,10 @@ func newAggregator() *aggregator {
 		apps:      map[string]*groupAgg{},
 		findings:  map[string]*findingAgg{},
 	}
+	if severalInputs {
+		a.dups.seen = map[uint64]uint64{}
+	}
+	return a
 }
 
 type policyAgg struct {
@@ -146,10 +121,28 @@ type policyAgg struct {
 	session map[string]bool
 }
 
+// locationAgg is one IP address. A report may list tens of thousands, so
+// its sets are small slices, nil until needed.
 type locationAgg struct {
 	stat     LocationStat
-	seen     map[string]bool
-	netNames map[string]bool
+	seen     []string // IPs the resource saw, when they differ.
+	netNames []string // Named locations of the export's networkLocationDetails.
+}
+
+// maxLocationNames bounds the sets of one IP address.
+const maxLocationNames = 50
+
+// addName adds s to a small set.
+func addName(set []string, s string) []string {
+	if len(set) >= maxLocationNames {
+		return set
+	}
+	for _, x := range set {
+		if x == s {
+			return set
+		}
+	}
+	return append(set, s)
 }
 
 // DeviceKey is the shape of device information that the devices section
@@ -275,7 +268,7 @@ func (a *aggregator) addLocation(rec *parse.Record, failed bool) {
 	}
 	la := a.locations[ip]
 	if la == nil {
-		la = &locationAgg{stat: LocationStat{IP: ip}, seen: map[string]bool{}, netNames: map[string]bool{}}
+		la = &locationAgg{stat: LocationStat{IP: ip}}
 		if addr, err := netip.ParseAddr(rec.IP); err == nil {
 			if addr.Is4() || addr.Is4In6() {
 				la.stat.IPFamily = "IPv4"
@@ -291,14 +284,12 @@ func (a *aggregator) addLocation(rec *parse.Record, failed bool) {
 	if la.stat.ASN == 0 {
 		la.stat.ASN = rec.ASN
 	}
-	if rec.IPSeenByResource != "" && rec.IPSeenByResource != rec.IP && len(la.seen) < 50 {
-		la.seen[rec.IPSeenByResource] = true
+	if rec.IPSeenByResource != "" && rec.IPSeenByResource != rec.IP {
+		la.seen = addName(la.seen, rec.IPSeenByResource)
 	}
 	for _, nl := range rec.NetworkLocations {
 		for _, n := range nl.Names {
-			if len(la.netNames) < 50 {
-				la.netNames[n] = true
-			}
+			la.netNames = addName(la.netNames, n)
 		}
 	}
 	if failed {
@@ -371,7 +362,7 @@ func firstNonEmpty(ss ...string) string {
 func (a *aggregator) addGroup(m map[string]*groupAgg, key, name, id string, rec *parse.Record, failed bool, hits []Hit) {
 	g := m[key]
 	if g == nil {
-		g = &groupAgg{stat: GroupStat{Name: name, ID: id, First: rec.Time, Last: rec.Time}, errors: map[int]int{}, findings: map[string]int{}}
+		g = &groupAgg{stat: GroupStat{Name: name, ID: id, First: rec.Time, Last: rec.Time}}
 		m[key] = g
 	}
 	g.stat.Matched++
@@ -381,11 +372,18 @@ func (a *aggregator) addGroup(m map[string]*groupAgg, key, name, id string, rec 
 	if rec.Time.After(g.stat.Last) {
 		g.stat.Last = rec.Time
 	}
+	// A tenant may have many users: their maps are made on first use.
 	if failed {
 		g.stat.Failures++
+		if g.errors == nil {
+			g.errors = map[int]int{}
+		}
 		g.errors[rec.Status.Code]++
 	}
 	for i := range hits {
+		if g.findings == nil {
+			g.findings = map[string]int{}
+		}
 		g.findings[hits[i].Rule]++
 	}
 }
@@ -485,125 +483,11 @@ func (f *findingAgg) addEvidence(ev Evidence) {
 	f.evidence[i] = ev
 }
 
-// merge adds o's counts into a.
-func (a *aggregator) merge(o *aggregator) {
-	a.matched += o.matched
-	a.failures += o.failures
-	a.unknownFlow += o.unknownFlow
-	if !o.first.IsZero() && (a.first.IsZero() || o.first.Before(a.first)) {
-		a.first = o.first
-	}
-	if o.last.After(a.last) {
-		a.last = o.last
-	}
-	for k, op := range o.policies {
-		p := a.policies[k]
-		if p == nil {
-			a.policies[k] = op
-			continue
-		}
-		if p.stat.Name == "" {
-			p.stat.Name = op.stat.Name
-		}
-		p.stat.Failures += op.stat.Failures
-		p.stat.ReportOnlyFailures += op.stat.ReportOnlyFailures
-		mergeCounts(p.results, op.results)
-		mergeSet(p.grant, op.grant)
-		mergeSet(p.session, op.session)
-	}
-	for k, ol := range o.locations {
-		l := a.locations[k]
-		if l == nil {
-			a.locations[k] = ol
-			continue
-		}
-		if l.stat.City == "" && l.stat.Country == "" {
-			l.stat.City, l.stat.State, l.stat.Country = ol.stat.City, ol.stat.State, ol.stat.Country
-		}
-		if l.stat.ASN == 0 {
-			l.stat.ASN = ol.stat.ASN
-		}
-		l.stat.Failures += ol.stat.Failures
-		l.stat.Successes += ol.stat.Successes
-		mergeSet(l.seen, ol.seen)
-		mergeSet(l.netNames, ol.netNames)
-	}
-	for k, od := range o.devices {
-		d := a.devices[k]
-		if d == nil {
-			a.devices[k] = od
-			continue
-		}
-		d.Failures += od.Failures
-		d.Successes += od.Successes
-	}
-	for k, oe := range o.errors {
-		e := a.errors[k]
-		if e == nil {
-			a.errors[k] = oe
-			continue
-		}
-		e.count += oe.count
-		mergeCounts(e.reasons, oe.reasons)
-	}
-	for k, oc := range o.minutes {
-		c := a.minutes[k]
-		if c == nil {
-			a.minutes[k] = oc
-			continue
-		}
-		c[0] += oc[0]
-		c[1] += oc[1]
-	}
-	mergeGroups(a.users, o.users)
-	mergeGroups(a.apps, o.apps)
-	a.dups.merge(&o.dups)
-	for k, of := range o.findings {
-		f := a.findings[k]
-		if f == nil {
-			a.findings[k] = of
-			continue
-		}
-		f.count += of.count
-		mergeCounts(f.fixes, of.fixes)
-		for _, ev := range of.evidence {
-			f.addEvidence(ev)
-		}
-	}
-}
-
-func mergeGroups(a, o map[string]*groupAgg) {
-	for k, og := range o {
-		g := a[k]
-		if g == nil {
-			a[k] = og
-			continue
-		}
-		g.stat.Matched += og.stat.Matched
-		g.stat.Failures += og.stat.Failures
-		if og.stat.First.Before(g.stat.First) {
-			g.stat.First = og.stat.First
-		}
-		if og.stat.Last.After(g.stat.Last) {
-			g.stat.Last = og.stat.Last
-		}
-		for c, n := range og.errors {
-			g.errors[c] += n
-		}
-		mergeCounts(g.findings, og.findings)
-	}
-}
-
-func mergeCounts[K comparable](a, o map[K]int) {
-	for k, v := range o {
-		a[k] += v
-	}
-}
-
-func mergeSet(a, o map[string]bool) {
-	for k := range o {
-		a[k] = true
-	}
+// sortedCopy returns a sorted copy of a small set, never nil.
+func sortedCopy(set []string) []string {
+	out := append([]string{}, set...)
+	sort.Strings(out)
+	return out
 }
 
 // sortedSet returns the members of a set in order.
@@ -629,7 +513,7 @@ func (a *aggregator) fill(r *Report, o sectionOptions) {
 	r.Summary.Failures = a.failures
 	r.Summary.Successes = a.matched - a.failures
 	r.Summary.UnknownFlow = a.unknownFlow
-	r.Summary.Duplicates = a.dups.count()
+	r.Summary.Duplicates = a.dups.count
 	r.Summary.DuplicatesPartial = a.dups.full
 	if !a.first.IsZero() {
 		first, last := a.first, a.last
@@ -696,12 +580,12 @@ func (a *aggregator) fill(r *Report, o sectionOptions) {
 	r.Locations = make([]LocationStat, 0, len(a.locations))
 	for _, l := range a.locations {
 		st := l.stat
-		st.SeenByResource = sortedSet(l.seen)
+		st.SeenByResource = sortedCopy(l.seen)
 		if o.locations != nil && st.IP != "(none)" {
 			st.NamedLocations, st.Trusted = o.locations.resolve(st.IP)
 		}
 		if len(st.NamedLocations) == 0 {
-			st.NamedLocations = sortedSet(l.netNames)
+			st.NamedLocations = sortedCopy(l.netNames)
 		}
 		if st.NamedLocations == nil {
 			st.NamedLocations = []string{}

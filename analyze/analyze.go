@@ -134,7 +134,7 @@ func RunInputs(ctx context.Context, inputs []parse.Input, opts Options) (*Report
 // again: a pass that meets a misleading layout is abandoned, with the rule
 // errors it recorded, and done again with full scans.
 func runPass(ctx context.Context, inputs []parse.Input, opts Options) (*passResult, error) {
-	p := &pipeline{opts: opts, filter: opts.Filter, workers: opts.Workers, layout: !opts.DecodeAll && rereadable(inputs)}
+	p := &pipeline{opts: opts, filter: opts.Filter, workers: opts.Workers, layout: !opts.DecodeAll && rereadable(inputs), severalInputs: len(inputs) > 1}
 	if !opts.DecodeAll && !opts.Strict {
 		p.prefilter = newPrefilter(opts.Filter, rereadable(inputs))
 	}

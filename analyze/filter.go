@@ -243,30 +243,6 @@ func (r *rejections) add(st stage, rec *parse.Record) {
 	}
 }
 
-func (r *rejections) merge(o *rejections) {
-	for i := range r.byStage {
-		r.byStage[i] += o.byStage[i]
-	}
-	for k, v := range o.flows {
-		if r.flows == nil {
-			r.flows = map[string]int{}
-		}
-		r.flows[k] += v
-	}
-	for k, v := range o.apps {
-		if r.apps == nil {
-			r.apps = map[string]int{}
-		}
-		r.apps[k] += v
-	}
-	if !o.minTime.IsZero() && (r.minTime.IsZero() || o.minTime.Before(r.minTime)) {
-		r.minTime = o.minTime
-	}
-	if o.maxTime.After(r.maxTime) {
-		r.maxTime = o.maxTime
-	}
-}
-
 func appLabel(a parse.App) string {
 	if a.Name != "" {
 		return a.Name

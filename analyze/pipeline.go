@@ -90,6 +90,9 @@ type pipeline struct {
 	filter    Filter
 	prefilter *prefilter
 	workers   int
+	// severalInputs makes the aggregation look for sign-ins that more than
+	// one input holds.
+	severalInputs bool
 	// labelsOnly makes the pass collect only the app names of records that
 	// the app filter drops (see RunInputs).
 	labelsOnly bool
@@ -333,7 +336,7 @@ type inputState struct {
 
 // collect folds the outcomes in input order.
 func (p *pipeline) collect(ctx context.Context, order <-chan *batch) (*passResult, error) {
-	res := &passResult{agg: newAggregator()}
+	res := &passResult{agg: newAggregator(p.severalInputs)}
 	var cur *inputState
 	var curRun *inputRun
 	pending := 0
