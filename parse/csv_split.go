@@ -45,6 +45,12 @@ type csvSplitter struct {
 	emptyRows int // Delimiter-only rows skipped.
 }
 
+// release gives the framing buffer back when the input is closed.
+func (s *csvSplitter) release() {
+	csvFrameBuffers.put(s.buf[:cap(s.buf)])
+	s.buf = nil
+}
+
 func newCSVSplitter(r io.Reader, info SourceInfo) *csvSplitter {
 	size := csvBufferSize
 	if m := info.maxRecordBytes(); m+1 < size {
@@ -55,7 +61,7 @@ func newCSVSplitter(r io.Reader, info SourceInfo) *csvSplitter {
 		name:  info.Name,
 		comma: ',',
 		max:   info.maxRecordBytes(),
-		buf:   make([]byte, size),
+		buf:   csvFrameBuffers.get()[:size],
 		line:  1,
 	}
 }

@@ -288,13 +288,19 @@ type jsonSplitter struct {
 // bound, only for a record that does not fit.
 const jsonSplitterBuffer = 256 << 10
 
+// release gives the framing buffer back when the input is closed.
+func (s *jsonSplitter) release() {
+	jsonFrameBuffers.put(s.buf[:cap(s.buf)])
+	s.buf = nil
+}
+
 func newJSONSplitter(r io.Reader, info SourceInfo) *jsonSplitter {
 	max := info.maxRecordBytes()
 	return &jsonSplitter{
 		r:    r,
 		name: info.Name,
 		max:  max,
-		buf:  make([]byte, min(jsonSplitterBuffer, max+4096)),
+		buf:  jsonFrameBuffers.get()[:min(jsonSplitterBuffer, max+4096)],
 		line: 1,
 	}
 }

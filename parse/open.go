@@ -281,9 +281,11 @@ func readMagic(p string) ([]byte, error) {
 // peekSize is how much of an input detection looks at.
 const peekSize = 256 << 10
 
-// readBufferSize is the buffer between the decompressed input and the
-// splitter: large enough that framing runs over long stretches of memory.
-const readBufferSize = 1 << 20
+// readBufferSize is the buffer between the input and the splitter. It only
+// needs to hold what detection peeks at: the splitters frame records in
+// large buffers of their own, and reads into those bypass this one. Every
+// input allocates it, so a folder of many small exports pays for its size.
+const readBufferSize = peekSize
 
 // ErrNotExport is wrapped by Open's error when an input is not a sign-in
 // export; it also wraps ErrUnknownFormat.
@@ -383,12 +385,15 @@ func openText(in Input, opts Options) (readCloser, TextEncoding, *countingReader
 	if err != nil {
 		return readCloser{}, enc, nil, fmt.Errorf("%s: %w", in.Name, unwrapPathError(err))
 	}
+
+	counter := &countingReader{r: raw}
+	br := getReadBuffer(counter)
+	pooled := br
 	fail := func(err error) (readCloser, TextEncoding, *countingReader, error) {
 		raw.Close()
+		putReadBuffer(pooled)
 		return readCloser{}, enc, nil, fmt.Errorf("%s: %w", in.Name, err)
 	}
-	counter := &countingReader{r: raw}
-	br := bufio.NewReaderSize(counter, readBufferSize)
 	magic, _ := br.Peek(4)
 	if bytes.HasPrefix(magic, zipMagic) || bytes.HasPrefix(magic, emptyZipMagic) {
 		if in.Name == "-" {
@@ -434,12 +439,23 @@ func openText(in Input, opts Options) (readCloser, TextEncoding, *countingReader
 			text = transform.NewReader(br, unicode.UTF16(e, unicode.IgnoreBOM).NewDecoder())
 		}
 	}
-	return readCloser{text, raw}, enc, counter, nil
+	return readCloser{Reader: text, file: raw, buf: pooled}, enc, counter, nil
 }
 
+// readCloser is an input's text; closing it closes the file and gives the
+// read buffer back to the pool.
 type readCloser struct {
 	io.Reader
-	io.Closer
+	file io.Closer
+	buf  *bufio.Reader
+}
+
+func (rc readCloser) Close() error {
+	err := rc.file.Close()
+	if rc.buf != nil {
+		putReadBuffer(rc.buf)
+	}
+	return err
 }
 
 // Detect names the format of an input from its first bytes (UTF-8, byte

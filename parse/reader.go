@@ -131,6 +131,9 @@ func (r *Reader) Close() error {
 	}
 	err := r.closer.Close()
 	r.closer = nil
+	if rl, ok := r.splitter.(releaser); ok {
+		rl.release()
+	}
 	return err
 }
 
