@@ -399,7 +399,7 @@ func (a *aggregator) addHit(h *Hit, rec *parse.Record) {
 	if h.Fix != "" && len(f.fixes) < 1000 {
 		f.fixes[h.Fix]++
 	}
-	f.addEvidence(evidenceOf(rec))
+	f.offerEvidence(rec)
 }
 
 func evidenceOf(rec *parse.Record) Evidence {
@@ -456,31 +456,33 @@ func evidenceLess(a, b *Evidence) bool {
 	return a.RequestID < b.RequestID
 }
 
-// addEvidence keeps the earliest maxEvidence sign-ins, each request ID once:
-// the same sign-in read from two exports is one piece of evidence (its
-// earliest copy), whatever order the copies arrive in.
-func (f *findingAgg) addEvidence(ev Evidence) {
-	if ev.RequestID != "" {
+// offerEvidence keeps the earliest maxEvidence sign-ins, each request ID
+// once: the same sign-in read from two exports is one piece of evidence
+// (its earliest copy), whatever order the copies arrive in. Most sign-ins
+// are not kept, so the evidence is only built for those that are.
+func (f *findingAgg) offerEvidence(rec *parse.Record) {
+	probe := Evidence{Time: rec.Time, RequestID: rec.RequestID, pos: rec.Source}
+	if rec.RequestID != "" {
 		for i := range f.evidence {
-			if !strings.EqualFold(f.evidence[i].RequestID, ev.RequestID) {
+			if !strings.EqualFold(f.evidence[i].RequestID, rec.RequestID) {
 				continue
 			}
-			if !evidenceLess(&ev, &f.evidence[i]) {
+			if !evidenceLess(&probe, &f.evidence[i]) {
 				return
 			}
 			f.evidence = append(f.evidence[:i], f.evidence[i+1:]...)
 			break
 		}
 	}
-	if len(f.evidence) == maxEvidence && !evidenceLess(&ev, &f.evidence[maxEvidence-1]) {
+	if len(f.evidence) == maxEvidence && !evidenceLess(&probe, &f.evidence[maxEvidence-1]) {
 		return
 	}
-	i := sort.Search(len(f.evidence), func(i int) bool { return evidenceLess(&ev, &f.evidence[i]) })
+	i := sort.Search(len(f.evidence), func(i int) bool { return evidenceLess(&probe, &f.evidence[i]) })
 	if len(f.evidence) < maxEvidence {
 		f.evidence = append(f.evidence, Evidence{})
 	}
 	copy(f.evidence[i+1:], f.evidence[i:])
-	f.evidence[i] = ev
+	f.evidence[i] = evidenceOf(rec)
 }
 
 // sortedCopy returns a sorted copy of a small set, never nil.
