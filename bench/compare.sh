@@ -183,7 +183,7 @@ has_case csv && generate portal-csv "$F_CSV"
 has_case split && generate jsonl "$D_SPLIT" -split "$SPLIT_FILES"
 
 # bytes_of sums the sizes of the regular files of a file or folder.
-bytes_of() { find "$1" -type f -printf '%s\n' | awk '{ n += $1 } END { printf "%d", n }'; }
+bytes_of() { find "$1" -type f -printf '%s\n' | awk '{ n += $1 } END { printf "%.0f", n }'; }
 records_of() { cat "$1.records"; }
 
 # warm reads an input into the page cache, so that every tool starts warm.
