@@ -125,8 +125,8 @@ type signInTyped struct {
 	Location                         locationValue         `json:"location"`
 	LocationDetails                  *locationJSON         `json:"LocationDetails"`
 	NetworkLocationDetails           []networkLocationJSON `json:"networkLocationDetails"`
-	AppliedConditionalAccessPolicies []policyJSON          `json:"appliedConditionalAccessPolicies"`
-	ConditionalAccessPolicies        []policyJSON          `json:"ConditionalAccessPolicies"`
+	AppliedConditionalAccessPolicies policyList            `json:"appliedConditionalAccessPolicies"`
+	ConditionalAccessPolicies        policyList            `json:"ConditionalAccessPolicies"`
 	DeviceDetail                     *deviceJSON           `json:"deviceDetail"`
 	MfaDetail                        *mfaJSON              `json:"mfaDetail"`
 	AuthenticationDetails            []authStepJSON        `json:"authenticationDetails"`
@@ -136,17 +136,19 @@ type signInTyped struct {
 	AdditionalProperties             json.RawMessage       `json:"additionalProperties"`
 }
 
-// reset readies o for the next object.
+// reset readies o for the next object, keeping the memory of its policy
+// lists.
 func (o *signInTyped) reset() {
-	*o = signInTyped{signInScalars: absentScalars()}
+	applied, logAnalytics := o.AppliedConditionalAccessPolicies.reset(), o.ConditionalAccessPolicies.reset()
+	*o = signInTyped{signInScalars: absentScalars(), AppliedConditionalAccessPolicies: applied, ConditionalAccessPolicies: logAnalytics}
 }
 
 // isEmpty reports whether decoding left o as reset made it: the object had
 // no member o knows.
 func (o *signInTyped) isEmpty() bool {
 	return o.signInScalars == absentScalars() && o.Status == nil && o.Location == (locationValue{}) &&
-		o.LocationDetails == nil && o.NetworkLocationDetails == nil && o.AppliedConditionalAccessPolicies == nil &&
-		o.ConditionalAccessPolicies == nil && o.DeviceDetail == nil && o.MfaDetail == nil &&
+		o.LocationDetails == nil && o.NetworkLocationDetails == nil && o.AppliedConditionalAccessPolicies.list() == nil &&
+		o.ConditionalAccessPolicies.list() == nil && o.DeviceDetail == nil && o.MfaDetail == nil &&
 		o.AuthenticationDetails == nil && o.SignInEventTypes == nil && o.ManagedServiceIdentity == nil &&
 		o.AdditionalProperties == nil
 }
@@ -159,17 +161,62 @@ func (o *signInTyped) parts() signInParts {
 		locationDetails:  o.LocationDetails,
 		networkLocations: o.NetworkLocationDetails,
 		policiesKey:      "appliedConditionalAccessPolicies",
-		policies:         o.AppliedConditionalAccessPolicies,
+		policies:         o.AppliedConditionalAccessPolicies.list(),
 		device:           o.DeviceDetail,
 		mfa:              o.MfaDetail,
 		authSteps:        o.AuthenticationDetails,
 		eventTypes:       o.SignInEventTypes,
 		msi:              o.ManagedServiceIdentity,
 	}
-	if p.policies == nil && o.ConditionalAccessPolicies != nil {
-		p.policiesKey, p.policies = "ConditionalAccessPolicies", o.ConditionalAccessPolicies
+	if p.policies == nil && o.ConditionalAccessPolicies.list() != nil {
+		p.policiesKey, p.policies = "ConditionalAccessPolicies", o.ConditionalAccessPolicies.list()
 	}
 	return p
+}
+
+// policyList is a policies member of a signInTyped, decoded into the memory
+// of the previous object's list: a sign-in lists every policy of the
+// tenant, often a dozen or more, and growing that list afresh for each
+// object was a third of all the memory the decoder allocated. The records
+// share nothing with it (see convertPolicies).
+type policyList struct {
+	items   []policyJSON
+	present bool // The member was in the object, not null.
+}
+
+// list returns the policies: nil when the member was absent or null, an
+// empty list for [].
+func (l *policyList) list() []policyJSON {
+	if !l.present {
+		return nil
+	}
+	return l.items
+}
+
+// reset returns l emptied for the next object, its memory kept.
+func (l *policyList) reset() policyList {
+	return policyList{items: l.items[:0]}
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (l *policyList) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		l.present = false
+		return nil
+	}
+	// The decoder decodes into the elements it finds, keeping what a
+	// previous object left in members this one lacks: they start zero.
+	items := l.items[:cap(l.items)]
+	clear(items)
+	items = items[:0]
+	if err := json.Unmarshal(b, &items); err != nil {
+		return err
+	}
+	if items == nil {
+		items = []policyJSON{}
+	}
+	l.items, l.present = items, true
+	return nil
 }
 
 // signInRaw is a sign-in object of any shape, its parts kept raw: each may

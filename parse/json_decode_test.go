@@ -338,6 +338,59 @@ func TestJSONDecoderConcurrent(t *testing.T) {
 	}
 }
 
+// TestJSONDecoderReuse decodes objects one after the other with one decoder,
+// which decodes each policy list into the memory of the one before, and
+// checks every record against a decoder that never saw another object:
+// nothing of an earlier object leaks into a later one (a member one policy
+// has and the next lacks), absent, null and [] stay apart, and records
+// already returned do not change.
+func TestJSONDecoderReuse(t *testing.T) {
+	objects := []string{
+		`{"id":"a","appliedConditionalAccessPolicies":[` +
+			`{"id":"p1","displayName":"One","result":"failure","enforcedGrantControls":["Mfa"],"conditionsSatisfied":"application,users"},` +
+			`{"id":"p2","displayName":"Two","result":"success","enforcedSessionControls":["SignInFrequency"]},` +
+			`{"id":"p3","displayName":"Three","result":"reportOnlyFailure","enforcedGrantControls":["Block"]}]}`,
+		`{"id":"b","appliedConditionalAccessPolicies":[{"id":"p4"}]}`,
+		`{"id":"c"}`,
+		`{"id":"d","appliedConditionalAccessPolicies":null}`,
+		`{"id":"e","appliedConditionalAccessPolicies":[]}`,
+		`{"Id":"f","TimeGenerated":"2026-11-20T10:00:00Z","ConditionalAccessPolicies":[{"id":"p5","result":"failure"}]}`,
+		`{"id":"g","appliedConditionalAccessPolicies":[{"id":"p6","displayName":"Six","enforcedGrantControls":["CompliantDevice","DomainJoinedDevice"]},{"id":"p7"}]}`,
+	}
+	info := SourceInfo{Name: "in.json"}
+	d := newJSONDecoder(info)
+	got := make([]*Record, len(objects))
+	for round := 0; round < 2; round++ {
+		for i, o := range objects {
+			rec, err := d.Decode(Chunk{Data: []byte(o), Index: i + 1, Line: 1})
+			if err != nil {
+				t.Fatalf("%s: %v", o, err)
+			}
+			if round == 0 {
+				got[i] = rec
+			}
+		}
+	}
+	for i, o := range objects {
+		want, err := newJSONDecoder(info).Decode(Chunk{Data: []byte(o), Index: i + 1, Line: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got[i], want) {
+			t.Errorf("%s:\n got %+v\nwant %+v", o, got[i].Policies, want.Policies)
+		}
+	}
+	if got[2].Known.Has(FieldPolicies) || got[3].Known.Has(FieldPolicies) {
+		t.Error("an absent or null policy list is known")
+	}
+	if !got[4].Known.Has(FieldPolicies) || got[4].Policies == nil || len(got[4].Policies) != 0 {
+		t.Errorf("[]: known %v, policies %#v; want known and empty", got[4].Known.Has(FieldPolicies), got[4].Policies)
+	}
+	if p := got[1].Policies; len(p) != 1 || p[0].Name != "" || p[0].GrantControls != nil || p[0].Result != "" {
+		t.Errorf("a policy took members of the one decoded before it: %+v", p)
+	}
+}
+
 // TestJSONTimeZone checks that times without a zone take SourceInfo's.
 func TestJSONTimeZone(t *testing.T) {
 	loc := time.FixedZone("UTC+2", 2*3600)
