@@ -134,6 +134,7 @@ type signInTyped struct {
 	ManagedServiceIdentity           *msiJSON              `json:"managedServiceIdentity"`
 	Properties                       *signInTyped          `json:"properties"`
 	AdditionalProperties             json.RawMessage       `json:"additionalProperties"`
+	envelopeMembers
 }
 
 // reset readies o for the next object, keeping the memory of its policy
@@ -236,7 +237,22 @@ type signInRaw struct {
 	ManagedServiceIdentity           json.RawMessage `json:"managedServiceIdentity"`
 	Properties                       json.RawMessage `json:"properties"`
 	AdditionalProperties             json.RawMessage `json:"additionalProperties"`
+	envelopeMembers
 }
+
+// envelopeMembers are the members that hold the records of an envelope:
+// value (a Graph page) and records (an Event Hub message). A sign-in has
+// neither; the full scan of the JSON splitter takes an object on one line
+// that has one of them, holding an array, for an envelope. The decoder
+// notes them here instead of searching every record for them (see
+// layoutTrusted).
+type envelopeMembers struct {
+	Value   json.RawMessage `json:"value"`
+	Records json.RawMessage `json:"records"`
+}
+
+// any reports whether the object had an envelope member.
+func (e *envelopeMembers) any() bool { return e.Value != nil || e.Records != nil }
 
 // reset readies o for the next object.
 func (o *signInRaw) reset() {
@@ -395,11 +411,12 @@ func (d *jsonDecoder) Decode(c Chunk) (*Record, error) {
 
 // decoded is a sign-in object decoded, before it becomes a Record.
 type decoded struct {
-	src    *signInScalars // The sign-in's members.
-	env    *signInScalars // A diagnostic envelope's members, or nil.
-	prefix string         // src's key path, for errors.
-	parts  signInParts
-	format Format // The format the content shows.
+	envelope bool           // The outermost object has an envelope member.
+	src      *signInScalars // The sign-in's members.
+	env      *signInScalars // A diagnostic envelope's members, or nil.
+	prefix   string         // src's key path, for errors.
+	parts    signInParts
+	format   Format // The format the content shows.
 }
 
 // decode decodes one chunk with the given buffers: in one pass when the
@@ -421,6 +438,9 @@ func (d *jsonDecoder) decode(c Chunk, buf *decodeBuffers) (*Record, error) {
 		if obj, err = d.decodeRaw(c, data, buf); err != nil {
 			return nil, err
 		}
+	}
+	if obj.envelope && c.Layout == LayoutLine && !checkLayout(c) {
+		return nil, ErrReframe
 	}
 	format := obj.format
 	if d.format != "" {
@@ -455,10 +475,11 @@ func decodeTyped(data []byte, buf *decodeBuffers) (decoded, error) {
 		if err := mergeAdditional(props, &props.AdditionalProperties); err != nil {
 			return decoded{}, err
 		}
-		return decoded{src: &props.signInScalars, env: &top.signInScalars, prefix: "properties",
-			parts: props.parts(), format: FormatDiagnosticJSON}, nil
+		return decoded{envelope: top.envelopeMembers.any(), src: &props.signInScalars, env: &top.signInScalars,
+			prefix: "properties", parts: props.parts(), format: FormatDiagnosticJSON}, nil
 	}
-	return decoded{src: &top.signInScalars, parts: top.parts(), format: contentFormat(&top.signInScalars)}, nil
+	return decoded{envelope: top.envelopeMembers.any(), src: &top.signInScalars, parts: top.parts(),
+		format: contentFormat(&top.signInScalars)}, nil
 }
 
 // decodeRaw decodes data into buf.raw, then its parts one by one. Its
@@ -472,7 +493,7 @@ func (d *jsonDecoder) decodeRaw(c Chunk, data []byte, buf *decodeBuffers) (decod
 	if err := mergeAdditional(top, &top.AdditionalProperties); err != nil {
 		return decoded{}, d.recordError(c, "", 0, describeJSONError(err))
 	}
-	obj := decoded{src: &top.signInScalars, format: contentFormat(&top.signInScalars)}
+	obj := decoded{envelope: top.envelopeMembers.any(), src: &top.signInScalars, format: contentFormat(&top.signInScalars)}
 	src := top
 	if isObject(top.Properties) {
 		props := &buf.rawProps
@@ -484,7 +505,7 @@ func (d *jsonDecoder) decodeRaw(c Chunk, data []byte, buf *decodeBuffers) (decod
 		if err := mergeAdditional(props, &props.AdditionalProperties); err != nil {
 			return decoded{}, d.recordError(c, "properties", 0, describeJSONError(err))
 		}
-		obj = decoded{src: &props.signInScalars, env: &top.signInScalars, prefix: "properties", format: FormatDiagnosticJSON}
+		obj = decoded{envelope: obj.envelope, src: &props.signInScalars, env: &top.signInScalars, prefix: "properties", format: FormatDiagnosticJSON}
 		src = props
 	}
 	parts, err := src.parts(obj.prefix)

@@ -129,28 +129,21 @@ func checkLayout(c Chunk) bool {
 	return ev == scanDone && n == len(c.Data)
 }
 
-// Needles of the member names that make the full scan take an object on
-// one line for an envelope of records.
-var (
-	envelopeValueKey   = NewNeedle(`"value"`)
-	envelopeRecordsKey = NewNeedle(`"records"`)
-)
-
-// layoutTrusted reports whether a record framed by layout needs no check
-// when it decodes: decoding then proves it one JSON object, which the full
-// scan frames whole unless it nests deeper than the scanner allows or, on
-// one line, holds a member the scanner takes for an envelope's records.
-// Records that fail to decode, and records for which layoutTrusted is
-// false, are checked with checkLayout.
+// layoutTrusted reports whether a record framed by layout can be decoded
+// before it is checked: decoding then proves it one JSON object, which the
+// full scan frames whole unless it nests deeper than the scanner allows or,
+// on one line, has a member the scanner takes for an envelope's records.
+// The decoder notes such members as it decodes (envelopeMembers) and checks
+// the record then; it cannot tell the keys that Unicode case folding
+// equates with them, and those records are checked first. Records that
+// fail to decode, and records for which layoutTrusted is false, are checked
+// with checkLayout.
 func layoutTrusted(c Chunk) bool {
 	data := c.Data
 	if bytes.Count(data, []byte{'{'})+bytes.Count(data, []byte{'['}) >= maxJSONDepth {
 		return false
 	}
-	if c.Layout == LayoutLine && (hasFoldHazard(data) || envelopeValueKey.Index(data) >= 0 || envelopeRecordsKey.Index(data) >= 0) {
-		return false
-	}
-	return true
+	return c.Layout != LayoutLine || !hasFoldHazard(data)
 }
 
 // indexQuote returns the offset of the first '"' in b, or -1. Strings in

@@ -164,6 +164,34 @@ func TestDecodeRefusesMisframedRecord(t *testing.T) {
 	if _, err := d.Decode(Chunk{Data: []byte(`{"id":"1"}`), Layout: LayoutLine}); err != nil {
 		t.Fatal(err)
 	}
+	// An envelope on one line that also has sign-in members decodes as a
+	// sign-in; the full scan takes it for an envelope, so the decoder
+	// must not, whatever the case of the key, the path the decoding takes
+	// (JSON held in strings) or a later duplicate of the key.
+	for _, envelope := range []string{
+		`{"id":"1","value":[{"id":"2"}]}`,
+		`{"id":"1","Records":[{"id":"2"}]}`,
+		`{"id":"1","VALUE":[{"id":"2"}],"value":null}`,
+		`{"Id":"1","TimeGenerated":"2026-11-20T10:00:00Z","Status":"{\"errorCode\":0}","records":[{"Id":"2"}]}`,
+		`{"id":"1","recordſ":[{"id":"2"}]}`,
+	} {
+		if _, err := d.Decode(Chunk{Data: []byte(envelope), Layout: LayoutLine}); err != ErrReframe {
+			t.Errorf("Decode(%s) = %v, want ErrReframe", envelope, err)
+		}
+		if _, err := d.Decode(Chunk{Data: []byte(envelope), Layout: LayoutScanned}); err != nil {
+			t.Errorf("Decode(%s) framed by a full scan: %v", envelope, err)
+		}
+	}
+	// Members that the full scan does not take for an envelope's (nested,
+	// or not an array) decode as they always did.
+	for _, fine := range []string{
+		`{"id":"1","status":{"value":[1]}}`,
+		`{"id":"1","value":"x"}`,
+	} {
+		if _, err := d.Decode(Chunk{Data: []byte(fine), Layout: LayoutLine}); err != nil {
+			t.Errorf("Decode(%s) = %v", fine, err)
+		}
+	}
 }
 
 // FuzzFrameByLayout checks the contract of framing by layout on any input:
@@ -179,8 +207,21 @@ func FuzzFrameByLayout(f *testing.F) {
 	f.Add("{\"id\":\"1\"}\n{\"id\":\"2\"}{\"id\":\"3\"}\n")
 	f.Add("[\n  {\n    \"a\": {\n  },\n    \"id\": \"1\"\n  },\n  {\n    \"id\": \"2\"\n  }\n]\n")
 	f.Add("{\"value\": [\n  {\n    \"id\": \"1\"\n  }\n]}\n{\"records\":[{\"id\":\"2\"}]}\n")
+	f.Add("{\"id\":\"1\",\"value\":[{\"id\":\"2\"}]}\n{\"id\":\"3\",\"Records\":[]}\n")
+	d := newJSONDecoder(SourceInfo{Name: "t.json"})
 	f.Fuzz(func(t *testing.T, input string) {
 		checkLayoutFraming(t, "fuzz", input, 0)
 		checkLayoutFraming(t, "fuzz, small buffer", input, 64)
+		// The decoder checks a record framed by layout only when it must
+		// (layoutTrusted): it never decodes one that the check fails.
+		for _, fr := range frames(t, input, true, 0) {
+			c := Chunk{Data: []byte(fr.data), Layout: fr.layout}
+			if fr.err != "" || c.Layout == LayoutScanned {
+				continue
+			}
+			if _, err := d.Decode(c); err != ErrReframe && !checkLayout(c) {
+				t.Fatalf("Decode(%q) = %v; the record fails its layout check", fr.data, err)
+			}
+		}
 	})
 }
