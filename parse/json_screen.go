@@ -90,6 +90,18 @@ func (sc *jsonScreen) scan(data []byte, layout Layout) bool {
 			if !sc.member(data[start:end], data, v, depth) {
 				return false
 			}
+			if data[v] == '"' {
+				// A string value, as most are: move past it here,
+				// and past the colon, which ends a key at depth 1.
+				e := indexQuote(data[v+1:])
+				if e < 0 {
+					return false
+				}
+				if depth == 1 {
+					expectKey = false
+				}
+				i = v + 1 + e
+			}
 		case '{', '[':
 			if depth >= maxJSONDepth {
 				return false
