@@ -87,6 +87,8 @@ func FuzzJSONDecode(f *testing.F) {
 		`{"category":"SignInLogs","Level":"4","durationMs":"0","properties":{"createdDateTime":"2026-11-20T05:15:02-05:00","deviceDetail":{"deviceId":"{PII Removed}"}}}`,
 		`{"location":"US","LocationDetails":"{\"city\":\"x\"}","autonomousSystemNumber":"AS8075"}`,
 		`{"id":"a","x": tru}`,
+		`{"id":"a","isInteractive":false,"appliedConditionalAccessPolicies":[{"id":"p","result":"failure"}]}`,
+		`{"category":"NonInteractiveUserSignInLogs","properties":{"id":"a","ConditionalAccessPolicies":[{"result":"success"}]}}`,
 	} {
 		f.Add([]byte(seed))
 	}
@@ -114,5 +116,39 @@ func FuzzJSONDecode(f *testing.F) {
 		if rec2.Source.Format != FormatDiagnosticJSON || rec2.Source.Line != 3 || rec2.Source.Index != 2 {
 			t.Fatalf("source %+v", rec2.Source)
 		}
+		checkScreen(t, data)
 	})
+}
+
+// checkScreen checks the JSON screen against the decoder on one object: a
+// record the screen vouches for adds nothing to the decoder's notes when it
+// decodes (its flow does not come from the file name, no policy list is
+// empty, no result is unknownFutureValue), and, framed by the layout of its
+// line, is one the full scan frames the same.
+func checkScreen(t *testing.T, data []byte) {
+	t.Helper()
+	d := newJSONDecoder(SourceInfo{Name: "fuzz.json", FlowHint: FlowInteractive})
+	line := Chunk{Data: data, Line: 1, Index: 1, Layout: LayoutLine}
+	if _, ok := d.Screen(line); ok && !checkLayout(line) {
+		t.Fatalf("the screen vouched for %q, which the full scan frames otherwise", data)
+	}
+	c := Chunk{Data: data, Line: 1, Index: 1}
+	if _, ok := d.Screen(c); !ok {
+		return
+	}
+	rec, err := d.Decode(c)
+	if err != nil {
+		return // A malformed record that the screen vouches for is dropped as read.
+	}
+	if d.hintFlows.Load() != 0 {
+		t.Fatalf("the screen vouched for %q, whose flow comes from the file name", data)
+	}
+	if rec.Known.Has(FieldPolicies) && len(rec.Policies) == 0 {
+		t.Fatalf("the screen vouched for %q, whose policy list is empty", data)
+	}
+	for _, p := range rec.Policies {
+		if p.Result == CAUnknownFutureValue {
+			t.Fatalf("the screen vouched for %q, with an unknownFutureValue result", data)
+		}
+	}
 }
