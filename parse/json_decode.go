@@ -251,8 +251,8 @@ type envelopeMembers struct {
 	Records json.RawMessage `json:"records"`
 }
 
-// any reports whether the object had an envelope member.
-func (e *envelopeMembers) any() bool { return e.Value != nil || e.Records != nil }
+// found reports whether the object had an envelope member.
+func (e *envelopeMembers) found() bool { return e.Value != nil || e.Records != nil }
 
 // reset readies o for the next object.
 func (o *signInRaw) reset() {
@@ -475,10 +475,10 @@ func decodeTyped(data []byte, buf *decodeBuffers) (decoded, error) {
 		if err := mergeAdditional(props, &props.AdditionalProperties); err != nil {
 			return decoded{}, err
 		}
-		return decoded{envelope: top.envelopeMembers.any(), src: &props.signInScalars, env: &top.signInScalars,
+		return decoded{envelope: top.envelopeMembers.found(), src: &props.signInScalars, env: &top.signInScalars,
 			prefix: "properties", parts: props.parts(), format: FormatDiagnosticJSON}, nil
 	}
-	return decoded{envelope: top.envelopeMembers.any(), src: &top.signInScalars, parts: top.parts(),
+	return decoded{envelope: top.envelopeMembers.found(), src: &top.signInScalars, parts: top.parts(),
 		format: contentFormat(&top.signInScalars)}, nil
 }
 
@@ -493,7 +493,7 @@ func (d *jsonDecoder) decodeRaw(c Chunk, data []byte, buf *decodeBuffers) (decod
 	if err := mergeAdditional(top, &top.AdditionalProperties); err != nil {
 		return decoded{}, d.recordError(c, "", 0, describeJSONError(err))
 	}
-	obj := decoded{envelope: top.envelopeMembers.any(), src: &top.signInScalars, format: contentFormat(&top.signInScalars)}
+	obj := decoded{envelope: top.envelopeMembers.found(), src: &top.signInScalars, format: contentFormat(&top.signInScalars)}
 	src := top
 	if isObject(top.Properties) {
 		props := &buf.rawProps
