@@ -126,7 +126,7 @@ func (sc *Scenario) Files() ([]File, error) {
 		Format: formatPortalAuthCSV, Title: "Entra portal CSV, non-interactive authentication details",
 		Data:    withBOM(portal.encode(authDetailsTable(nonInteractive, portal2026))),
 		SignIns: newestFirst(nonInteractive),
-		Shows:   "One row per authentication step of the non-interactive sign-ins, joined on `Request ID`; it holds no sign-ins itself."}
+		Shows:   "One row per authentication step of the non-interactive sign-ins, each naming its sign-in by `Request ID`; it holds no sign-ins itself, so signinspect reads none from it and says so in a warning."}
 
 	zipFolder := "CONTOSO_" + dates
 	var zipMembers []File
