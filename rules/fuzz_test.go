@@ -16,19 +16,7 @@ import (
 // The seed corpus is every rule file of the repository plus
 // testdata/fuzz/FuzzLoadRule.
 func FuzzLoadRule(f *testing.F) {
-	for _, dir := range []string{"testdata/valid", "testdata/invalid", "builtin"} {
-		files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
-		if err != nil {
-			f.Fatal(err)
-		}
-		for _, name := range files {
-			data, err := os.ReadFile(name)
-			if err != nil {
-				f.Fatal(err)
-			}
-			f.Add(data)
-		}
-	}
+	addSeedFiles(f, "testdata/valid/*.yaml", "testdata/invalid/*.yaml", "builtin/*.yaml")
 	rec := testRecord()
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rs, err := Parse("fuzz.yaml", data)
@@ -97,19 +85,7 @@ func TestFuzzCorpusIsCommitted(t *testing.T) {
 // The seed corpus is the named-locations files of the repository plus
 // testdata/fuzz/FuzzParseNamedLocations.
 func FuzzParseNamedLocations(f *testing.F) {
-	for _, pattern := range []string{"testdata/namedlocations/*.json", "../samples/named-locations*.json"} {
-		files, err := filepath.Glob(pattern)
-		if err != nil {
-			f.Fatal(err)
-		}
-		for _, name := range files {
-			data, err := os.ReadFile(name)
-			if err != nil {
-				f.Fatal(err)
-			}
-			f.Add(data)
-		}
-	}
+	addSeedFiles(f, "testdata/namedlocations/*.json", "../samples/named-locations*.json")
 	f.Add([]byte(`{"value":[{"@odata.type":"#microsoft.graph.ipNamedLocation","displayName":"HQ","isTrusted":true,"ipRanges":[{"cidrAddress":"::ffff:198.51.100.0/120"}]}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		locs, err := ParseNamedLocations("fuzz.json", data)
@@ -137,4 +113,22 @@ func FuzzParseNamedLocations(f *testing.F) {
 			}
 		}
 	})
+}
+
+// addSeedFiles adds every file the glob patterns match to f's seed corpus.
+func addSeedFiles(f *testing.F, patterns ...string) {
+	f.Helper()
+	for _, pattern := range patterns {
+		files, err := filepath.Glob(pattern)
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, name := range files {
+			data, err := os.ReadFile(name)
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(data)
+		}
+	}
 }
