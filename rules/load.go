@@ -65,8 +65,21 @@ func ruleFiles(p string) ([]string, error) {
 	if !info.IsDir() {
 		return []string{p}, nil
 	}
+	files, err := ruleFilesBelow(p, filepath.WalkDir)
+	if err != nil {
+		return nil, err
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("%s: no rule files (*.yaml, *.yml) in directory", p)
+	}
+	return files, nil
+}
+
+// ruleFilesBelow returns the rule files below root, in lexical order, as
+// walk (filepath.WalkDir, or fs.WalkDir over a file system) finds them.
+func ruleFilesBelow(root string, walk func(string, fs.WalkDirFunc) error) ([]string, error) {
 	var files []string
-	err = filepath.WalkDir(p, func(name string, d fs.DirEntry, err error) error {
+	err := walk(root, func(name string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -75,13 +88,7 @@ func ruleFiles(p string) ([]string, error) {
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	if len(files) == 0 {
-		return nil, fmt.Errorf("%s: no rule files (*.yaml, *.yml) in directory", p)
-	}
-	return files, nil
+	return files, err
 }
 
 func isRuleFileName(name string) bool {
@@ -95,9 +102,13 @@ func readRuleFile(name string) ([]byte, error) {
 		return nil, err
 	}
 	if info.Size() > maxRuleFileSize {
-		return nil, fmt.Errorf("%s: %d bytes is too large for a rule file (limit %d)", name, info.Size(), maxRuleFileSize)
+		return nil, tooLargeRuleFile(name, info.Size())
 	}
 	return os.ReadFile(name)
+}
+
+func tooLargeRuleFile(name string, size int64) error {
+	return fmt.Errorf("%s: %d bytes is too large for a rule file (limit %d)", name, size, maxRuleFileSize)
 }
 
 // Load loads the rules of name within fsys: a file, or a directory searched
@@ -107,22 +118,12 @@ func Load(fsys fs.FS, name string) ([]Rule, error) {
 	if err != nil {
 		return nil, err
 	}
-	var files []string
+	files := []string{name}
 	if info.IsDir() {
-		err := fs.WalkDir(fsys, name, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if !d.IsDir() && isRuleFileName(p) {
-				files = append(files, p)
-			}
-			return nil
-		})
-		if err != nil {
+		walk := func(root string, fn fs.WalkDirFunc) error { return fs.WalkDir(fsys, root, fn) }
+		if files, err = ruleFilesBelow(name, walk); err != nil {
 			return nil, err
 		}
-	} else {
-		files = []string{name}
 	}
 	var out []Rule
 	var errs []error
@@ -133,7 +134,7 @@ func Load(fsys fs.FS, name string) ([]Rule, error) {
 			continue
 		}
 		if len(data) > maxRuleFileSize {
-			errs = append(errs, fmt.Errorf("%s: %d bytes is too large for a rule file (limit %d)", f, len(data), maxRuleFileSize))
+			errs = append(errs, tooLargeRuleFile(f, int64(len(data))))
 			continue
 		}
 		rs, fileErrs := parseFile(path.Clean(f), data)
