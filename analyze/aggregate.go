@@ -587,10 +587,7 @@ func (a *aggregator) fill(r *Report, o sectionOptions) {
 			st.NamedLocations, st.Trusted = o.locations.resolve(st.IP)
 		}
 		if len(st.NamedLocations) == 0 {
-			st.NamedLocations = sortedCopy(l.netNames)
-		}
-		if st.NamedLocations == nil {
-			st.NamedLocations = []string{}
+			st.NamedLocations = sortedCopy(l.netNames) // Never nil: JSON lists stay [].
 		}
 		r.Locations = append(r.Locations, st)
 	}
