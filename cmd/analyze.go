@@ -72,7 +72,7 @@ personal access token makes. Use --app any and --flow any to keep everything.`,
   signinspect analyze NonInteractiveSignIns_2026-11-01_2026-11-20.csv --user svc-build@contoso.com
   signinspect analyze export.zip --at "2026-11-18 09:30" --window 1h --status failure
   signinspect analyze logs/ --app any --flow any -o json --out report.json`,
-		Args: cobra.MinimumNArgs(1),
+		Args: minimumArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.Paths = args
 			opts.NoColor = opts.NoColor || opts.IO.NoColor

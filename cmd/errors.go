@@ -3,6 +3,8 @@ package cmd
 import (
 	"errors"
 	"fmt"
+
+	"github.com/spf13/cobra"
 )
 
 // Exit codes, as PRODUCT.md defines them.
@@ -24,6 +26,26 @@ func (e *FlagError) Unwrap() error { return e.Err }
 func FlagErrorf(format string, args ...any) error {
 	return &FlagError{Err: fmt.Errorf(format, args...)}
 }
+
+// usageArgs wraps one of cobra's argument validators so that a wrong
+// number of arguments is a FlagError, a usage error, as GitHub CLI's
+// cmdutil wrappers do; the message stays cobra's.
+func usageArgs(validate cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(c *cobra.Command, args []string) error {
+		if err := validate(c, args); err != nil {
+			return &FlagError{Err: err}
+		}
+		return nil
+	}
+}
+
+// Argument validators of signinspect's commands: cobra's, returning
+// FlagErrors.
+var noArgs = usageArgs(cobra.NoArgs)
+
+func minimumArgs(n int) cobra.PositionalArgs { return usageArgs(cobra.MinimumNArgs(n)) }
+
+func exactArgs(n int) cobra.PositionalArgs { return usageArgs(cobra.ExactArgs(n)) }
 
 // ErrFindings is returned when a finding reaches --fail-on: exit 3, and
 // nothing more to print (the report already says it).

@@ -13,7 +13,7 @@ func newCmdFormats(ios *IOStreams) *cobra.Command {
 	return &cobra.Command{
 		Use:   "formats",
 		Short: "List the export formats signinspect reads, how it detects them and what each cannot tell",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(*cobra.Command, []string) error {
 			return formatsRun(ios)
 		},

@@ -53,7 +53,7 @@ is written; each file is written atomically.`,
 		Example: `  signinspect redact NonInteractiveSignIns_2026-11-16_2026-11-22.csv --out redacted/
   signinspect redact exports/ --named-locations named-locations.json --out for-support/
   signinspect redact export.zip --key-file ~/.signinspect.key --keep-domain --out redacted/ --dry-run`,
-		Args: cobra.MinimumNArgs(1),
+		Args: minimumArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.Paths = args
 			if runF != nil {

@@ -49,24 +49,29 @@ func Run(ctx context.Context, ios *IOStreams, args []string) int {
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	if err != nil && !errors.Is(err, ErrFindings) {
+		if isCobraUsageError(err) {
+			err = &FlagError{Err: err}
+		}
 		fmt.Fprintf(ios.ErrOut, "signinspect: %s\n", strings.TrimSpace(err.Error()))
 		var fe *FlagError
-		if errors.As(err, &fe) || isCobraUsageError(err) {
+		if errors.As(err, &fe) {
 			fmt.Fprintln(ios.ErrOut, "Run 'signinspect --help' for usage.")
-			return ExitUsage
 		}
 	}
 	return exitCode(err)
 }
 
-// isCobraUsageError recognises the errors cobra itself returns for unknown
-// commands, unknown flags and bad flag values, which are usage errors too.
+// isCobraUsageError recognises the two usage errors cobra makes without
+// passing them through the flag error function or an argument validator of
+// ours: an unknown command (found while cobra looks the command up, and by
+// the NoArgs validator of the commands it adds itself, such as completion)
+// and an unknown flag. They are recognised by how cobra begins them, never
+// by words elsewhere in a message, so that an error from a rule file or the
+// system that happens to say "invalid argument" stays a runtime error.
 func isCobraUsageError(err error) bool {
 	msg := err.Error()
-	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand flag",
-		"invalid argument", "flag needs an argument", "accepts ", "requires at least",
-		"bad flag syntax", "if any flags in the group"} {
-		if strings.Contains(msg, p) {
+	for _, p := range []string{"unknown command ", "unknown flag: ", "unknown shorthand flag: "} {
+		if strings.HasPrefix(msg, p) {
 			return true
 		}
 	}
@@ -104,7 +109,7 @@ func newCmdVersion(ios *IOStreams) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print the version",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(*cobra.Command, []string) error {
 			_, err := fmt.Fprintf(ios.Out, "signinspect %s\n", Version)
 			return err

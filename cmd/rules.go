@@ -36,7 +36,7 @@ func newCmdRules(ios *IOStreams) *cobra.Command {
 sign-in. signinspect embeds a built-in pack; --rules adds your own (a rule with
 the ID of a built-in one replaces it). See rules/REFERENCE.md for the format,
 every field and every helper.`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(c *cobra.Command, _ []string) error { return c.Help() },
 	}
 	c.AddCommand(newCmdRulesList(ios), newCmdRulesShow(ios), newCmdRulesLint(ios), newCmdRulesTest(ios))
@@ -50,7 +50,7 @@ func newCmdRulesList(ios *IOStreams) *cobra.Command {
 		Short: "List the rules: ID, severity, status and title",
 		Example: `  signinspect rules list
   signinspect rules list --rules my-rules/`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(*cobra.Command, []string) error { return rulesListRun(opts) },
 	}
 	c.Flags().StringArrayVar(&opts.Paths, "rules", nil, "also list the rules of this file or directory (repeatable)")
@@ -64,7 +64,7 @@ func newCmdRulesShow(ios *IOStreams) *cobra.Command {
 		Use:     "show ID",
 		Short:   "Show a rule: its metadata, condition, fix and test cases",
 		Example: `  signinspect rules show ip-outside-trusted-locations`,
-		Args:    cobra.ExactArgs(1),
+		Args:    exactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			opts.ID = args[0]
 			return rulesShowRun(opts)
@@ -84,7 +84,7 @@ func newCmdRulesLint(ios *IOStreams) *cobra.Command {
 does, and report every error with its file, line and key. Exits 1 when a file
 has an error.`,
 		Example: `  signinspect rules lint my-rules/`,
-		Args:    cobra.MinimumNArgs(1),
+		Args:    minimumArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			opts.Paths = args
 			return rulesLintRun(opts)
