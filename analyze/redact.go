@@ -1,7 +1,7 @@
 package analyze
 
 import (
-	"github.com/signinspect/signinspect/parse/redact"
+	"github.com/signinspect/signinspect/redact"
 )
 
 // Redact pseudonymizes the personal data of a report in place, with the

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/signinspect/signinspect/parse/redact"
+	"github.com/signinspect/signinspect/redact"
 )
 
 // personalReport is a report with identities in every field that can hold

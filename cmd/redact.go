@@ -8,7 +8,7 @@ import (
 
 	"github.com/signinspect/signinspect/analyze"
 	"github.com/signinspect/signinspect/parse"
-	"github.com/signinspect/signinspect/parse/redact"
+	"github.com/signinspect/signinspect/redact"
 	"github.com/signinspect/signinspect/rules"
 )
 

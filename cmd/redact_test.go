@@ -14,7 +14,7 @@ import (
 	"github.com/signinspect/signinspect/analyze"
 	"github.com/signinspect/signinspect/analyze/render"
 	"github.com/signinspect/signinspect/internal/samplegen/scenario"
-	"github.com/signinspect/signinspect/parse/redact"
+	"github.com/signinspect/signinspect/redact"
 )
 
 // redactCmd runs signinspect with test streams.

@@ -15,7 +15,7 @@ import (
 	"github.com/signinspect/signinspect/parse"
 )
 
-const samplesDir = "../../samples"
+const samplesDir = "../samples"
 
 // sampleFiles returns the sample exports (ZIP archives whole) by path
 // under samples/.

@@ -145,7 +145,7 @@ func TestEmbeddedJSONMustBeOneValue(t *testing.T) {
 // output is valid JSON whenever its input is, with the same structure, and
 // that it changes nothing but string values and coordinates.
 func FuzzJSONRewriter(f *testing.F) {
-	seeds, _ := filepath.Glob("../../samples/*/*.json")
+	seeds, _ := filepath.Glob("../samples/*/*.json")
 	for _, s := range seeds {
 		if b, err := os.ReadFile(s); err == nil && len(b) < 64<<10 {
 			f.Add(string(b))
