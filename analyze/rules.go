@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"github.com/signinspect/signinspect/parse"
+	"github.com/signinspect/signinspect/policy"
 	"github.com/signinspect/signinspect/rules"
 )
 
@@ -55,14 +56,14 @@ func ruleErrors(s *rules.Set, where *rules.Filter) []RuleError {
 // locator resolves IP addresses to the named locations of a rules.Context,
 // for the locations section.
 type locator struct {
-	l *rules.Locator
+	l *policy.Locations
 }
 
 func newLocator(ctx *rules.Context) *locator {
 	if ctx == nil || len(ctx.NamedLocations) == 0 && len(ctx.TrustedIPs) == 0 {
 		return nil
 	}
-	return &locator{l: rules.NewLocator(ctx)}
+	return &locator{l: ctx.Locations()}
 }
 
 // resolve returns the names of the named locations ip lies in and whether

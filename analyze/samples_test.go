@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/signinspect/signinspect/internal/samplegen/scenario"
+	"github.com/signinspect/signinspect/parse"
+	"github.com/signinspect/signinspect/policy"
 	"github.com/signinspect/signinspect/rules"
 )
 
@@ -45,7 +47,7 @@ func TestSamplesDiagnosis(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	named, err := rules.LoadNamedLocations(filepath.Join("..", "samples", "named-locations.json"))
+	named, err := policy.LoadNamedLocations(filepath.Join("..", "samples", "named-locations.json"), parse.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

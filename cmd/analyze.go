@@ -14,6 +14,7 @@ import (
 	"github.com/signinspect/signinspect/analyze"
 	"github.com/signinspect/signinspect/analyze/render"
 	"github.com/signinspect/signinspect/parse"
+	"github.com/signinspect/signinspect/policy"
 	"github.com/signinspect/signinspect/rules"
 )
 
@@ -319,14 +320,14 @@ func severityNames() string {
 func (o *AnalyzeOptions) ruleContext() (*rules.Context, error) {
 	ctx := &rules.Context{}
 	if o.NamedLocations != "" {
-		nl, err := rules.LoadNamedLocations(o.NamedLocations)
+		nl, err := policy.LoadNamedLocations(o.NamedLocations, parse.Options{Stdin: o.IO.In})
 		if err != nil {
 			return nil, err
 		}
 		ctx.NamedLocations = nl
 	}
 	for _, s := range o.TrustedIPs {
-		p, err := rules.ParseTrustedIP(s)
+		p, err := policy.ParseTrustedIP(s)
 		if err != nil {
 			return nil, FlagErrorf("--trusted-ip: %v", err)
 		}

@@ -8,8 +8,8 @@ import (
 
 	"github.com/signinspect/signinspect/analyze"
 	"github.com/signinspect/signinspect/parse"
+	"github.com/signinspect/signinspect/policy"
 	"github.com/signinspect/signinspect/redact"
-	"github.com/signinspect/signinspect/rules"
 )
 
 // RedactOptions holds the redact command's flags and streams.
@@ -90,7 +90,7 @@ func redactRun(c *cobra.Command, o *RedactOptions) error {
 	if o.NamedLocations != "" {
 		// Read it as analyze will, so that a wrong file fails here and not
 		// at support.
-		if _, err := rules.LoadNamedLocations(o.NamedLocations); err != nil {
+		if _, err := policy.LoadNamedLocations(o.NamedLocations, parse.Options{Stdin: o.IO.In}); err != nil {
 			return fmt.Errorf("--named-locations: %w", err)
 		}
 	}

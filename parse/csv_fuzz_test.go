@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+
+	"github.com/signinspect/signinspect/internal/fuzzseed"
 )
 
 // checkCSVDecodeContract reads data as a CSV export of the detected format
@@ -118,16 +120,8 @@ func csvChunkFixtures(tb testing.TB) []csvChunkFixture {
 }
 
 func csvFuzzSeeds(f *testing.F) {
-	files, err := filepath.Glob(filepath.Join("testdata", "csv", "*"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	for _, file := range files {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(data)
+	for _, seed := range fuzzseed.Files(f, filepath.Join("testdata", "csv", "*")) {
+		f.Add(seed)
 	}
 	for _, in := range csvSplitterCases {
 		f.Add([]byte("\"Date (UTC)\",\"Request ID\",\"Status\"\n" + in))

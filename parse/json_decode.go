@@ -570,22 +570,18 @@ func (d *jsonDecoder) recordError(c Chunk, prefix string, lineOffset int, err er
 // bytes, at prefix) into a *RecordError: a type error names its key path,
 // a syntax error its line.
 func (d *jsonDecoder) jsonError(c Chunk, prefix string, data []byte, err error) error {
-	lineOffset, column := 0, 0
-	var se *json.SyntaxError
-	if errors.As(err, &se) && c.Line > 0 {
+	je := DescribeJSONError(nil, err)
+	if je.Syntax && je.Offset >= 0 && c.Line > 0 {
 		if start := bytes.Index(c.Data, data); start >= 0 {
 			// The offending byte is the last one the decoder read.
-			off := start + int(min(max(se.Offset-1, 0), int64(len(data))))
-			before := c.Data[:off]
-			lineOffset = bytes.Count(before, []byte{'\n'})
-			column = off - (bytes.LastIndexByte(before, '\n') + 1) + 1
-			err = fmt.Errorf("%w: invalid JSON: %s", ErrBadValue, strings.TrimPrefix(se.Error(), "json: "))
-			re := d.recordError(c, prefix, lineOffset, err).(*RecordError)
+			line, column := LineColumn(c.Data, start+int(min(max(je.Offset-1, 0), int64(len(data)))))
+			err = fmt.Errorf("%w: invalid JSON: %s", ErrBadValue, je.Reason)
+			re := d.recordError(c, prefix, line-1, err).(*RecordError)
 			re.Column = column
 			return re
 		}
 	}
-	return d.recordError(c, prefix, lineOffset, describeJSONError(err))
+	return d.recordError(c, prefix, 0, describeJSONError(err))
 }
 
 // fill sets rec from a decoded object.

@@ -140,7 +140,7 @@ func checkLayout(c Chunk) bool {
 // with checkLayout.
 func layoutTrusted(c Chunk) bool {
 	data := c.Data
-	if bytes.Count(data, []byte{'{'})+bytes.Count(data, []byte{'['}) >= maxJSONDepth {
+	if bytes.Count(data, []byte{'{'})+bytes.Count(data, []byte{'['}) >= MaxJSONDepth {
 		return false
 	}
 	return c.Layout != LayoutLine || !hasFoldHazard(data)

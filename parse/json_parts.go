@@ -117,66 +117,15 @@ func unmarshalPart(b []byte, v any) error {
 }
 
 // describeJSONError turns an error of the JSON decoder into a
-// jsonFieldError: the key path of the member, and an ErrBadValue error
-// without Go type names.
+// jsonFieldError: the key path of the member, and an ErrBadValue error in
+// DescribeJSONError's words.
 func describeJSONError(err error) error {
 	var fe *jsonFieldError
 	if errors.As(err, &fe) {
 		return err
 	}
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		want := "a JSON value"
-		if te.Type != nil {
-			want = "a JSON " + jsonKindOf(te.Type.Kind().String())
-		}
-		return &jsonFieldError{Path: goccyPath(te.Field), Err: fmt.Errorf("%w: got a JSON %s, want %s", ErrBadValue, te.Value, want)}
-	}
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		msg := strings.TrimPrefix(se.Error(), "json: ")
-		return &jsonFieldError{Err: fmt.Errorf("%w: invalid JSON at byte %d: %s", ErrBadValue, se.Offset, msg)}
-	}
-	return &jsonFieldError{Err: fmt.Errorf("%w: invalid JSON: %v", ErrBadValue, err)}
-}
-
-// jsonKindOf names the JSON kind that a Go kind decodes from.
-func jsonKindOf(goKind string) string {
-	switch goKind {
-	case "string":
-		return "string"
-	case "bool":
-		return "boolean"
-	case "slice", "array":
-		return "array"
-	case "struct", "map":
-		return "object"
-	case "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64", "float32", "float64":
-		return "number"
-	}
-	return "value"
-}
-
-// goccyPath rewrites the decoder's field path ("0.result",
-// "policies.1.result") into JSON path notation ("[0].result",
-// "policies[1].result").
-func goccyPath(p string) string {
-	if p == "" {
-		return ""
-	}
-	parts := strings.Split(p, ".")
-	var b strings.Builder
-	for _, part := range parts {
-		if _, err := strconv.Atoi(part); err == nil {
-			b.WriteString("[" + part + "]")
-			continue
-		}
-		if b.Len() > 0 {
-			b.WriteByte('.')
-		}
-		b.WriteString(part)
-	}
-	return b.String()
+	je := DescribeJSONError(nil, err)
+	return &jsonFieldError{Path: je.Path, Err: fmt.Errorf("%w: %s", ErrBadValue, je.Problem())}
 }
 
 // A flexInt is a JSON integer that exports also write as a string ("0",

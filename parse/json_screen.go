@@ -51,7 +51,7 @@ type jsonScreen struct {
 // what checkLayout checks, with the objectScanner's rules, in the same
 // pass.
 func (sc *jsonScreen) scan(data []byte, layout Layout) bool {
-	var open [maxJSONDepth / 64]uint64 // One bit per open bracket: 1 for '['.
+	var open [MaxJSONDepth / 64]uint64 // One bit per open bracket: 1 for '['.
 	depth := 0
 	expectKey := false // At depth 1, the next string is a member name.
 	var key []byte     // The last member name at depth 1, as the scanner sees it.
@@ -103,7 +103,7 @@ func (sc *jsonScreen) scan(data []byte, layout Layout) bool {
 				i = v + 1 + e
 			}
 		case '{', '[':
-			if depth >= maxJSONDepth {
+			if depth >= MaxJSONDepth {
 				return false
 			}
 			if c == '[' && depth == 1 && envelopes && (equalFoldString(key, "value") || equalFoldString(key, "records")) {

@@ -27,9 +27,11 @@ import (
 // is a *RecordError and reading goes on at the next line; anywhere else a
 // framing error ends the input.
 
-// maxJSONDepth bounds the nesting of a record. Sign-in records nest five
-// levels deep; the bound stops a hostile input, not a real one.
-const maxJSONDepth = 512
+// MaxJSONDepth bounds the nesting of every JSON value signinspect reads or
+// rewrites: a sign-in record, a named location, a policy. Sign-in records
+// nest five levels deep and policies seven; the bound stops a hostile
+// input, not a real one.
+const MaxJSONDepth = 512
 
 // maxSyslogPrefix bounds the text before the object on a syslog line.
 const maxSyslogPrefix = 1024
@@ -57,7 +59,7 @@ const (
 	scanEnvelope                  // A "value" or "records" member opens an array at n.
 	scanNewline                   // A line break at n, where stopAtNewline forbids one.
 	scanMismatch                  // The closing bracket at n does not match.
-	scanTooDeep                   // The bracket at n nests deeper than maxJSONDepth.
+	scanTooDeep                   // The bracket at n nests deeper than MaxJSONDepth.
 )
 
 // An objectScanner finds the end of one JSON object (or array) in data that
@@ -69,7 +71,7 @@ type objectScanner struct {
 	depth    int
 	inString bool
 	// open holds one bit per open bracket: 1 for '[', 0 for '{'.
-	open [maxJSONDepth / 64]uint64
+	open [MaxJSONDepth / 64]uint64
 
 	// stopAtNewline makes a line break (in or out of a string) an event,
 	// scanNewline, for line-based input where a record must end on its
@@ -146,7 +148,7 @@ func (sc *objectScanner) scanTo(data []byte) (scanEvent, int) {
 			sc.inString = true
 			i++
 		case '{', '[':
-			if sc.depth >= maxJSONDepth {
+			if sc.depth >= MaxJSONDepth {
 				sc.i = i
 				return scanTooDeep, i
 			}
@@ -770,7 +772,7 @@ func (s *jsonSplitter) frameError(ev scanEvent, n int, lineBased bool) error {
 	at := s.line + bytes.Count(s.buf[s.pos:s.pos+n], []byte{'\n'})
 	var err error
 	if ev == scanTooDeep {
-		err = fmt.Errorf("invalid JSON: nesting deeper than %d levels", maxJSONDepth)
+		err = fmt.Errorf("invalid JSON: nesting deeper than %d levels", MaxJSONDepth)
 	} else {
 		err = fmt.Errorf("invalid JSON: %s where %s belongs", describeByte(s.buf[s.pos+n]), s.scanner.closer())
 	}

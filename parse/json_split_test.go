@@ -164,7 +164,7 @@ func TestJSONSplitterPositions(t *testing.T) {
 }
 
 func TestJSONSplitterErrors(t *testing.T) {
-	deep := `{"a":` + strings.Repeat("[", maxJSONDepth+10) + strings.Repeat("]", maxJSONDepth+10) + "}"
+	deep := `{"a":` + strings.Repeat("[", MaxJSONDepth+10) + strings.Repeat("]", MaxJSONDepth+10) + "}"
 	tests := []struct {
 		name    string
 		input   string

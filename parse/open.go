@@ -92,6 +92,15 @@ type Input struct {
 	compressed int64
 }
 
+// BytesInput returns an input named name that reads data: text held in
+// memory (a rule test's embedded export, a fuzzer's bytes), read through
+// the same opener as a file.
+func BytesInput(name string, data []byte) Input {
+	return Input{Name: name, Size: int64(len(data)), open: func() (io.ReadCloser, error) {
+		return io.NopCloser(bytes.NewReader(data)), nil
+	}}
+}
+
 // Expand turns command-line paths into inputs: a file is one input, a
 // directory is searched recursively (hidden files and folders skipped, names
 // sorted), a ZIP archive gives one input per member, and "-" is standard

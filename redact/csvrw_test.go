@@ -6,10 +6,10 @@ import (
 	"encoding/csv"
 	"errors"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/signinspect/signinspect/internal/fuzzseed"
 )
 
 func rewriteCSV(t testing.TB, r *Redactor, in string) (string, error) {
@@ -109,10 +109,9 @@ func readCSVRecords(s string, comma rune) ([][]string, error) {
 // encoding/csv reads the input, it reads the output as the same number of
 // records with the same number of cells each, and the same header.
 func FuzzCSVRewriter(f *testing.F) {
-	seeds, _ := filepath.Glob("../samples/*/*.csv")
-	for _, s := range seeds {
-		if b, err := os.ReadFile(s); err == nil && len(b) < 32<<10 {
-			f.Add(string(b))
+	for _, seed := range fuzzseed.Files(f, "../samples/*/*.csv") {
+		if len(seed) < 32<<10 {
+			f.Add(string(seed))
 		}
 	}
 	f.Add("User,IP address\nAdele Vance,\"192.0.2.1, 192.0.2.2\"\n")

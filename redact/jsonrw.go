@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/signinspect/signinspect/parse"
 )
 
 // The JSON rewriter copies a JSON export token by token and replaces only
@@ -22,9 +24,6 @@ import (
 // the record, is redacted as plain text (e-mail addresses, IP addresses and
 // known identities) and rewriting goes on; the summary notes it. Text
 // outside any JSON value (a syslog prefix) is redacted as plain text too.
-
-// maxJSONDepth bounds nesting, as the reader does.
-const maxJSONDepth = 512
 
 // lineMode is whether a JSON input holds one record per line.
 type lineMode int8
@@ -298,8 +297,8 @@ func (rw *jsonRewriter) object(name string) error {
 	rw.stack = append(rw.stack, false)
 	depth := len(rw.stack)
 	defer func() { rw.stack = rw.stack[:depth-1] }()
-	if depth > maxJSONDepth {
-		return rw.syntax(fmt.Sprintf("nested more than %d levels deep", maxJSONDepth))
+	if depth > parse.MaxJSONDepth {
+		return rw.syntax(fmt.Sprintf("nested more than %d levels deep", parse.MaxJSONDepth))
 	}
 	err := rw.members(name)
 	var se *syntaxError
@@ -379,8 +378,8 @@ func (rw *jsonRewriter) array(parent, name string) error {
 	rw.stack = append(rw.stack, true)
 	depth := len(rw.stack)
 	defer func() { rw.stack = rw.stack[:depth-1] }()
-	if depth > maxJSONDepth {
-		return rw.syntax(fmt.Sprintf("nested more than %d levels deep", maxJSONDepth))
+	if depth > parse.MaxJSONDepth {
+		return rw.syntax(fmt.Sprintf("nested more than %d levels deep", parse.MaxJSONDepth))
 	}
 	if err := rw.ws(); err != nil {
 		return err

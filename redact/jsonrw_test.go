@@ -4,10 +4,10 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/signinspect/signinspect/internal/fuzzseed"
 )
 
 // rewriteJSON runs the JSON rewriter over in.
@@ -145,10 +145,9 @@ func TestEmbeddedJSONMustBeOneValue(t *testing.T) {
 // output is valid JSON whenever its input is, with the same structure, and
 // that it changes nothing but string values and coordinates.
 func FuzzJSONRewriter(f *testing.F) {
-	seeds, _ := filepath.Glob("../samples/*/*.json")
-	for _, s := range seeds {
-		if b, err := os.ReadFile(s); err == nil && len(b) < 64<<10 {
-			f.Add(string(b))
+	for _, seed := range fuzzseed.Files(f, "../samples/*/*.json") {
+		if len(seed) < 64<<10 {
+			f.Add(string(seed))
 		}
 	}
 	f.Add(`{"userPrincipalName":"a@b.co","x":"{\"ipAddress\":\"1.2.3.4\"}"}`)

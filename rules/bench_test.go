@@ -5,7 +5,9 @@ import (
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/vm"
+
 	"github.com/signinspect/signinspect/parse"
+	"github.com/signinspect/signinspect/policy"
 )
 
 // benchPolicies are the seven policies of the sample tenant, as a Graph
@@ -96,8 +98,8 @@ func BenchmarkPack(b *testing.B) {
 	}
 }
 
-func mustLocations(b *testing.B) []NamedLocation {
-	locs, err := LoadNamedLocations("testdata/namedlocations/graph.json")
+func mustLocations(b *testing.B) []policy.NamedLocation {
+	locs, err := policy.LoadNamedLocations("../policy/testdata/graph.json", parse.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -151,7 +153,7 @@ func BenchmarkHelperMechanisms(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		env := newEnv(newLocationIndex(nil))
+		env := newEnv(policy.NewLocations(nil, nil))
 		env.record = rec
 		run(b, prog, env)
 	})

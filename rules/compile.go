@@ -9,7 +9,9 @@ import (
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/vm"
+
 	"github.com/signinspect/signinspect/parse"
+	"github.com/signinspect/signinspect/policy"
 )
 
 // maxNodes bounds the size of one expression. Real rules have a few dozen
@@ -34,7 +36,7 @@ func exprOptions(extra ...expr.Option) []expr.Option {
 // Evaluator.
 type Set struct {
 	rules []*Compiled
-	loc   *locationIndex
+	loc   *policy.Locations
 	runs  runErrors
 }
 
@@ -50,7 +52,7 @@ type Compiled struct {
 type compiledCase struct {
 	*Case
 	record *parse.Record
-	loc    *locationIndex
+	loc    *policy.Locations
 }
 
 // Rules returns the compiled rules in order.
@@ -60,7 +62,7 @@ func (s *Set) Rules() []*Compiled { return s.rules }
 // error of every rule is reported, joined; each names the file, line, rule
 // and key, and expression errors keep expr's position and caret.
 func Compile(rs []Rule, ctx *Context) (*Set, error) {
-	loc := newLocationIndex(ctx)
+	loc := ctx.Locations()
 	s := &Set{loc: loc}
 	var errs []error
 	errs = append(errs, duplicateIDs(rs)...)
@@ -78,7 +80,7 @@ func Compile(rs []Rule, ctx *Context) (*Set, error) {
 	return s, nil
 }
 
-func compileRule(r *Rule, loc *locationIndex) (*Compiled, error) {
+func compileRule(r *Rule, loc *policy.Locations) (*Compiled, error) {
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
@@ -122,7 +124,7 @@ func compileRule(r *Rule, loc *locationIndex) (*Compiled, error) {
 }
 
 // compileExpr compiles one expression and checks its constant arguments.
-func compileExpr(src string, loc *locationIndex, extra ...expr.Option) (*vm.Program, error) {
+func compileExpr(src string, loc *policy.Locations, extra ...expr.Option) (*vm.Program, error) {
 	prog, err := expr.Compile(src, exprOptions(extra...)...)
 	if err != nil {
 		return nil, err
@@ -176,7 +178,7 @@ func compileCase(tc *Case) (compiledCase, error) {
 		asFormat(rec, tc.Format)
 	}
 	ctx := &Context{NamedLocations: tc.NamedLocations, TrustedIPs: tc.TrustedIPs}
-	return compiledCase{Case: tc, record: rec, loc: newLocationIndex(ctx)}, nil
+	return compiledCase{Case: tc, record: rec, loc: ctx.Locations()}, nil
 }
 
 // A Match is a rule that matched a sign-in, with its fix rendered for that
@@ -378,14 +380,14 @@ func sortRunErrors(errs []RuleRunError) {
 type Filter struct {
 	src  string
 	prog *vm.Program
-	loc  *locationIndex
+	loc  *policy.Locations
 	runs runErrors
 }
 
 // CompileFilter compiles a --where expression to run with ctx. Its error
 // is a *RuleError with key "where" and expr's caret excerpt.
 func CompileFilter(src string, ctx *Context) (*Filter, error) {
-	loc := newLocationIndex(ctx)
+	loc := ctx.Locations()
 	if strings.TrimSpace(src) == "" {
 		return nil, &RuleError{Key: "where", Err: errors.New("empty expression")}
 	}

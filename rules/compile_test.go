@@ -9,7 +9,9 @@ import (
 	"testing"
 
 	"github.com/expr-lang/expr/file"
+
 	"github.com/signinspect/signinspect/parse"
+	"github.com/signinspect/signinspect/policy"
 )
 
 // goRule returns a valid rule built in Go.
@@ -145,7 +147,7 @@ func TestNodeLimit(t *testing.T) {
 }
 
 func TestInNamedLocationIsCheckedAgainstTheContext(t *testing.T) {
-	ctx := &Context{NamedLocations: []NamedLocation{{Name: "Office", Kind: LocationIP, Ranges: []netip.Prefix{netip.MustParsePrefix("203.0.113.0/24")}}}}
+	ctx := &Context{NamedLocations: []policy.NamedLocation{{Name: "Office", Kind: policy.LocationIP, Ranges: []netip.Prefix{netip.MustParsePrefix("203.0.113.0/24")}}}}
 	r := goRule("office", `InNamedLocation(IP, "Ofice")`, "x")
 	if _, err := Compile([]Rule{r}, ctx); err == nil || !strings.Contains(err.Error(), `no named location "Ofice" in --named-locations`) {
 		t.Errorf("misspelt location: %v", err)
@@ -181,7 +183,7 @@ func TestTemplates(t *testing.T) {
 		{"{{ Nope }}", "", "unknown name Nope"},
 	}
 	for _, tt := range tests {
-		tmpl, err := compileTemplate(tt.text, newLocationIndex(nil))
+		tmpl, err := compileTemplate(tt.text, policy.NewLocations(nil, nil))
 		if tt.err != "" {
 			if err == nil || !strings.Contains(err.Error(), tt.err) {
 				t.Errorf("%q: error %v, want %q", tt.text, err, tt.err)
@@ -192,7 +194,7 @@ func TestTemplates(t *testing.T) {
 			t.Errorf("%q: %v", tt.text, err)
 			continue
 		}
-		env := newEnv(newLocationIndex(nil))
+		env := newEnv(policy.NewLocations(nil, nil))
 		env.record = (*record)(testRecord())
 		ev := &Evaluator{}
 		got, err := tmpl.render(&ev.vm, env)

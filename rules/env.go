@@ -2,10 +2,10 @@ package rules
 
 import (
 	"fmt"
-	"net/netip"
 	"strings"
 
 	"github.com/signinspect/signinspect/parse"
+	"github.com/signinspect/signinspect/policy"
 )
 
 // record is parse.Record without its Go methods. Env embeds it rather than
@@ -129,7 +129,7 @@ func lookupField(name string) (parse.Field, bool) {
 
 // newEnv returns an Env whose helpers read the record in env.record and the
 // locations in loc. The caller sets env.record before each evaluation.
-func newEnv(loc *locationIndex) *Env {
+func newEnv(loc *policy.Locations) *Env {
 	env := &Env{}
 	env.Known = func(name string) bool {
 		f, ok := lookupField(name)
@@ -189,19 +189,19 @@ func newEnv(loc *locationIndex) *Env {
 	env.IPVersion = ipVersion
 	env.SameIP = sameIP
 
-	env.Trusted = func(ip string) bool { return loc.trusted(ip) != "" }
-	env.TrustedLocation = loc.trusted
+	env.Trusted = func(ip string) bool { return loc.Trusted(ip) != "" }
+	env.TrustedLocation = loc.Trusted
 	env.NamedLocation = func(ip string) string {
-		if names := loc.named(ip, true); len(names) > 0 {
+		if names := loc.Named(ip, true); len(names) > 0 {
 			return names[0]
 		}
 		return ""
 	}
-	env.NamedLocations = func(ip string) []string { return loc.named(ip, false) }
-	env.InNamedLocation = loc.inNamed
-	env.CountryLocations = loc.countries
-	env.HasNamedLocations = func() bool { return len(loc.locations) > 0 }
-	env.HasTrustedRanges = loc.hasTrusted
+	env.NamedLocations = func(ip string) []string { return loc.Named(ip, false) }
+	env.InNamedLocation = loc.InNamed
+	env.CountryLocations = loc.Countries
+	env.HasNamedLocations = func() bool { return loc.Len() > 0 }
+	env.HasTrustedRanges = loc.HasTrusted
 
 	env.EqualFold = strings.EqualFold
 	env.ContainsFold = containsFold
@@ -290,57 +290,23 @@ func containsFold(s, substr string) bool {
 	return strings.Contains(strings.ToLower(s), strings.ToLower(substr))
 }
 
-// parseIP reads an address as exports write it: surrounding spaces and an
-// IPv6 zone are dropped. ok is false when s is not an address.
-func parseIP(s string) (netip.Addr, bool) {
-	a, err := netip.ParseAddr(strings.TrimSpace(s))
-	if err != nil {
-		return netip.Addr{}, false
-	}
-	return a.WithZone(""), true
-}
-
-// normalizePrefix returns p masked, with an IPv4-mapped IPv6 range
-// (::ffff:192.0.2.0/120) turned into its IPv4 form, so that addresses and
-// ranges of either spelling compare.
-func normalizePrefix(p netip.Prefix) netip.Prefix {
-	if a := p.Addr(); a.Is4In6() && p.Bits() >= 96 {
-		p = netip.PrefixFrom(a.Unmap(), p.Bits()-96)
-	}
-	return p.Masked()
-}
-
-// ParsePrefix reads a CIDR range or a single address (which becomes a /32
-// or /128 range), as --trusted-ip and rule helpers accept them.
-func ParsePrefix(s string) (netip.Prefix, error) {
-	s = strings.TrimSpace(s)
-	if !strings.Contains(s, "/") {
-		a, err := netip.ParseAddr(s)
-		if err != nil {
-			return netip.Prefix{}, err
-		}
-		return netip.PrefixFrom(a, a.BitLen()), nil
-	}
-	return netip.ParsePrefix(s)
-}
-
 // inCIDR implements Env.InCIDR. A cidr that is not a range panics: expr
 // turns the panic into a run error of the rule, with its position, which is
 // better than a silent false. Constant ranges are checked at compile time.
 func inCIDR(ip, cidr string) bool {
-	p, err := ParsePrefix(cidr)
+	p, err := policy.ParsePrefix(cidr)
 	if err != nil {
 		panic(fmt.Errorf("InCIDR: %q is not a CIDR range", cidr))
 	}
-	a, ok := parseIP(ip)
+	a, ok := policy.ParseIP(ip)
 	if !ok {
 		return false
 	}
-	return normalizePrefix(p).Contains(a.Unmap())
+	return policy.NormalizePrefix(p).Contains(a.Unmap())
 }
 
 func ipVersion(ip string) int {
-	a, ok := parseIP(ip)
+	a, ok := policy.ParseIP(ip)
 	switch {
 	case !ok:
 		return 0
@@ -352,7 +318,7 @@ func ipVersion(ip string) int {
 }
 
 func sameIP(x, y string) bool {
-	a, ok1 := parseIP(x)
-	b, ok2 := parseIP(y)
+	a, ok1 := policy.ParseIP(x)
+	b, ok2 := policy.ParseIP(y)
 	return ok1 && ok2 && a.Unmap() == b.Unmap()
 }

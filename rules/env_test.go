@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/signinspect/signinspect/parse"
+	"github.com/signinspect/signinspect/policy"
 )
 
 func TestInCIDR(t *testing.T) {
@@ -133,7 +134,7 @@ func testRecord() *parse.Record {
 }
 
 func TestRecordHelpers(t *testing.T) {
-	env := newEnv(newLocationIndex(nil))
+	env := newEnv(policy.NewLocations(nil, nil))
 	env.record = (*record)(testRecord())
 
 	if !env.Known("Policies") || !env.Known("policies") || !env.Known("Device.Compliant") || env.Known("Risk") || env.Known("NoSuchField") {
@@ -197,17 +198,17 @@ func TestRecordHelpers(t *testing.T) {
 
 func TestLocationHelpers(t *testing.T) {
 	ctx := &Context{
-		NamedLocations: []NamedLocation{
-			{ID: "id-corp", Name: "Corporate egress", Kind: LocationIP, Trusted: true,
+		NamedLocations: []policy.NamedLocation{
+			{ID: "id-corp", Name: "Corporate egress", Kind: policy.LocationIP, Trusted: true,
 				Ranges: []netip.Prefix{netip.MustParsePrefix("203.0.113.0/24"), netip.MustParsePrefix("192.0.2.0/26")}},
-			{ID: "id-vpn", Name: "Contractor VPN", Kind: LocationIP,
+			{ID: "id-vpn", Name: "Contractor VPN", Kind: policy.LocationIP,
 				Ranges: []netip.Prefix{netip.MustParsePrefix("192.0.2.0/24"), netip.MustParsePrefix("2001:db8:c0de::/48")}},
-			{ID: "id-countries", Name: "Allowed countries", Kind: LocationCountry, Countries: []string{"US", "GB"}},
-			{ID: "id-unknown", Name: "Unknown countries", Kind: LocationCountry, IncludeUnknownCountries: true},
+			{ID: "id-countries", Name: "Allowed countries", Kind: policy.LocationCountry, Countries: []string{"US", "GB"}},
+			{ID: "id-unknown", Name: "Unknown countries", Kind: policy.LocationCountry, IncludeUnknownCountries: true},
 		},
 		TrustedIPs: []netip.Prefix{netip.MustParsePrefix("::ffff:198.51.100.0/120")},
 	}
-	env := newEnv(newLocationIndex(ctx))
+	env := newEnv(ctx.Locations())
 	for _, tt := range []struct {
 		ip            string
 		trusted       string
@@ -258,11 +259,11 @@ func TestLocationHelpers(t *testing.T) {
 		t.Error("HasNamedLocations/HasTrustedRanges")
 	}
 
-	empty := newEnv(newLocationIndex(&Context{}))
+	empty := newEnv((&Context{}).Locations())
 	if empty.Trusted("203.0.113.10") || empty.HasNamedLocations() || empty.HasTrustedRanges(0) || empty.NamedLocation("203.0.113.10") != "" {
 		t.Error("an empty context trusts something")
 	}
-	v4only := newEnv(newLocationIndex(&Context{TrustedIPs: []netip.Prefix{netip.MustParsePrefix("203.0.113.0/24")}}))
+	v4only := newEnv((&Context{TrustedIPs: []netip.Prefix{netip.MustParsePrefix("203.0.113.0/24")}}).Locations())
 	if !v4only.HasTrustedRanges(4) || v4only.HasTrustedRanges(6) {
 		t.Error("HasTrustedRanges by version")
 	}

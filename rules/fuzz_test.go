@@ -3,10 +3,11 @@ package rules
 import (
 	"errors"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/signinspect/signinspect/internal/fuzzseed"
 )
 
 // FuzzLoadRule feeds arbitrary bytes to the rule loader and, when they load,
@@ -16,7 +17,9 @@ import (
 // The seed corpus is every rule file of the repository plus
 // testdata/fuzz/FuzzLoadRule.
 func FuzzLoadRule(f *testing.F) {
-	addSeedFiles(f, "testdata/valid/*.yaml", "testdata/invalid/*.yaml", "builtin/*.yaml")
+	for _, seed := range fuzzseed.Files(f, "testdata/valid/*.yaml", "testdata/invalid/*.yaml", "builtin/*.yaml") {
+		f.Add(seed)
+	}
 	rec := testRecord()
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rs, err := Parse("fuzz.yaml", data)
@@ -73,62 +76,5 @@ func TestFuzzCorpusIsCommitted(t *testing.T) {
 	})
 	if err != nil || n < 5 {
 		t.Errorf("testdata/fuzz/FuzzLoadRule holds %d seeds (%v); want at least 5", n, err)
-	}
-}
-
-// FuzzParseNamedLocations feeds arbitrary bytes to the named-locations
-// reader. Nothing may panic, every error line must name the file, and what
-// loads must hold together: every range is valid, and a Locator over the
-// locations finds the first address of each range in a location, trusted
-// when the location is.
-//
-// The seed corpus is the named-locations files of the repository plus
-// testdata/fuzz/FuzzParseNamedLocations.
-func FuzzParseNamedLocations(f *testing.F) {
-	addSeedFiles(f, "testdata/namedlocations/*.json", "../samples/named-locations*.json")
-	f.Add([]byte(`{"value":[{"@odata.type":"#microsoft.graph.ipNamedLocation","displayName":"HQ","isTrusted":true,"ipRanges":[{"cidrAddress":"::ffff:198.51.100.0/120"}]}]}`))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		locs, err := ParseNamedLocations("fuzz.json", data)
-		if err != nil {
-			for _, line := range strings.Split(err.Error(), "\n") {
-				if !strings.HasPrefix(line, "fuzz.json: ") {
-					t.Fatalf("error line %q does not name the file", line)
-				}
-			}
-			return
-		}
-		loc := NewLocator(&Context{NamedLocations: locs})
-		for _, l := range locs {
-			for _, r := range l.Ranges {
-				if !r.IsValid() {
-					t.Fatalf("%s: invalid range %v", l.Name, r)
-				}
-				names, trusted, ok := loc.Locate(r.Addr().String())
-				if !ok || len(names) == 0 {
-					t.Fatalf("%s: %v: the first address of the range is in no location", l.Name, r)
-				}
-				if l.Trusted && !trusted {
-					t.Fatalf("%s: %v: the location is trusted, the address is not", l.Name, r)
-				}
-			}
-		}
-	})
-}
-
-// addSeedFiles adds every file the glob patterns match to f's seed corpus.
-func addSeedFiles(f *testing.F, patterns ...string) {
-	f.Helper()
-	for _, pattern := range patterns {
-		files, err := filepath.Glob(pattern)
-		if err != nil {
-			f.Fatal(err)
-		}
-		for _, name := range files {
-			data, err := os.ReadFile(name)
-			if err != nil {
-				f.Fatal(err)
-			}
-			f.Add(data)
-		}
 	}
 }

@@ -7,14 +7,16 @@ import (
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/parser"
+
 	"github.com/signinspect/signinspect/parse"
+	"github.com/signinspect/signinspect/policy"
 )
 
 // lintExpr checks the constant arguments of helper calls, which expr's type
 // checker cannot: a misspelt field name in Known("Polices") or a bad range
 // in InCIDR(IP, "10.0.0.0/33") would otherwise be a silent false at run
 // time. src has already compiled.
-func lintExpr(src string, loc *locationIndex) error {
+func lintExpr(src string, loc *policy.Locations) error {
 	tree, err := parser.Parse(src)
 	if err != nil {
 		return err
@@ -28,7 +30,7 @@ func lintExpr(src string, loc *locationIndex) error {
 }
 
 type linter struct {
-	loc *locationIndex
+	loc *policy.Locations
 	err *file.Error
 }
 
@@ -80,7 +82,7 @@ func (l *linter) Visit(node *ast.Node) {
 		}
 	case "InCIDR":
 		if n, cidr, ok := arg(1); ok {
-			if _, err := ParsePrefix(cidr); err != nil {
+			if _, err := policy.ParsePrefix(cidr); err != nil {
 				l.fail(n, "InCIDR: %q is not a CIDR range (like 203.0.113.0/24 or 2001:db8::/48)", cidr)
 			}
 		}
@@ -100,7 +102,7 @@ func (l *linter) Visit(node *ast.Node) {
 			}
 		}
 	case "InNamedLocation":
-		if n, name, ok := arg(1); ok && len(l.loc.locations) > 0 && !l.loc.hasLocation(name) {
+		if n, name, ok := arg(1); ok && l.loc.Len() > 0 && !l.loc.Has(name) {
 			l.fail(n, "InNamedLocation: no named location %q in --named-locations", name)
 		}
 	}

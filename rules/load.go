@@ -14,7 +14,9 @@ import (
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
+
 	"github.com/signinspect/signinspect/parse"
+	"github.com/signinspect/signinspect/policy"
 )
 
 // maxRuleFileSize bounds one rule file. Rule files are a few kilobytes; the
@@ -396,7 +398,7 @@ func (l *loader) cases(r *Rule, n ast.Node) []Case {
 					break
 				}
 				if _, ok := v.(map[string]any); !ok {
-					err = fmt.Errorf("want a sign-in as a mapping in Microsoft Graph JSON shape, got %s", jsonKind(v))
+					err = fmt.Errorf("want a sign-in as a mapping in Microsoft Graph JSON shape, got %s", parse.JSONKind(v))
 					break
 				}
 				c.Record, err = json.Marshal(v)
@@ -410,7 +412,7 @@ func (l *loader) cases(r *Rule, n ast.Node) []Case {
 				if v, err = l.value(value, 0); err == nil {
 					var data []byte
 					if data, err = json.Marshal(v); err == nil {
-						c.NamedLocations, err = ParseNamedLocations("named-locations", data)
+						c.NamedLocations, err = policy.ParseNamedLocations("named-locations", data)
 						if err != nil {
 							err = errors.New(strings.TrimPrefix(err.Error(), "named-locations: "))
 						}
@@ -421,7 +423,7 @@ func (l *loader) cases(r *Rule, n ast.Node) []Case {
 				if list, err = l.stringList(value); err == nil {
 					for _, s := range list {
 						var p netip.Prefix
-						if p, err = ParseTrustedIP(s); err != nil {
+						if p, err = policy.ParseTrustedIP(s); err != nil {
 							break
 						}
 						c.TrustedIPs = append(c.TrustedIPs, p)
@@ -703,7 +705,7 @@ func (l *loader) value(n ast.Node, depth int) (any, error) {
 				}
 				mm, ok := val.(map[string]any)
 				if !ok {
-					return nil, fmt.Errorf("line %d: a merge key (<<) takes a mapping or a list of them, got %s", line(src), jsonKind(val))
+					return nil, fmt.Errorf("line %d: a merge key (<<) takes a mapping or a list of them, got %s", line(src), parse.JSONKind(val))
 				}
 				for k, x := range mm {
 					if _, set := m[k]; !set {

@@ -27,6 +27,7 @@ import (
 	"strings"
 
 	"github.com/signinspect/signinspect/parse"
+	"github.com/signinspect/signinspect/policy"
 )
 
 // A Rule is a diagnosis rule as written: data only, validated but not
@@ -83,7 +84,7 @@ type Case struct {
 	Format parse.Format
 	// NamedLocations and TrustedIPs are the Context of the case; a case
 	// without them runs with an empty Context.
-	NamedLocations []NamedLocation
+	NamedLocations []policy.NamedLocation
 	TrustedIPs     []netip.Prefix
 	// Match is whether the rule must match the record.
 	Match bool

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/expr-lang/expr/vm"
+
+	"github.com/signinspect/signinspect/policy"
 )
 
 // A template is a rule's fix text with {{ expr }} placeholders, compiled
@@ -35,7 +37,7 @@ func (e *templateError) Error() string { return e.err.Error() }
 func (e *templateError) Unwrap() error { return e.err }
 
 // compileTemplate compiles a fix text.
-func compileTemplate(text string, loc *locationIndex) (*template, error) {
+func compileTemplate(text string, loc *policy.Locations) (*template, error) {
 	t := &template{}
 	rest, offset := text, 0
 	for {

@@ -1,4 +1,4 @@
-package rules
+package policy
 
 import (
 	"net/netip"
@@ -6,16 +6,15 @@ import (
 	"testing"
 )
 
-func TestLocatorLocate(t *testing.T) {
-	ctx := &Context{
-		NamedLocations: []NamedLocation{
+func TestLocationsLocate(t *testing.T) {
+	l := NewLocations(
+		[]NamedLocation{
 			{Name: "Corporate egress", Kind: LocationIP, Trusted: true, Ranges: []netip.Prefix{netip.MustParsePrefix("203.0.113.0/24")}},
 			{Name: "Contractor VPN", Kind: LocationIP, Ranges: []netip.Prefix{netip.MustParsePrefix("::ffff:192.0.2.0/120")}},
 			{Name: "Allowed countries", Kind: LocationCountry, Countries: []string{"US"}},
 		},
-		TrustedIPs: []netip.Prefix{netip.MustParsePrefix("2001:db8:4d2::/48")},
-	}
-	l := NewLocator(ctx)
+		[]netip.Prefix{netip.MustParsePrefix("2001:db8:4d2::/48")},
+	)
 	tests := []struct {
 		ip      string
 		names   []string
@@ -34,7 +33,7 @@ func TestLocatorLocate(t *testing.T) {
 			t.Errorf("Locate(%q) = %v, %v, %v; want %v, %v, true", tt.ip, names, trusted, ok, tt.names, tt.trusted)
 		}
 	}
-	if _, _, ok := NewLocator(&Context{}).Locate("203.0.113.45"); ok {
+	if _, _, ok := NewLocations(nil, nil).Locate("203.0.113.45"); ok {
 		t.Error("Locate with no ranges said ok")
 	}
 }

@@ -1,15 +1,20 @@
-package rules
+package policy
 
 import (
+	"bytes"
+	"compress/gzip"
 	"net/netip"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf16"
+
+	"github.com/signinspect/signinspect/parse"
 )
 
 func TestLoadNamedLocationsGraph(t *testing.T) {
-	locs, err := LoadNamedLocations("testdata/namedlocations/graph.json")
+	locs, err := LoadNamedLocations("testdata/graph.json", parse.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,11 +36,11 @@ func TestLoadNamedLocationsGraph(t *testing.T) {
 }
 
 func TestNamedLocationShapes(t *testing.T) {
-	graph, err := os.ReadFile("testdata/namedlocations/graph.json")
+	graph, err := os.ReadFile("testdata/graph.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ps, err := os.ReadFile("testdata/namedlocations/powershell.json")
+	ps, err := os.ReadFile("testdata/powershell.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,6 +52,20 @@ func TestNamedLocationShapes(t *testing.T) {
 			b = append(b, byte(u), byte(u>>8))
 		}
 		return b
+	}
+	utf16be := func(s string) []byte {
+		b := []byte{0xFE, 0xFF}
+		for _, u := range utf16.Encode([]rune(s)) {
+			b = append(b, byte(u>>8), byte(u))
+		}
+		return b
+	}
+	gzipped := func(b []byte) []byte {
+		var buf bytes.Buffer
+		zw := gzip.NewWriter(&buf)
+		_, _ = zw.Write(b)
+		_ = zw.Close()
+		return buf.Bytes()
 	}
 	tests := []struct {
 		name    string
@@ -60,6 +79,11 @@ func TestNamedLocationShapes(t *testing.T) {
 		{"PowerShell PascalCase with AdditionalProperties", ps, 2, "Corporate egress"},
 		{"UTF-8 byte order mark", append([]byte{0xEF, 0xBB, 0xBF}, single...), 1, "One"},
 		{"UTF-16 with a byte order mark", utf16le(single), 1, "One"},
+		{"UTF-16 big-endian with a byte order mark", utf16be(single), 1, "One"},
+		{"UTF-16 without a byte order mark", utf16le(single)[2:], 1, "One"},
+		{"CRLF line ends", []byte(strings.ReplaceAll(string(graph), "\n", "\r\n")), 3, "Corporate egress"},
+		{"gzip-compressed", gzipped(graph), 3, "Corporate egress"},
+		{"gzip-compressed UTF-16", gzipped(utf16le(single)), 1, "One"},
 		{"keys in any case", []byte(`{"VALUE": [{"DisplayName": "Up", "ISTRUSTED": true, "IPRANGES": [{"CIDRADDRESS": "10.0.0.0/8"}]}]}`), 1, "Up"},
 		{"empty page", []byte(`{"value": []}`), 0, ""},
 	}
@@ -72,7 +96,7 @@ func TestNamedLocationShapes(t *testing.T) {
 			if len(locs) != tt.want {
 				t.Fatalf("%d locations, want %d: %+v", len(locs), tt.want, locs)
 			}
-			idx := newLocationIndex(&Context{NamedLocations: locs})
+			idx := NewLocations(locs, nil)
 			var probe string
 			switch tt.trusted {
 			case "Corporate egress":
@@ -82,7 +106,7 @@ func TestNamedLocationShapes(t *testing.T) {
 			case "Up":
 				probe = "10.1.2.3"
 			}
-			if got := idx.trusted(probe); got != tt.trusted {
+			if got := idx.Trusted(probe); got != tt.trusted {
 				t.Errorf("trusted(%q) = %q, want %q", probe, got, tt.trusted)
 			}
 		})
@@ -108,7 +132,9 @@ func TestNamedLocationErrors(t *testing.T) {
 		{"isTrusted not a boolean", `[{"displayName": "A", "isTrusted": "yes", "ipRanges": []}]`, `isTrusted not a boolean: [0].isTrusted: want true or false, got a string`},
 		{"two bad elements", `[{"ipRanges": 5}, {"countriesAndRegions": [1]}]`,
 			"two bad elements: [0].ipRanges: want an array, got a number\ntwo bad elements: [1].countriesAndRegions[0]: want a string, got a number"},
-		{"not UTF-8", "\xff\xfe\xfd", `not UTF-8: UTF-16 text with an odd number of bytes`},
+		{"UTF-16 with a stray byte", "\xff\xfe\xfd", `UTF-16 with a stray byte: not a JSON export of named locations: line 1, column 1: invalid character 'ï' looking for beginning of value`},
+		{"not UTF-8", "{\"value\": [\xfd]}", `not UTF-8: not UTF-8 or UTF-16 text`},
+		{"nested too deep", strings.Repeat("[", 600) + strings.Repeat("]", 600), `nested too deep: nested more than 512 levels deep`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -121,8 +147,59 @@ func TestNamedLocationErrors(t *testing.T) {
 			}
 		})
 	}
-	if _, err := LoadNamedLocations("testdata/namedlocations/missing.json"); err == nil {
+	if _, err := LoadNamedLocations("testdata/missing.json", parse.Options{}); err == nil {
 		t.Error("no error for a missing file")
+	}
+}
+
+// TestLoadNamedLocationsInputs checks that --named-locations opens what
+// the sign-in readers open: a gzip-compressed file, standard input, and a
+// folder (every file in it).
+func TestLoadNamedLocationsInputs(t *testing.T) {
+	graph, err := os.ReadFile("testdata/graph.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	_, _ = zw.Write(graph)
+	_ = zw.Close()
+	folder := filepath.Join(dir, "folder")
+	for _, name := range []string{"graph.json", "powershell.json"} {
+		data, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(folder, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(folder, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gz := filepath.Join(dir, "named-locations.json.gz")
+	if err := os.WriteFile(gz, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name, path string
+		opts       parse.Options
+		want       int
+	}{
+		{"gzip file", gz, parse.Options{}, 3},
+		{"standard input", "-", parse.Options{Stdin: bytes.NewReader(graph)}, 3},
+		{"folder", folder, parse.Options{}, 5},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			locs, err := LoadNamedLocations(c.path, c.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(locs) != c.want {
+				t.Errorf("%d locations, want %d", len(locs), c.want)
+			}
+		})
 	}
 }
 
