@@ -3,8 +3,6 @@ package cmd
 import (
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -13,6 +11,7 @@ import (
 
 	"github.com/signinspect/signinspect/analyze"
 	"github.com/signinspect/signinspect/analyze/render"
+	"github.com/signinspect/signinspect/internal/atomicfile"
 	"github.com/signinspect/signinspect/parse"
 	"github.com/signinspect/signinspect/policy"
 	"github.com/signinspect/signinspect/rules"
@@ -362,31 +361,19 @@ func (o *AnalyzeOptions) ruleSet(ctx *rules.Context) (*rules.Set, error) {
 	return rules.Compile(all, ctx)
 }
 
-// writeOutput renders to stdout, or to a file through a temporary file in
-// the same folder that is renamed into place, so that a reader never sees a
-// half-written report.
+// writeOutput renders to stdout, or to a file written atomically, so that a
+// reader never sees a half-written report.
 func writeOutput(stdout io.Writer, path string, write func(io.Writer) error) error {
 	if path == "" {
 		return write(stdout)
 	}
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
+	var writeErr error
+	err := atomicfile.Write(path, 0o666, func(w io.Writer) error {
+		writeErr = write(w)
+		return writeErr
+	})
+	if err != nil && err != writeErr {
 		return fmt.Errorf("--out: %w", err)
 	}
-	defer os.Remove(tmp.Name()) // No-op after a successful rename.
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("--out: %w", err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("--out: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("--out: %w", err)
-	}
-	return nil
+	return err
 }

@@ -28,6 +28,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/signinspect/signinspect/internal/atomicfile"
 	"github.com/signinspect/signinspect/internal/benchgen/synth"
 )
 
@@ -142,28 +143,16 @@ func writeStream(w io.Writer, f synth.Format, g *synth.Generator, n int) (int, e
 	return wr.Written(), nil
 }
 
-// writeFile creates path through a temporary file in the same folder,
-// renamed into place only when write succeeded.
+// writeFile creates path atomically, in place only when write succeeded.
 func writeFile(path string, write func(io.Writer) (int, error)) (int, int64, error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return 0, 0, err
-	}
-	defer os.Remove(tmp.Name())
-	cw := &countingWriter{w: tmp}
-	n, err := write(cw)
-	if err == nil {
-		// CreateTemp makes the file private; an export is an ordinary file.
-		err = tmp.Chmod(0o644)
-	}
-	if err == nil {
-		err = tmp.Close()
-	} else {
-		tmp.Close()
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
+	var n int
+	var cw *countingWriter
+	err := atomicfile.Write(path, 0o666, func(w io.Writer) error {
+		cw = &countingWriter{w: w}
+		var err error
+		n, err = write(cw)
+		return err
+	})
 	if err != nil {
 		return 0, 0, fmt.Errorf("%s: %w", path, err)
 	}
