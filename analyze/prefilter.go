@@ -2,8 +2,6 @@ package analyze
 
 import (
 	"bytes"
-
-	"github.com/signinspect/signinspect/parse"
 )
 
 // The prefilter drops records that the user or app filter would drop,
@@ -41,8 +39,8 @@ const minNeedle = 3
 
 // prefilter holds the needles of one run.
 type prefilter struct {
-	users []*parse.Needle // Any of them is a hit; nil: no user test.
-	apps  []*parse.Needle // Any of them is a hit; nil: no app test.
+	users []*needle // Any of them is a hit; nil: no user test.
+	apps  []*needle // Any of them is a hit; nil: no app test.
 }
 
 // newPrefilter returns the prefilter of f, or nil when it would drop
@@ -76,7 +74,7 @@ func newPrefilter(f Filter, byApp bool) *prefilter {
 
 // needleOf returns the needle for a filter value (trimmed, lower case):
 // its longest part that the raw bytes must hold, or nil.
-func needleOf(v string) *parse.Needle {
+func needleOf(v string) *needle {
 	best, start := "", 0
 	for i := 0; i <= len(v); i++ {
 		if i < len(v) && searchable(v[i]) {
@@ -90,7 +88,7 @@ func needleOf(v string) *parse.Needle {
 	if len(best) < minNeedle {
 		return nil
 	}
-	return parse.NewNeedle(best)
+	return newNeedle(best)
 }
 
 // searchable reports whether a byte of a filter value appears as itself
@@ -130,7 +128,7 @@ func (p *prefilter) drops(data []byte, escapes bool) stage {
 	return stageKept
 }
 
-func anyNeedle(data []byte, needles []*parse.Needle) bool {
+func anyNeedle(data []byte, needles []*needle) bool {
 	for _, n := range needles {
 		if n.Index(data) >= 0 {
 			return true

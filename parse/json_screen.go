@@ -1,6 +1,10 @@
 package parse
 
-import "bytes"
+import (
+	"bytes"
+
+	"github.com/signinspect/signinspect/internal/ascii"
+)
 
 // The JSON Screener vouches for a record from a few searches over its raw
 // bytes. It needs the record to hold no backslash (an escape can spell any
@@ -158,29 +162,29 @@ func equalFoldString(b []byte, s string) bool {
 // and the depth of the object that holds it.
 func (sc *jsonScreen) member(key, data []byte, v, depth int) bool {
 	switch {
-	case len(key) == len("result") && equalFoldASCII(key, []byte("result")):
+	case len(key) == len("result") && ascii.EqualFold(key, []byte("result")):
 		s, ok := jsonStringAt(data, v)
 		return ok && !isUnknownFutureValue(s)
 	case len(key) >= len("conditionalaccesspolicies") &&
-		equalFoldASCII(key[len(key)-len("conditionalaccesspolicies"):], []byte("conditionalaccesspolicies")):
+		ascii.EqualFold(key[len(key)-len("conditionalaccesspolicies"):], []byte("conditionalaccesspolicies")):
 		// The list must hold a policy, so that it is never empty.
 		if data[v] != '[' {
 			return false
 		}
 		w := skipJSONSpace(data, v+1)
 		return w < len(data) && data[w] == '{'
-	case len(key) == len("additionalproperties") && equalFoldASCII(key, []byte("additionalproperties")):
+	case len(key) == len("additionalproperties") && ascii.EqualFold(key, []byte("additionalproperties")):
 		sc.additional = true
 	case depth != 1:
-	case len(key) == len("properties") && equalFoldASCII(key, []byte("properties")):
+	case len(key) == len("properties") && ascii.EqualFold(key, []byte("properties")):
 		sc.properties = true
-	case len(key) == len("category") && equalFoldASCII(key, []byte("category")):
+	case len(key) == len("category") && ascii.EqualFold(key, []byte("category")):
 		if s, ok := jsonStringAt(data, v); ok && FlowFromCategory(string(s)) != "" && sc.category >= 0 {
 			sc.category++
 		} else {
 			sc.category = -1
 		}
-	case len(key) == len("isinteractive") && equalFoldASCII(key, []byte("isinteractive")):
+	case len(key) == len("isinteractive") && ascii.EqualFold(key, []byte("isinteractive")):
 		if (bytes.HasPrefix(data[v:], []byte("true")) || bytes.HasPrefix(data[v:], []byte("false"))) && sc.interactive >= 0 {
 			sc.interactive++
 		} else {

@@ -9,6 +9,7 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
+	"github.com/signinspect/signinspect/internal/ascii"
 	"github.com/signinspect/signinspect/parse"
 )
 
@@ -339,7 +340,7 @@ func (rw *jsonRewriter) members(name string) error {
 		rw.emitByte('"')
 		key, ok := rw.keys[string(raw)]
 		if !ok {
-			key = lowerASCII(unescapeJSON(raw))
+			key = ascii.ToLower(unescapeJSON(raw))
 			if len(rw.keys) < 4096 {
 				rw.keys[string(raw)] = key
 			}

@@ -3,6 +3,7 @@ package redact
 import (
 	"strings"
 
+	"github.com/signinspect/signinspect/internal/ascii"
 	"github.com/signinspect/signinspect/parse"
 )
 
@@ -39,7 +40,7 @@ func (ids *Identities) Add(k Kind, v string) {
 	if len(v) < minMentionLen || isPlaceholder(v) {
 		return
 	}
-	key := lowerASCII(v)
+	key := ascii.ToLower(v)
 	if _, ok := ids.kinds[key]; ok {
 		return
 	}
@@ -117,11 +118,11 @@ func (ids *Identities) mentions(s string, r *Redactor, edits []edit) []edit {
 		if i > 0 && isWordByte(s[i-1]) {
 			continue
 		}
-		cands := ids.byStart[[3]byte{lowerByte(s[i]), lowerByte(s[i+1]), lowerByte(s[i+2])}]
+		cands := ids.byStart[[3]byte{ascii.Lower(s[i]), ascii.Lower(s[i+1]), ascii.Lower(s[i+2])}]
 		best := ""
 		for _, c := range cands {
 			end := i + len(c)
-			if end > len(s) || len(c) <= len(best) || !equalFoldASCII(s[i:end], c) {
+			if end > len(s) || len(c) <= len(best) || !ascii.EqualFold(s[i:end], c) {
 				continue
 			}
 			if end < len(s) && isWordByte(s[end]) && isWordByte(c[len(c)-1]) {
@@ -145,40 +146,6 @@ func (ids *Identities) mentions(s string, r *Redactor, edits []edit) []edit {
 // digits, the underscore, and any byte of a non-ASCII character.
 func isWordByte(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c >= 0x80
-}
-
-func lowerByte(c byte) byte {
-	if 'A' <= c && c <= 'Z' {
-		return c + 'a' - 'A'
-	}
-	return c
-}
-
-func lowerASCII(s string) string {
-	for i := 0; i < len(s); i++ {
-		if 'A' <= s[i] && s[i] <= 'Z' {
-			b := []byte(s)
-			for j := i; j < len(b); j++ {
-				b[j] = lowerByte(b[j])
-			}
-			return string(b)
-		}
-	}
-	return s
-}
-
-// equalFoldASCII compares s with lower, which is already lower case,
-// folding ASCII letters of s.
-func equalFoldASCII(s, lower string) bool {
-	if len(s) != len(lower) {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if lowerByte(s[i]) != lower[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // isPlaceholder reports whether a value stands for no value or for no one

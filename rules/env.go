@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/signinspect/signinspect/internal/ascii"
 	"github.com/signinspect/signinspect/parse"
 	"github.com/signinspect/signinspect/policy"
 )
@@ -239,7 +240,7 @@ func controlEqual(a, b string) bool {
 		if i == len(a) || j == len(b) {
 			return i == len(a) && j == len(b)
 		}
-		if lowerASCII(a[i]) != lowerASCII(b[j]) {
+		if ascii.Lower(a[i]) != ascii.Lower(b[j]) {
 			return false
 		}
 		i++
@@ -256,13 +257,6 @@ func trimRequire(s string) string {
 }
 
 func isControlSeparator(c byte) bool { return c == ' ' || c == '-' || c == '_' }
-
-func lowerASCII(c byte) byte {
-	if 'A' <= c && c <= 'Z' {
-		return c + 'a' - 'A'
-	}
-	return c
-}
 
 // hasControl reports whether a list of controls holds control.
 func hasControl(controls []string, control string) bool {
