@@ -14,8 +14,7 @@ import (
 // A Hit is one rule firing on one record, as the rule engine reports it.
 type Hit struct {
 	Rule        string
-	Severity    string
-	Rank        int // Severity order: higher is more severe.
+	Severity    rules.Severity
 	Title       string
 	Description string
 	Tags        []string
@@ -538,14 +537,10 @@ func (a *aggregator) fill(r *Report, o sectionOptions) {
 		}
 		r.Findings = append(r.Findings, fd)
 	}
-	rank := map[string]int{}
-	for _, f := range a.findings {
-		rank[f.hit.Rule] = f.hit.Rank
-	}
 	sort.Slice(r.Findings, func(i, j int) bool {
 		fi, fj := &r.Findings[i], &r.Findings[j]
-		if rank[fi.Rule] != rank[fj.Rule] {
-			return rank[fi.Rule] > rank[fj.Rule]
+		if fi.Severity != fj.Severity {
+			return fi.Severity > fj.Severity
 		}
 		if fi.Count != fj.Count {
 			return fi.Count > fj.Count

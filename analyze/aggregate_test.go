@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/signinspect/signinspect/parse"
+	"github.com/signinspect/signinspect/rules"
 )
 
 // testRecords builds a small, varied set of matched sign-ins.
@@ -49,10 +50,10 @@ func testRecords(t *testing.T) []*parse.Record {
 func hitsFor(r *parse.Record) []Hit {
 	var hits []Hit
 	if r.Status.Code == 53003 {
-		hits = append(hits, Hit{Rule: "ip-outside-trusted-locations", Severity: "high", Rank: 3, Title: "Blocked outside trusted locations", Fix: "Add " + r.IP + " to a trusted named location"})
+		hits = append(hits, Hit{Rule: "ip-outside-trusted-locations", Severity: rules.SeverityHigh, Title: "Blocked outside trusted locations", Fix: "Add " + r.IP + " to a trusted named location"})
 	}
 	if r.Status.Code == 53000 {
-		hits = append(hits, Hit{Rule: "device-required", Severity: "medium", Rank: 2, Title: "Compliant device required", Fix: "Exclude non-interactive flows"})
+		hits = append(hits, Hit{Rule: "device-required", Severity: rules.SeverityMedium, Title: "Compliant device required", Fix: "Exclude non-interactive flows"})
 	}
 	return hits
 }
@@ -195,7 +196,7 @@ func TestDuplicatesAcrossInputs(t *testing.T) {
 		mk("b.json", "aaaa-1", 10), mk("b.json", "aaaa-3", 11),
 		mk("c.json", "aaaa-1", 5),
 	}
-	hits := []Hit{{Rule: "r", Severity: "high", Rank: 3}}
+	hits := []Hit{{Rule: "r", Severity: rules.SeverityHigh}}
 	for _, reversed := range []bool{false, true} {
 		a := newAggregator(true)
 		for i := range recs {

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/signinspect/signinspect/parse"
+	"github.com/signinspect/signinspect/rules"
 )
 
 // Schema is the version tag of the JSON report. Programs may rely on the
@@ -120,10 +121,10 @@ type Summary struct {
 
 // A Finding is one rule that fired on the matched sign-ins.
 type Finding struct {
-	Rule        string `json:"rule"`
-	Severity    string `json:"severity"`
-	Title       string `json:"title"`
-	Description string `json:"description,omitempty"`
+	Rule        string         `json:"rule"`
+	Severity    rules.Severity `json:"severity"`
+	Title       string         `json:"title"`
+	Description string         `json:"description,omitempty"`
 	// Count is the number of matched sign-ins the rule fired on.
 	Count int `json:"count"`
 	// Fix is the most frequent rendered fix; Fixes lists every distinct

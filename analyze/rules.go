@@ -23,7 +23,7 @@ func (e *ruleEvaluator) eval(rec *parse.Record) []Hit {
 	for _, m := range e.ev.Eval(rec) {
 		r := m.Rule
 		e.hits = append(e.hits, Hit{
-			Rule: r.ID, Severity: r.Severity.String(), Rank: int(r.Severity),
+			Rule: r.ID, Severity: r.Severity,
 			Title: r.Title, Description: r.Description, Tags: r.Tags, References: r.References,
 			Fix: m.Fix,
 		})

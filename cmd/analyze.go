@@ -300,7 +300,7 @@ func analyzeRun(c *cobra.Command, o *AnalyzeOptions) error {
 // reachesSeverity reports whether a finding of the report is at least sev.
 func reachesSeverity(rep *analyze.Report, sev rules.Severity) bool {
 	for _, f := range rep.Findings {
-		if s, err := rules.ParseSeverity(f.Severity); err == nil && s >= sev {
+		if f.Severity >= sev {
 			return true
 		}
 	}

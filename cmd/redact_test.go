@@ -131,7 +131,7 @@ func compareReports(t *testing.T, a, b *analyze.Report) {
 				ids = append(ids, e.RequestID+"/"+fmt.Sprint(e.Code)+"/"+strings.Join(e.Policies, ","))
 			}
 			sort.Strings(ids)
-			out = append(out, finding{f.Rule, f.Severity, f.Title, f.Count, strings.Join(ids, " ")})
+			out = append(out, finding{f.Rule, f.Severity.String(), f.Title, f.Count, strings.Join(ids, " ")})
 		}
 		return out
 	}

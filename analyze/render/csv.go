@@ -135,12 +135,12 @@ func csvRows(r *analyze.Report) []csvRow {
 	}
 
 	for _, f := range r.Findings {
-		add(csvRow{Section: "finding", Key: f.Rule, Name: f.Title, Severity: f.Severity, Rule: f.Rule, Count: num(f.Count), Detail: f.Fix})
+		add(csvRow{Section: "finding", Key: f.Rule, Name: f.Title, Severity: f.Severity.String(), Rule: f.Rule, Count: num(f.Count), Detail: f.Fix})
 		for _, fx := range f.Fixes {
-			add(csvRow{Section: "fix", Key: f.Rule, Severity: f.Severity, Rule: f.Rule, Count: num(fx.Count), Detail: fx.Fix})
+			add(csvRow{Section: "fix", Key: f.Rule, Severity: f.Severity.String(), Rule: f.Rule, Count: num(fx.Count), Detail: fx.Fix})
 		}
 		for _, e := range f.Evidence {
-			add(csvRow{Section: "evidence", Key: f.Rule, Severity: f.Severity, Rule: f.Rule, First: timeText(e.Time),
+			add(csvRow{Section: "evidence", Key: f.Rule, Severity: f.Severity.String(), Rule: f.Rule, First: timeText(e.Time),
 				User: e.User, App: e.App, IP: e.IP, Code: codeText(e.Code), Policy: strings.Join(e.Policies, "; "),
 				RequestID: e.RequestID, CorrelationID: e.CorrelationID, Source: e.Source})
 		}

@@ -2,6 +2,7 @@ package render
 
 import (
 	"bufio"
+	"encoding"
 	"fmt"
 	"os"
 	"reflect"
@@ -64,6 +65,9 @@ func jsonTypeName(t reflect.Type) string {
 	}
 	if t == reflect.TypeFor[time.Time]() {
 		return "time"
+	}
+	if t.Implements(reflect.TypeFor[encoding.TextMarshaler]()) {
+		return "string" // A severity, say: its name.
 	}
 	switch t.Kind() {
 	case reflect.String:

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/signinspect/signinspect/analyze"
+	"github.com/signinspect/signinspect/rules"
 )
 
 // HTML writes the report as one self-contained HTML file to open in a
@@ -150,7 +151,7 @@ func newHTMLPage(r *analyze.Report, css string) htmlPage {
 	}
 	p.FindingsCount = plural(len(r.Findings)+r.FindingsOmitted, "finding", "findings")
 	for _, f := range v.Findings {
-		sev := "sev-" + strings.ToLower(f.Severity)
+		sev := "sev-" + f.Level.String()
 		p.Findings = append(p.Findings, htmlFinding{findingView: f, SevClass: sev, EvidenceGrid: htmlGridOf(f.Evidence)})
 	}
 
@@ -179,8 +180,8 @@ func newHTMLPage(r *analyze.Report, css string) htmlPage {
 // severityCounts writes how many findings each severity has: "6 high, 5
 // medium".
 func severityCounts(fs []analyze.Finding) string {
-	var order []string
-	n := map[string]int{}
+	var order []rules.Severity
+	n := map[rules.Severity]int{}
 	for _, f := range fs {
 		if n[f.Severity] == 0 {
 			order = append(order, f.Severity)

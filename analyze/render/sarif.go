@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/signinspect/signinspect/analyze"
+	"github.com/signinspect/signinspect/rules"
 )
 
 // SARIF writes the report's findings as a SARIF 2.1.0 log, for code
@@ -142,7 +143,7 @@ func sarifRuleOf(f analyze.Finding) sarifRule {
 		ShortDescription: sarifMessage{Text: f.Title}, FullDescription: sarifMessage{Text: full},
 		Help: sarifMessage{Text: help}, HelpURI: helpURI,
 		DefaultConfiguration: sarifConfiguration{Level: sarifLevel(f.Severity)},
-		Properties:           sarifRuleProperties{Tags: f.Tags, SecuritySeverity: securitySeverity(f.Severity), Severity: f.Severity},
+		Properties:           sarifRuleProperties{Tags: f.Tags, SecuritySeverity: securitySeverity(f.Severity), Severity: f.Severity.String()},
 	}
 }
 
@@ -178,26 +179,26 @@ func sarifResultOf(index int, f analyze.Finding) sarifResult {
 }
 
 // sarifLevel maps a severity to a SARIF level.
-func sarifLevel(sev string) string {
-	switch strings.ToLower(sev) {
-	case "critical", "high":
+func sarifLevel(sev rules.Severity) string {
+	switch sev {
+	case rules.SeverityCritical, rules.SeverityHigh:
 		return "error"
-	case "medium":
+	case rules.SeverityMedium:
 		return "warning"
 	}
 	return "note"
 }
 
 // securitySeverity maps a severity to the 0-10 score of code scanning.
-func securitySeverity(sev string) string {
-	switch strings.ToLower(sev) {
-	case "critical":
+func securitySeverity(sev rules.Severity) string {
+	switch sev {
+	case rules.SeverityCritical:
 		return "9.5"
-	case "high":
+	case rules.SeverityHigh:
 		return "8.0"
-	case "medium":
+	case rules.SeverityMedium:
 		return "5.5"
-	case "low":
+	case rules.SeverityLow:
 		return "3.0"
 	}
 	return "0.0"

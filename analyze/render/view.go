@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/signinspect/signinspect/analyze"
+	"github.com/signinspect/signinspect/rules"
 )
 
 // The human formats (table, markdown, HTML) show the same sections with the
@@ -32,15 +33,15 @@ const (
 )
 
 // severityTone returns the tone of a finding severity.
-func severityTone(sev string) tone {
-	switch strings.ToLower(sev) {
-	case "critical":
+func severityTone(sev rules.Severity) tone {
+	switch sev {
+	case rules.SeverityCritical:
 		return toneCritical
-	case "high":
+	case rules.SeverityHigh:
 		return toneHigh
-	case "medium":
+	case rules.SeverityMedium:
 		return toneMedium
-	case "low":
+	case rules.SeverityLow:
 		return toneLow
 	}
 	return toneInfo
@@ -124,7 +125,8 @@ type grid struct {
 // A findingView is one finding laid out for people.
 type findingView struct {
 	Number      int
-	Severity    string // Upper case: "HIGH".
+	Level       rules.Severity
+	Severity    string // Level in upper case: "HIGH".
 	Tone        tone
 	Title       string
 	Rule        string
@@ -325,7 +327,7 @@ func skipGrid(r *analyze.Report) grid {
 }
 
 func findingOf(n int, f analyze.Finding, r *analyze.Report, o viewOptions) findingView {
-	fv := findingView{Number: n, Severity: strings.ToUpper(f.Severity), Tone: severityTone(f.Severity),
+	fv := findingView{Number: n, Level: f.Severity, Severity: strings.ToUpper(f.Severity.String()), Tone: severityTone(f.Severity),
 		Title: f.Title, Rule: f.Rule, Count: plural(f.Count, "sign-in", "sign-ins"),
 		Description: f.Description, Fix: f.Fix, References: f.References}
 	for _, fx := range f.Fixes {
