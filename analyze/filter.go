@@ -10,12 +10,18 @@ import (
 	"github.com/signinspect/signinspect/rules"
 )
 
-// Status filter values.
+// Status selects sign-ins by their outcome.
+type Status string
+
+// The statuses a Filter selects by.
 const (
-	StatusAny     = "any"
-	StatusFailure = "failure"
-	StatusSuccess = "success"
+	StatusAny     Status = "any"
+	StatusFailure Status = "failure"
+	StatusSuccess Status = "success"
 )
+
+// Statuses lists the statuses, in the order help text shows them.
+var Statuses = []Status{StatusFailure, StatusSuccess, StatusAny}
 
 // FlowAny and AppAny switch the flow and app filters off.
 const (
@@ -23,8 +29,41 @@ const (
 	AppAny  = "any"
 )
 
-// Flows lists the values --flow accepts, in the order help text shows them.
+// Flows lists the flows a Filter selects by (parse's flows and FlowAny), in
+// the order help text shows them.
 var Flows = []string{parse.FlowNonInteractive, parse.FlowInteractive, parse.FlowServicePrincipal, parse.FlowManagedIdentity, FlowAny}
+
+// A ValueError says that a value is none of those accepted.
+type ValueError struct {
+	Value string // As given.
+	Want  string // The accepted values, in words: "failure, success or any".
+}
+
+func (e *ValueError) Error() string { return fmt.Sprintf("%q: want %s", e.Value, e.Want) }
+
+// ParseFlow returns the flow named s, one of Flows; case and surrounding
+// spaces do not matter.
+func ParseFlow(s string) (string, error) {
+	flow := strings.ToLower(strings.TrimSpace(s))
+	for _, f := range Flows {
+		if f == flow {
+			return f, nil
+		}
+	}
+	return "", &ValueError{Value: s, Want: "one of " + strings.Join(Flows, ", ")}
+}
+
+// ParseStatus returns the status named s, one of Statuses; case and
+// surrounding spaces do not matter.
+func ParseStatus(s string) (Status, error) {
+	status := Status(strings.ToLower(strings.TrimSpace(s)))
+	for _, st := range Statuses {
+		if st == status {
+			return st, nil
+		}
+	}
+	return "", &ValueError{Value: s, Want: "failure, success or any"}
+}
 
 // AzureDevOpsApp is the default --app: Azure DevOps by name, or by its
 // application or resource ID.
@@ -51,7 +90,7 @@ type Filter struct {
 	// values leave that side open.
 	Since, Until time.Time
 	// Status keeps failures, successes or both ("" or StatusAny).
-	Status string
+	Status Status
 	// Where is an extra condition in the rule language, or nil.
 	Where *rules.Filter
 }

@@ -92,7 +92,7 @@ type FilterSummary struct {
 	Flow        string     `json:"flow"`
 	Since       *time.Time `json:"since,omitempty"`
 	Until       *time.Time `json:"until,omitempty"`
-	Status      string     `json:"status"`
+	Status      Status     `json:"status"`
 	Where       string     `json:"where,omitempty"`
 	Description string     `json:"description"`
 }

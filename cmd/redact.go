@@ -1,13 +1,15 @@
 package cmd
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/signinspect/signinspect/analyze"
-	"github.com/signinspect/signinspect/parse"
+	"github.com/signinspect/signinspect/internal/errlist"
 	"github.com/signinspect/signinspect/policy"
 	"github.com/signinspect/signinspect/redact"
 )
@@ -24,12 +26,12 @@ type RedactOptions struct {
 	NamedLocations string
 	DropLocations  bool
 	DryRun         bool
-	Format         string
+	InputFlags
 }
 
 // NewCmdRedact builds the redact command. runF replaces redactRun in tests
 // that check flag parsing alone.
-func NewCmdRedact(ios *IOStreams, runF func(*RedactOptions) error) *cobra.Command {
+func NewCmdRedact(ios *IOStreams, runF func(context.Context, *RedactOptions) error) *cobra.Command {
 	opts := &RedactOptions{IO: ios}
 	c := &cobra.Command{
 		Use:   "redact PATH... --out DIR",
@@ -57,9 +59,9 @@ is written; each file is written atomically.`,
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.Paths = args
 			if runF != nil {
-				return runF(opts)
+				return runF(c.Context(), opts)
 			}
-			return redactRun(c, opts)
+			return redactRun(c.Context(), opts)
 		},
 	}
 	f := c.Flags()
@@ -70,27 +72,24 @@ is written; each file is written atomically.`,
 	f.StringVar(&opts.NamedLocations, "named-locations", "", "also redact this named-locations export (Graph JSON) with the same IP mapping")
 	f.BoolVar(&opts.DropLocations, "drop-locations", false, "blank cities, states and coordinates (countries are kept)")
 	f.BoolVar(&opts.DryRun, "dry-run", false, "read and redact everything, print the summary, write nothing")
-	f.StringVar(&opts.Format, "format", "", "read every input as this format instead of detecting it (see 'signinspect formats')")
+	opts.InputFlags.register(f)
 	_ = c.MarkFlagDirname("out")
 	_ = c.MarkFlagFilename("named-locations", "json")
 	return c
 }
 
-func redactRun(c *cobra.Command, o *RedactOptions) error {
+func redactRun(ctx context.Context, o *RedactOptions) error {
 	if strings.TrimSpace(o.Out) == "" {
 		return FlagErrorf("--out DIR is required: the folder to write the redacted copies to")
 	}
-	var format parse.Format
-	if o.Format != "" {
-		var err error
-		if format, err = parse.ParseFormat(o.Format); err != nil {
-			return &FlagError{Err: fmt.Errorf("--format: %w", err)}
-		}
+	popts, err := o.InputFlags.build(o.IO.In)
+	if err != nil {
+		return err
 	}
 	if o.NamedLocations != "" {
 		// Read it as analyze will, so that a wrong file fails here and not
 		// at support.
-		if _, err := policy.LoadNamedLocations(o.NamedLocations, parse.Options{Stdin: o.IO.In}); err != nil {
+		if _, err := policy.LoadNamedLocations(o.NamedLocations, popts); err != nil {
 			return fmt.Errorf("--named-locations: %w", err)
 		}
 	}
@@ -98,21 +97,39 @@ func redactRun(c *cobra.Command, o *RedactOptions) error {
 	if err != nil {
 		return err
 	}
-	sum, err := redact.Run(c.Context(), o.Paths, p, redact.RunOptions{
+	sum, err := redact.Run(ctx, o.Paths, p, redact.RunOptions{
 		Out:            o.Out,
 		DryRun:         o.DryRun,
 		DropLocations:  o.DropLocations,
 		NamedLocations: o.NamedLocations,
-		Parse:          parse.Options{Format: format},
+		Parse:          popts,
 	})
 	if err != nil {
-		return err
+		return redactFlagErrors(err)
 	}
 	for _, n := range sum.Notes {
 		fmt.Fprintf(o.IO.ErrOut, "signinspect: note: %s\n", n)
 	}
 	printRedactSummary(o.IO, sum)
 	return nil
+}
+
+// redactFlagErrors says which flag each of redact.Run's errors about its
+// output folder and named locations concerns.
+func redactFlagErrors(err error) error {
+	var errs []error
+	for _, e := range errlist.Flatten(err) {
+		var oe *redact.OutError
+		var ne *redact.NamedLocationsError
+		switch {
+		case errors.As(e, &oe):
+			e = fmt.Errorf("--out %s %w", oe.Dir, oe.Err)
+		case errors.As(e, &ne):
+			e = fmt.Errorf("--named-locations %s: %w", ne.Path, ne.Err)
+		}
+		errs = append(errs, e)
+	}
+	return errors.Join(errs...)
 }
 
 // newPseudonymizer builds the pseudonymizer of redact and analyze --redact:
@@ -160,16 +177,4 @@ func printRedactSummary(ios *IOStreams, sum *redact.Summary) {
 	if sum.DryRun {
 		fmt.Fprintln(w, "Dry run: nothing was written.")
 	}
-}
-
-// pseudonymizer returns the pseudonymizer of analyze --redact, or nil
-// without --redact.
-func (o *AnalyzeOptions) pseudonymizer() (*redact.Pseudonymizer, error) {
-	if !o.Redact {
-		if o.KeyFile != "" {
-			return nil, FlagErrorf("--key-file goes with --redact")
-		}
-		return nil, nil
-	}
-	return newPseudonymizer(o.KeyFile, redact.Options{})
 }

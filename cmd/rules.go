@@ -16,11 +16,12 @@ import (
 // RulesOptions holds the flags and streams of the rules subcommands.
 type RulesOptions struct {
 	IO *IOStreams
-	// Paths are the rule files and directories: --rules for list and show,
-	// the arguments of lint and test.
+	// RuleFlags choose the rules list and show print, as they choose the
+	// rules analyze runs.
+	RuleFlags
+	// Paths are the rule files and directories lint and test check: their
+	// arguments.
 	Paths []string
-	// NoBuiltin leaves the built-in pack out of list and show.
-	NoBuiltin bool
 	// ID is the rule that show prints.
 	ID string
 	// Verbose makes test list every case, not only the failures.
@@ -53,8 +54,8 @@ func newCmdRulesList(ios *IOStreams) *cobra.Command {
 		Args: noArgs,
 		RunE: func(*cobra.Command, []string) error { return rulesListRun(opts) },
 	}
-	c.Flags().StringArrayVar(&opts.Paths, "rules", nil, "also list the rules of this file or directory (repeatable)")
-	c.Flags().BoolVar(&opts.NoBuiltin, "no-builtin", false, "leave out the built-in rules")
+	opts.RuleFlags.register(c.Flags())
+	opts.RuleFlags.markFiles(c)
 	return c
 }
 
@@ -70,8 +71,8 @@ func newCmdRulesShow(ios *IOStreams) *cobra.Command {
 			return rulesShowRun(opts)
 		},
 	}
-	c.Flags().StringArrayVar(&opts.Paths, "rules", nil, "also look in the rules of this file or directory (repeatable)")
-	c.Flags().BoolVar(&opts.NoBuiltin, "no-builtin", false, "leave out the built-in rules")
+	opts.RuleFlags.register(c.Flags())
+	opts.RuleFlags.markFiles(c)
 	return c
 }
 
@@ -111,26 +112,8 @@ one fails.`,
 	return c
 }
 
-// loadRules returns the built-in pack (unless NoBuiltin) combined with the
-// rules of Paths.
-func (o *RulesOptions) loadRules() ([]rules.Rule, error) {
-	var base, extra []rules.Rule
-	var err error
-	if !o.NoBuiltin {
-		if base, err = rules.Builtin(); err != nil {
-			return nil, err
-		}
-	}
-	if len(o.Paths) > 0 {
-		if extra, err = rules.LoadPaths(o.Paths...); err != nil {
-			return nil, err
-		}
-	}
-	return rules.Combine(base, extra, nil)
-}
-
 func rulesListRun(opts *RulesOptions) error {
-	rs, err := opts.loadRules()
+	rs, err := opts.RuleFlags.rules()
 	if err != nil {
 		return err
 	}
@@ -155,7 +138,7 @@ func ruleSource(r rules.Rule) string {
 }
 
 func rulesShowRun(opts *RulesOptions) error {
-	rs, err := opts.loadRules()
+	rs, err := opts.RuleFlags.rules()
 	if err != nil {
 		return err
 	}

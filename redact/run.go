@@ -250,7 +250,11 @@ func plan(paths []string, opts RunOptions, sum *Summary) ([]*unit, []*source, er
 			units = append(units, u)
 		}
 		if _, err := os.Stat(opts.NamedLocations); err != nil {
-			errs = append(errs, fmt.Errorf("--named-locations: %w", err))
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err // The error names the path already.
+			}
+			errs = append(errs, &NamedLocationsError{Path: opts.NamedLocations, Err: err})
 		}
 	}
 	return units, sources, errors.Join(errs...)
@@ -457,10 +461,10 @@ func rewriteInput(w io.Writer, in parse.Input, name string, format parse.Format,
 func openNamedLocations(path string, popts parse.Options) (io.ReadCloser, parse.TextEncoding, error) {
 	ins, err := parse.Expand([]string{path}, popts)
 	if err != nil {
-		return nil, parse.TextEncoding{}, fmt.Errorf("--named-locations: %w", err)
+		return nil, parse.TextEncoding{}, &NamedLocationsError{Path: path, Err: err}
 	}
 	if len(ins) != 1 {
-		return nil, parse.TextEncoding{}, fmt.Errorf("--named-locations %s: want one JSON file", path)
+		return nil, parse.TextEncoding{}, &NamedLocationsError{Path: path, Err: errors.New("want one JSON file")}
 	}
 	return parse.OpenText(ins[0], popts)
 }
@@ -527,6 +531,29 @@ func writeFileAtomic(path string, write func(io.Writer) error) error {
 	return atomicfile.Write(path, 0o666, write)
 }
 
+// An OutError says why RunOptions.Out cannot take the redacted copies. Err
+// reads as the rest of a sentence whose subject is the folder.
+type OutError struct {
+	Dir string
+	Err error
+}
+
+func (e *OutError) Error() string { return "the output folder " + e.Dir + " " + e.Err.Error() }
+
+func (e *OutError) Unwrap() error { return e.Err }
+
+// A NamedLocationsError says why RunOptions.NamedLocations cannot be read.
+type NamedLocationsError struct {
+	Path string
+	Err  error
+}
+
+func (e *NamedLocationsError) Error() string {
+	return "named locations " + e.Path + ": " + e.Err.Error()
+}
+
+func (e *NamedLocationsError) Unwrap() error { return e.Err }
+
 // checkOut refuses an output folder that would put redacted files among
 // the inputs: one that is an input, lies inside an input folder, or holds
 // an input. It also refuses to replace a file that is an input under
@@ -534,7 +561,7 @@ func writeFileAtomic(path string, write func(io.Writer) error) error {
 func checkOut(paths []string, opts RunOptions, units []*unit) error {
 	out, err := realPath(opts.Out)
 	if err != nil {
-		return fmt.Errorf("--out %s: %w", opts.Out, err)
+		return &OutError{Dir: opts.Out, Err: fmt.Errorf("cannot be resolved: %w", err)}
 	}
 	inputs := append([]string(nil), paths...)
 	if opts.NamedLocations != "" {
@@ -551,15 +578,15 @@ func checkOut(paths []string, opts RunOptions, units []*unit) error {
 		}
 		switch {
 		case abs == out:
-			return fmt.Errorf("--out %s is the input %s itself; choose a new folder outside the inputs", opts.Out, in)
+			return &OutError{Dir: opts.Out, Err: fmt.Errorf("is the input %s itself; choose a new folder outside the inputs", in)}
 		case within(abs, out):
-			return fmt.Errorf("--out %s holds the input %s: redacted files would be written next to the originals; choose a folder that holds no input", opts.Out, in)
+			return &OutError{Dir: opts.Out, Err: fmt.Errorf("holds the input %s: redacted files would be written next to the originals; choose a folder that holds no input", in)}
 		case fi.IsDir() && within(out, abs):
-			return fmt.Errorf("--out %s is inside the input folder %s: redacted files would be written among the originals (and read as inputs next time); choose a folder outside it", opts.Out, in)
+			return &OutError{Dir: opts.Out, Err: fmt.Errorf("is inside the input folder %s: redacted files would be written among the originals (and read as inputs next time); choose a folder outside it", in)}
 		}
 	}
 	if fi, err := os.Stat(opts.Out); err == nil && !fi.IsDir() {
-		return fmt.Errorf("--out %s exists and is not a folder", opts.Out)
+		return &OutError{Dir: opts.Out, Err: errors.New("exists and is not a folder")}
 	}
 	var inputInfos []fs.FileInfo
 	for _, u := range units {

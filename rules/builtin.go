@@ -24,11 +24,20 @@ func Builtin() ([]Rule, error) {
 	return rs, nil
 }
 
-// Combine returns the rules to run: base (the built-in pack, or nil for
-// --no-builtin) with extra (the user's --rules) added, an extra rule
-// replacing a base rule of the same ID, and the rules of disable (--disable)
-// left out. An ID in disable that names no rule is an error, so that a typo
-// does not leave a rule running.
+// An UnknownIDError says that rules to disable name no rule.
+type UnknownIDError struct {
+	IDs []string
+}
+
+func (e *UnknownIDError) Error() string {
+	return fmt.Sprintf("no rule with ID %s (see signinspect rules list)", strings.Join(e.IDs, ", "))
+}
+
+// Combine returns the rules to run: base (the built-in pack, or nil) with
+// extra (the user's rule files) added, an extra rule replacing a base rule
+// of the same ID, and the rules of disable left out. An ID in disable that
+// names no rule is an *UnknownIDError, so that a typo does not leave a rule
+// running.
 func Combine(base, extra []Rule, disable []string) ([]Rule, error) {
 	byID := make(map[string]int, len(base)+len(extra))
 	var out []Rule
@@ -51,7 +60,7 @@ func Combine(base, extra []Rule, disable []string) ([]Rule, error) {
 		off[id] = true
 	}
 	if len(unknown) > 0 {
-		return nil, fmt.Errorf("--disable: no rule with ID %s (see signinspect rules list)", strings.Join(unknown, ", "))
+		return nil, &UnknownIDError{IDs: unknown}
 	}
 	kept := out[:0]
 	for _, r := range out {

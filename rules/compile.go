@@ -10,6 +10,7 @@ import (
 	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/vm"
 
+	"github.com/signinspect/signinspect/internal/errlist"
 	"github.com/signinspect/signinspect/parse"
 	"github.com/signinspect/signinspect/policy"
 )
@@ -69,7 +70,7 @@ func Compile(rs []Rule, ctx *Context) (*Set, error) {
 	for i := range rs {
 		c, err := compileRule(&rs[i], loc)
 		if err != nil {
-			errs = append(errs, flattenErrors(err)...)
+			errs = append(errs, errlist.Flatten(err)...)
 			continue
 		}
 		s.rules = append(s.rules, c)

@@ -149,7 +149,7 @@ func TestNodeLimit(t *testing.T) {
 func TestInNamedLocationIsCheckedAgainstTheContext(t *testing.T) {
 	ctx := &Context{NamedLocations: []policy.NamedLocation{{Name: "Office", Kind: policy.LocationIP, Ranges: []netip.Prefix{netip.MustParsePrefix("203.0.113.0/24")}}}}
 	r := goRule("office", `InNamedLocation(IP, "Ofice")`, "x")
-	if _, err := Compile([]Rule{r}, ctx); err == nil || !strings.Contains(err.Error(), `no named location "Ofice" in --named-locations`) {
+	if _, err := Compile([]Rule{r}, ctx); err == nil || !strings.Contains(err.Error(), `no named location "Ofice" among the named locations`) {
 		t.Errorf("misspelt location: %v", err)
 	}
 	// Without named locations there is nothing to check against.
@@ -263,7 +263,7 @@ func TestCombine(t *testing.T) {
 	if strings.Join(got, ",") != "a=base a,b=user b,d=d" {
 		t.Errorf("Combine = %v", got)
 	}
-	if _, err := Combine(base, nil, []string{"nope", "a", "zip"}); err == nil || err.Error() != "--disable: no rule with ID nope, zip (see signinspect rules list)" {
+	if _, err := Combine(base, nil, []string{"nope", "a", "zip"}); err == nil || err.Error() != "no rule with ID nope, zip (see signinspect rules list)" {
 		t.Errorf("unknown --disable: %v", err)
 	}
 }

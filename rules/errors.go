@@ -71,18 +71,3 @@ func joinErrors(errs []error) error {
 	})
 	return errors.Join(errs...)
 }
-
-// flattenErrors returns the errors joined in err, or err alone.
-func flattenErrors(err error) []error {
-	if err == nil {
-		return nil
-	}
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		var out []error
-		for _, e := range j.Unwrap() {
-			out = append(out, flattenErrors(e)...)
-		}
-		return out
-	}
-	return []error{err}
-}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/signinspect/signinspect/internal/errlist"
 	"github.com/signinspect/signinspect/internal/fuzzseed"
 )
 
@@ -50,7 +51,7 @@ func FuzzLoadRule(f *testing.F) {
 // about fuzz.yaml.
 func checkRuleErrors(t *testing.T, err error) {
 	t.Helper()
-	for _, e := range flattenErrors(err) {
+	for _, e := range errlist.Flatten(err) {
 		var re *RuleError
 		if !errors.As(e, &re) {
 			t.Fatalf("%T is not a *RuleError: %v", e, e)

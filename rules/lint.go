@@ -103,7 +103,7 @@ func (l *linter) Visit(node *ast.Node) {
 		}
 	case "InNamedLocation":
 		if n, name, ok := arg(1); ok && l.loc.Len() > 0 && !l.loc.Has(name) {
-			l.fail(n, "InNamedLocation: no named location %q in --named-locations", name)
+			l.fail(n, "InNamedLocation: no named location %q among the named locations", name)
 		}
 	}
 }

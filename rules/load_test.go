@@ -8,6 +8,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/signinspect/signinspect/internal/errlist"
 	"github.com/signinspect/signinspect/parse"
 )
 
@@ -86,7 +87,7 @@ testdata/invalid/bad-cases.yaml:27: rule bad-cases: tests[5].format: unknown for
 			if got := err.Error(); got != tt.want {
 				t.Errorf("error:\n%s\nwant:\n%s", got, tt.want)
 			}
-			for _, e := range flattenErrors(err) {
+			for _, e := range errlist.Flatten(err) {
 				var re *RuleError
 				if !errors.As(e, &re) {
 					t.Errorf("%v is not a *RuleError", e)
