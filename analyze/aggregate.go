@@ -510,6 +510,19 @@ type sectionOptions struct {
 
 // fill writes the aggregated sections into r.
 func (a *aggregator) fill(r *Report, o sectionOptions) {
+	a.fillSummary(r)
+	a.fillFindings(r, o)
+	a.fillPolicies(r, o)
+	a.fillLocations(r, o)
+	a.fillDevices(r, o)
+	a.fillErrors(r, o)
+	r.Timeline = a.timeline()
+	r.Users, r.UsersOmitted = groupStats(a.users, o.top)
+	r.Apps, r.AppsOmitted = groupStats(a.apps, o.top)
+}
+
+// fillSummary writes the counts and the time span of the matched sign-ins.
+func (a *aggregator) fillSummary(r *Report) {
 	r.Summary.Matched = a.matched
 	r.Summary.Failures = a.failures
 	r.Summary.Successes = a.matched - a.failures
@@ -520,7 +533,11 @@ func (a *aggregator) fill(r *Report, o sectionOptions) {
 		first, last := a.first, a.last
 		r.Summary.First, r.Summary.Last = &first, &last
 	}
+}
 
+// fillFindings writes one finding per rule that fired, the most severe
+// first, then the one that explains the most sign-ins.
+func (a *aggregator) fillFindings(r *Report, o sectionOptions) {
 	r.Findings = make([]Finding, 0, len(a.findings))
 	for _, f := range a.findings {
 		fd := Finding{Rule: f.hit.Rule, Severity: f.hit.Severity, Title: f.hit.Title, Description: f.hit.Description,
@@ -548,7 +565,11 @@ func (a *aggregator) fill(r *Report, o sectionOptions) {
 		return fi.Rule < fj.Rule
 	})
 	r.Findings, r.FindingsOmitted = cut(r.Findings, o.top)
+}
 
+// fillPolicies writes each policy seen, the one that failed the most
+// sign-ins first.
+func (a *aggregator) fillPolicies(r *Report, o sectionOptions) {
 	r.Policies = make([]PolicyStat, 0, len(a.policies))
 	for _, p := range a.policies {
 		st := p.stat
@@ -573,7 +594,11 @@ func (a *aggregator) fill(r *Report, o sectionOptions) {
 		return pi.ID < pj.ID
 	})
 	r.Policies, r.PoliciesOmitted = cut(r.Policies, o.top)
+}
 
+// fillLocations writes each IP address, the one with the most failures
+// first, with the named locations that hold it.
+func (a *aggregator) fillLocations(r *Report, o sectionOptions) {
 	r.Locations = make([]LocationStat, 0, len(a.locations))
 	for _, l := range a.locations {
 		st := l.stat
@@ -597,7 +622,11 @@ func (a *aggregator) fill(r *Report, o sectionOptions) {
 		return li.IP < lj.IP
 	})
 	r.Locations, r.LocationsOmitted = cut(r.Locations, o.top)
+}
 
+// fillDevices writes each shape of device facts, the one with the most
+// failures first.
+func (a *aggregator) fillDevices(r *Report, o sectionOptions) {
 	r.Devices = make([]DeviceStat, 0, len(a.devices))
 	keys := make([]DeviceKey, 0, len(a.devices))
 	for k := range a.devices {
@@ -617,7 +646,11 @@ func (a *aggregator) fill(r *Report, o sectionOptions) {
 		r.Devices = append(r.Devices, *a.devices[k])
 	}
 	r.Devices, r.DevicesOmitted = cut(r.Devices, o.top)
+}
 
+// fillErrors writes each error code, the most frequent first, with
+// Microsoft's meaning.
+func (a *aggregator) fillErrors(r *Report, o sectionOptions) {
 	r.Errors = make([]ErrorStat, 0, len(a.errors))
 	for code, e := range a.errors {
 		st := ErrorStat{Code: code, Count: e.count}
@@ -636,11 +669,6 @@ func (a *aggregator) fill(r *Report, o sectionOptions) {
 		return r.Errors[i].Code < r.Errors[j].Code
 	})
 	r.Errors, r.ErrorsOmitted = cut(r.Errors, o.top)
-
-	r.Timeline = a.timeline()
-
-	r.Users, r.UsersOmitted = groupStats(a.users, o.top)
-	r.Apps, r.AppsOmitted = groupStats(a.apps, o.top)
 }
 
 func deviceKeyLess(a, b DeviceKey) bool {

@@ -11,7 +11,7 @@ import (
 // keys it names; a change that removes or renames a key bumps it.
 const Schema = "signinspect.report/v1"
 
-// A Report is the result of an analysis: every section PRODUCT.md lists,
+// A Report is the result of an analysis: every section REPORT.md documents,
 // in a form every renderer shares. Slices are sorted deterministically;
 // long sections are cut to Options.Top rows with the rest counted in their
 // Omitted fields.

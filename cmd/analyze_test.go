@@ -21,7 +21,7 @@ func analyzeCmd(t *testing.T, ios *IOStreams, args ...string) int {
 // samplesDir is the shipped samples folder, seen from this package.
 const samplesDir = "../samples"
 
-// TestAnalyzeExitCodes checks each exit code PRODUCT.md defines: 0 done, 1
+// TestAnalyzeExitCodes checks each exit code README.md states: 0 done, 1
 // error, 2 usage, 3 a finding at or above --fail-on.
 func TestAnalyzeExitCodes(t *testing.T) {
 	empty := t.TempDir()

@@ -7,7 +7,7 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// Exit codes, as PRODUCT.md defines them.
+// Exit codes, as README.md states them (Batch analysis).
 const (
 	ExitOK       = 0 // Done, and no finding at or above --fail-on.
 	ExitError    = 1 // Unreadable input, invalid rule, no record parsed.

@@ -584,31 +584,69 @@ func (d *jsonDecoder) jsonError(c Chunk, prefix string, data []byte, err error) 
 	return d.recordError(c, prefix, 0, describeJSONError(err))
 }
 
-// fill sets rec from a decoded object.
+// fill sets rec from a decoded object, section by section.
 func (d *jsonDecoder) fill(rec *Record, obj *decoded) error {
-	src, env, parts, prefix := obj.src, obj.env, &obj.parts, obj.prefix
-	// or returns the first present member among the object and its
-	// envelope.
-	or := func(get func(*signInScalars) string) (string, bool) {
-		if v := get(src); present(v) {
+	f := recordFill{d: d, rec: rec, src: obj.src, env: obj.env, parts: &obj.parts, prefix: obj.prefix}
+	if err := f.time(); err != nil {
+		return err
+	}
+	f.identity()
+	f.apps()
+	if err := f.network(); err != nil {
+		return err
+	}
+	if err := f.status(); err != nil {
+		return err
+	}
+	if err := f.conditionalAccess(); err != nil {
+		return err
+	}
+	if err := f.deviceAndAuthentication(); err != nil {
+		return err
+	}
+	f.tenantAndRisk()
+	return f.flow()
+}
+
+// recordFill is one record being filled from its decoded object: the
+// object's scalars, its envelope's (a diagnostic record around its
+// properties; nil for other formats), its parts, and the key path prefix
+// of the object within the record, for errors.
+type recordFill struct {
+	d        *jsonDecoder
+	rec      *Record
+	src, env *signInScalars
+	parts    *signInParts
+	prefix   string
+}
+
+// or returns the first present member among the object and its envelope.
+func (f *recordFill) or(get func(*signInScalars) string) (string, bool) {
+	if v := get(f.src); present(v) {
+		return v, true
+	}
+	if f.env != nil {
+		if v := get(f.env); present(v) {
 			return v, true
 		}
-		if env != nil {
-			if v := get(env); present(v) {
-				return v, true
-			}
-		}
-		return "", false
 	}
-	known := func(f Field, ok bool) {
-		if ok {
-			rec.Known = rec.Known.Add(f)
-		}
-	}
-	path := func(key string) string { return joinPath(prefix, key) }
+	return "", false
+}
 
-	// Time: the sign-in's createdDateTime; the ingestion times of Log
-	// Analytics and diagnostic records only when it is missing.
+// known marks field as carried by the record when ok.
+func (f *recordFill) known(field Field, ok bool) {
+	if ok {
+		f.rec.Known = f.rec.Known.Add(field)
+	}
+}
+
+// path returns the key path of the object's member key, for errors.
+func (f *recordFill) path(key string) string { return joinPath(f.prefix, key) }
+
+// time sets the sign-in's time: its createdDateTime; the ingestion times of
+// Log Analytics and diagnostic records only when it is missing.
+func (f *recordFill) time() error {
+	rec, src, env := f.rec, f.src, f.env
 	for _, t := range []struct{ key, value string }{
 		{"createdDateTime", src.CreatedDateTime},
 		{"TimeGenerated", src.TimeGenerated},
@@ -617,31 +655,36 @@ func (d *jsonDecoder) fill(rec *Record, obj *decoded) error {
 		if !present(t.value) || strings.TrimSpace(t.value) == "" {
 			continue
 		}
-		tm, err := ParseTime(t.value, d.loc)
+		tm, err := ParseTime(t.value, f.d.loc)
 		if err != nil {
-			return fieldErr(path(t.key), err)
+			return fieldErr(f.path(t.key), err)
 		}
 		rec.Time = tm
-		known(FieldTime, true)
-		break
+		f.known(FieldTime, true)
+		return nil
 	}
-	if !rec.Known.Has(FieldTime) && env != nil && present(env.Time) && strings.TrimSpace(env.Time) != "" {
-		tm, err := ParseTime(env.Time, d.loc)
+	if env != nil && present(env.Time) && strings.TrimSpace(env.Time) != "" {
+		tm, err := ParseTime(env.Time, f.d.loc)
 		if err != nil {
 			return fieldErr("time", err)
 		}
 		rec.Time = tm
-		known(FieldTime, true)
+		f.known(FieldTime, true)
 	}
+	return nil
+}
 
+// identity sets the request's IDs, the user and the service principal.
+func (f *recordFill) identity() {
+	rec, src, parts := f.rec, f.src, f.parts
 	var ok bool
-	rec.RequestID, ok = or(func(o *signInScalars) string { return o.ID })
-	known(FieldRequestID, ok)
-	rec.CorrelationID, ok = or(func(o *signInScalars) string { return o.CorrelationID })
-	known(FieldCorrelationID, ok)
+	rec.RequestID, ok = f.or(func(o *signInScalars) string { return o.ID })
+	f.known(FieldRequestID, ok)
+	rec.CorrelationID, ok = f.or(func(o *signInScalars) string { return o.CorrelationID })
+	f.known(FieldCorrelationID, ok)
 	rec.OriginalRequestID = text(src.OriginalRequestID)
 	rec.SessionID = text(src.SessionID)
-	known(FieldSessionID, present(src.SessionID))
+	f.known(FieldSessionID, present(src.SessionID))
 	rec.UniqueTokenID = text(src.UniqueTokenIdentifier)
 
 	rec.User = User{
@@ -654,10 +697,10 @@ func (d *jsonDecoder) fill(rec *Record, obj *decoded) error {
 	if rec.User.Name == "" && !present(src.UserDisplayName) {
 		// Diagnostic envelopes and Log Analytics rows name the user
 		// in identity.
-		rec.User.Name, _ = or(func(o *signInScalars) string { return o.Identity })
+		rec.User.Name, _ = f.or(func(o *signInScalars) string { return o.Identity })
 	}
-	known(FieldUser, present(src.UserID) || present(src.UserPrincipalName) || present(src.UserDisplayName) || rec.User.Name != "")
-	known(FieldUserType, present(src.UserType))
+	f.known(FieldUser, present(src.UserID) || present(src.UserPrincipalName) || present(src.UserDisplayName) || rec.User.Name != "")
+	f.known(FieldUserType, present(src.UserType))
 
 	rec.ServicePrincipal = ServicePrincipal{
 		ID:              text(src.ServicePrincipalID),
@@ -668,10 +711,14 @@ func (d *jsonDecoder) fill(rec *Record, obj *decoded) error {
 	if rec.ServicePrincipal.ManagedIdentity == "" && parts.msi != nil {
 		rec.ServicePrincipal.ManagedIdentity = parts.msi.MSIType
 	}
-	known(FieldServicePrincipal, present(src.ServicePrincipalID) || present(src.ServicePrincipalName))
+	f.known(FieldServicePrincipal, present(src.ServicePrincipalID) || present(src.ServicePrincipalName))
+}
 
+// apps sets the application, the resource and the client.
+func (f *recordFill) apps() {
+	rec, src := f.rec, f.src
 	rec.App = App{ID: text(src.AppID), Name: text(src.AppDisplayName)}
-	known(FieldApp, present(src.AppID) || present(src.AppDisplayName))
+	f.known(FieldApp, present(src.AppID) || present(src.AppDisplayName))
 	// Log Analytics keeps the resource's application ID in
 	// ResourceIdentity; its ResourceId, like a diagnostic envelope's, is
 	// an Azure resource path (/tenants/.../providers/Microsoft.aadiam).
@@ -683,77 +730,96 @@ func (d *jsonDecoder) fill(rec *Record, obj *decoded) error {
 		resourceID, resourceKnown = src.ResourceID, true
 	}
 	rec.Resource = App{ID: resourceID, Name: text(src.ResourceDisplayName)}
-	known(FieldResource, resourceKnown || present(src.ResourceDisplayName))
+	f.known(FieldResource, resourceKnown || present(src.ResourceDisplayName))
 
 	rec.ClientApp = text(src.ClientAppUsed)
-	known(FieldClientApp, present(src.ClientAppUsed))
+	f.known(FieldClientApp, present(src.ClientAppUsed))
 	rec.UserAgent = text(src.UserAgent)
-	known(FieldUserAgent, present(src.UserAgent))
+	f.known(FieldUserAgent, present(src.UserAgent))
+}
 
-	rec.IP, ok = or(func(o *signInScalars) string { return o.IPAddress })
+// network sets the addresses, the location, the autonomous system and the
+// network locations.
+func (f *recordFill) network() error {
+	rec, src, parts := f.rec, f.src, f.parts
+	var ok bool
+	rec.IP, ok = f.or(func(o *signInScalars) string { return o.IPAddress })
 	if !ok {
-		rec.IP, ok = or(func(o *signInScalars) string { return o.CallerIPAddress })
+		rec.IP, ok = f.or(func(o *signInScalars) string { return o.CallerIPAddress })
 	}
-	known(FieldIP, ok)
+	f.known(FieldIP, ok)
 	rec.IPSeenByResource = text(src.IPAddressFromResourceProvider)
-	known(FieldIPSeenByResource, present(src.IPAddressFromResourceProvider))
+	f.known(FieldIPSeenByResource, present(src.IPAddressFromResourceProvider))
 
 	if err := parts.location.apply(rec); err != nil {
-		return fieldErr(path("location"), err)
+		return fieldErr(f.path("location"), err)
 	}
 	if parts.locationDetails != nil {
 		if err := parts.locationDetails.apply(rec); err != nil {
-			return fieldErr(path("LocationDetails"), err)
+			return fieldErr(f.path("LocationDetails"), err)
 		}
 	}
-	asn, set, err := src.AutonomousSystemNumber.get(path("autonomousSystemNumber"))
+	asn, set, err := src.AutonomousSystemNumber.get(f.path("autonomousSystemNumber"))
 	if err != nil {
 		return err
 	}
 	rec.ASN = int(asn)
-	known(FieldASN, set)
+	f.known(FieldASN, set)
 	rec.NetworkLocations = convertNetworkLocations(parts.networkLocations)
-	known(FieldNetworkLocations, rec.NetworkLocations != nil)
+	f.known(FieldNetworkLocations, rec.NetworkLocations != nil)
+	return nil
+}
 
-	if err := d.fillStatus(rec, src, env, parts, path); err != nil {
-		return err
-	}
-
+// conditionalAccess sets the aggregate Conditional Access status and the
+// policies.
+func (f *recordFill) conditionalAccess() error {
+	rec, src, parts := f.rec, f.src, f.parts
 	rec.CAStatus = caResult(text(src.ConditionalAccessStatus))
-	known(FieldCAStatus, present(src.ConditionalAccessStatus))
+	f.known(FieldCAStatus, present(src.ConditionalAccessStatus))
 	pols, conditions, err := convertPolicies(parts.policies)
 	if err != nil {
-		return fieldErr(path(parts.policiesKey), err)
+		return fieldErr(f.path(parts.policiesKey), err)
 	}
 	rec.Policies = pols
-	known(FieldPolicies, pols != nil)
-	known(FieldPolicyConditions, conditions)
+	f.known(FieldPolicies, pols != nil)
+	f.known(FieldPolicyConditions, conditions)
+	return nil
+}
 
+// deviceAndAuthentication sets the device, the authentication requirement,
+// MFA detail, the authentication steps and the token facts.
+func (f *recordFill) deviceAndAuthentication() error {
+	rec, src, parts := f.rec, f.src, f.parts
 	if parts.device != nil {
 		if err := parts.device.apply(rec); err != nil {
-			return fieldErr(path("deviceDetail"), err)
+			return fieldErr(f.path("deviceDetail"), err)
 		}
 	}
-
 	rec.AuthRequirement = authRequirement(text(src.AuthenticationRequirement))
-	known(FieldAuthRequirement, present(src.AuthenticationRequirement))
+	f.known(FieldAuthRequirement, present(src.AuthenticationRequirement))
 	if parts.mfa != nil {
 		if err := parts.mfa.apply(rec); err != nil {
-			return fieldErr(path("mfaDetail"), err)
+			return fieldErr(f.path("mfaDetail"), err)
 		}
 	}
-	if rec.AuthSteps, err = convertAuthSteps(parts.authSteps, d.loc); err != nil {
-		return fieldErr(path("authenticationDetails"), err)
+	var err error
+	if rec.AuthSteps, err = convertAuthSteps(parts.authSteps, f.d.loc); err != nil {
+		return fieldErr(f.path("authenticationDetails"), err)
 	}
-	known(FieldAuthSteps, rec.AuthSteps != nil)
+	f.known(FieldAuthSteps, rec.AuthSteps != nil)
 
 	rec.IncomingTokenType = tokenType(text(src.IncomingTokenType))
-	known(FieldIncomingTokenType, present(src.IncomingTokenType))
+	f.known(FieldIncomingTokenType, present(src.IncomingTokenType))
 	rec.TokenIssuerType = text(src.TokenIssuerType)
 	rec.ClientCredentialType = text(src.ClientCredentialType)
 	rec.AuthProtocol = text(src.AuthenticationProtocol)
 	rec.CrossTenantAccessType = text(src.CrossTenantAccessType)
+	return nil
+}
 
+// tenantAndRisk sets the tenants and the risk levels.
+func (f *recordFill) tenantAndRisk() {
+	rec, src := f.rec, f.src
 	rec.HomeTenantID = text(src.HomeTenantID)
 	rec.ResourceTenantID = text(src.ResourceTenantID)
 	// A Log Analytics row's TenantId is the workspace's; the Entra
@@ -764,16 +830,14 @@ func (d *jsonDecoder) fill(rec *Record, obj *decoded) error {
 		rec.TenantID, tenantKnown = src.AADTenantID, true
 	case present(src.TimeGenerated):
 	default:
-		rec.TenantID, tenantKnown = or(func(o *signInScalars) string { return o.TenantID })
+		rec.TenantID, tenantKnown = f.or(func(o *signInScalars) string { return o.TenantID })
 	}
-	known(FieldTenantIDs, tenantKnown || present(src.HomeTenantID) || present(src.ResourceTenantID))
+	f.known(FieldTenantIDs, tenantKnown || present(src.HomeTenantID) || present(src.ResourceTenantID))
 
 	rec.RiskLevelDuringSignIn = text(src.RiskLevelDuringSignIn)
 	rec.RiskLevelAggregated = text(src.RiskLevelAggregated)
 	rec.RiskState = text(src.RiskState)
-	known(FieldRisk, present(src.RiskLevelDuringSignIn) || present(src.RiskLevelAggregated) || present(src.RiskState))
-
-	return d.fillFlow(rec, src, env, parts, path)
+	f.known(FieldRisk, present(src.RiskLevelDuringSignIn) || present(src.RiskLevelAggregated) || present(src.RiskState))
 }
 
 // authRequirement is NormalizeAuthRequirement with a fast path for the
@@ -796,12 +860,13 @@ func tokenType(s string) string {
 	return s
 }
 
-// fillStatus sets rec.Status from status, or from the resultType and
+// status sets rec.Status from status, or from the resultType and
 // resultDescription of Log Analytics rows and diagnostic envelopes.
-func (d *jsonDecoder) fillStatus(rec *Record, src, env *signInScalars, parts *signInParts, path func(string) string) error {
+func (f *recordFill) status() error {
+	rec, src, env, parts := f.rec, f.src, f.env, f.parts
 	if parts.status != nil {
 		if err := parts.status.apply(rec); err != nil {
-			return fieldErr(path("status"), err)
+			return fieldErr(f.path("status"), err)
 		}
 	}
 	if !rec.Known.Has(FieldStatusCode) {
@@ -811,7 +876,7 @@ func (d *jsonDecoder) fillStatus(rec *Record, src, env *signInScalars, parts *si
 			}
 			key := "resultType"
 			if o == src {
-				key = path(key)
+				key = f.path(key)
 			}
 			code, set, err := o.ResultType.get(key)
 			if err != nil {
@@ -837,14 +902,15 @@ func (d *jsonDecoder) fillStatus(rec *Record, src, env *signInScalars, parts *si
 	return nil
 }
 
-// fillFlow sets rec.Flow from, in order: signInEventTypes; isInteractive
+// flow sets rec.Flow from, in order: signInEventTypes; isInteractive
 // (false means non-interactive unless the log category or the record says
 // service principal or managed identity); the diagnostic category or Log
 // Analytics table; service principal or managed identity evidence; the
 // flow the file name tells.
-func (d *jsonDecoder) fillFlow(rec *Record, src, env *signInScalars, parts *signInParts, path func(string) string) error {
-	types := parts.eventTypes
-	interactive, err := src.IsInteractive.get(path("isInteractive"))
+func (f *recordFill) flow() error {
+	rec, src, env, d := f.rec, f.src, f.env, f.d
+	types := f.parts.eventTypes
+	interactive, err := src.IsInteractive.get(f.path("isInteractive"))
 	if err != nil {
 		return err
 	}

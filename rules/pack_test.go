@@ -154,8 +154,10 @@ func hasTag(s *Set, id, tag string) bool {
 	return false
 }
 
-// TestRootCauseTable checks that each root cause of PRODUCT.md's table has
-// a rule tagged root-cause whose fix says what the table says.
+// TestRootCauseTable checks that each of the usual root causes of a
+// VS403463 (an IP outside the trusted named locations, MFA, a compliant
+// device, a sign-in frequency policy; README.md's walk-through names them)
+// has a rule tagged root-cause whose fix says what to change.
 func TestRootCauseTable(t *testing.T) {
 	rs, err := Builtin()
 	if err != nil {

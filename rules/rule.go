@@ -1,6 +1,6 @@
 // Package rules loads, compiles and runs signinspect's diagnosis rules.
 //
-// A rule is a YAML document (see PRODUCT.md "Rule files" and REFERENCE.md)
+// A rule is a YAML document (see REFERENCE.md)
 // whose `when` is an expr expression over one normalized sign-in
 // (parse.Record) and a set of helper functions (Env). Rules are loaded
 // strictly (Load, LoadPaths, Builtin), compiled once (Compile), and

@@ -186,7 +186,7 @@ type view struct {
 	// more than one user or app matched.
 	Breakdowns []grid
 	// Details are the policies, locations, devices, error codes and
-	// timeline grids, in the order PRODUCT.md lists them.
+	// timeline grids, in the order REPORT.md lists them.
 	Details    []grid
 	RuleErrors grid
 }

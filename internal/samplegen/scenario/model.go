@@ -127,8 +127,9 @@ func (l NamedLocation) Contains(ip string) bool {
 // Cause is the root cause the scenario gives a failed sign-in.
 type Cause string
 
-// Root causes: the four of PRODUCT.md's table and the common failures that
-// Conditional Access has nothing to do with.
+// Root causes: the four usual causes of a VS403463 that README.md's
+// walk-through names, and the common failures that Conditional Access has
+// nothing to do with.
 const (
 	NoCause                   Cause = ""
 	IPOutsideTrustedLocations Cause = "ip-outside-trusted-locations"
