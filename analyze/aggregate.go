@@ -19,7 +19,15 @@ type Hit struct {
 	Description string
 	Tags        []string
 	References  []string
-	Fix         string // The fix rendered for this record.
+	// Fix is the fix rendered for this record; FixShape is Fix with the
+	// values it shows (FixValues, named by FixLabels) taken out, so that
+	// fixes that differ only in their values compare equal (see fixShape).
+	Fix       string
+	FixShape  string
+	FixValues []string
+	FixLabels []string
+	// Verdict is the rule's verdict rendered for this record, or "".
+	Verdict string
 }
 
 // maxEvidence is how many sign-ins a finding lists as evidence.
@@ -41,62 +49,10 @@ type aggregator struct {
 	users     map[string]*groupAgg
 	apps      map[string]*groupAgg
 	findings  map[string]*findingAgg
-	dups      duplicates
 }
 
-// duplicates notices sign-ins that more than one input holds (the same
-// request ID in a ZIP and in its extracted CSV, or in overlapping
-// downloads), so that the report can say their copies are counted. It only
-// runs when a run has several inputs, and keeps about 40 bytes per distinct
-// matched request ID, up to maxTrackedIDs.
-type duplicates struct {
-	seen  map[uint64]uint64 // Hash of the request ID → hash of its first input, or multiInputs.
-	count int               // Request IDs met in more than one input.
-	full  bool              // maxTrackedIDs was reached: later IDs are not tracked.
-}
-
-// maxTrackedIDs bounds the memory spent on finding duplicates (about 10 MB).
-const maxTrackedIDs = 1 << 18
-
-// multiInputs marks a request ID already counted as held by several
-// inputs; no input hash is 0 once this bit is cleared from it.
-const multiInputs = 0
-
-func (d *duplicates) add(requestID, input string) {
-	if d.seen == nil || requestID == "" {
-		return
-	}
-	id, in := foldHash(requestID), foldHash(input)|1
-	v, ok := d.seen[id]
-	switch {
-	case !ok && len(d.seen) >= maxTrackedIDs:
-		d.full = true
-	case !ok:
-		d.seen[id] = in
-	case v != multiInputs && v != in:
-		d.seen[id] = multiInputs
-		d.count++
-	}
-}
-
-// foldHash is FNV-1a over the ASCII-lower-cased bytes of s: request IDs are
-// GUIDs, which exports write in either case.
-func foldHash(s string) uint64 {
-	h := uint64(14695981039346656037)
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		h ^= uint64(c)
-		h *= 1099511628211
-	}
-	return h
-}
-
-// newAggregator returns an empty aggregator; with several inputs it also
-// looks for sign-ins that more than one of them holds.
-func newAggregator(severalInputs bool) *aggregator {
+// newAggregator returns an empty aggregator.
+func newAggregator() *aggregator {
 	a := &aggregator{
 		policies:  map[string]*policyAgg{},
 		locations: map[string]*locationAgg{},
@@ -106,9 +62,6 @@ func newAggregator(severalInputs bool) *aggregator {
 		users:     map[string]*groupAgg{},
 		apps:      map[string]*groupAgg{},
 		findings:  map[string]*findingAgg{},
-	}
-	if severalInputs {
-		a.dups.seen = map[uint64]uint64{}
 	}
 	return a
 }
@@ -164,13 +117,14 @@ type errorAgg struct {
 type groupAgg struct {
 	stat     GroupStat
 	errors   map[int]int
-	findings map[string]int
+	findings map[string]*[2]int // Rule → sign-ins, failures.
 }
 
 type findingAgg struct {
 	hit      Hit
 	count    int
-	fixes    map[string]int
+	failures int
+	fixes    fixAgg
 	evidence []Evidence // Sorted, at most maxEvidence: the earliest.
 }
 
@@ -191,7 +145,7 @@ func (a *aggregator) add(rec *parse.Record, hits []Hit) {
 		if rec.Time.After(a.last) {
 			a.last = rec.Time
 		}
-		m := rec.Time.Unix() / 60
+		m := bucketStart(rec.Time.Unix(), 60, 0) / 60
 		c := a.minutes[m]
 		if c == nil {
 			c = &[2]int{}
@@ -217,11 +171,10 @@ func (a *aggregator) add(rec *parse.Record, hits []Hit) {
 	}
 	userKey, userName, userID := userOf(rec)
 	a.addGroup(a.users, userKey, userName, userID, rec, failed, hits)
-	a.dups.add(rec.RequestID, rec.Source.File)
 	appKey := strings.ToLower(appLabel(rec.App))
 	a.addGroup(a.apps, appKey, appLabel(rec.App), rec.App.ID, rec, failed, hits)
 	for i := range hits {
-		a.addHit(&hits[i], rec)
+		a.addHit(&hits[i], rec, failed)
 	}
 }
 
@@ -381,22 +334,33 @@ func (a *aggregator) addGroup(m map[string]*groupAgg, key, name, id string, rec 
 	}
 	for i := range hits {
 		if g.findings == nil {
-			g.findings = map[string]int{}
+			g.findings = map[string]*[2]int{}
 		}
-		g.findings[hits[i].Rule]++
+		c := g.findings[hits[i].Rule]
+		if c == nil {
+			c = &[2]int{}
+			g.findings[hits[i].Rule] = c
+		}
+		c[0]++
+		if failed {
+			c[1]++
+		}
 	}
 }
 
-func (a *aggregator) addHit(h *Hit, rec *parse.Record) {
+func (a *aggregator) addHit(h *Hit, rec *parse.Record, failed bool) {
 	f := a.findings[h.Rule]
 	if f == nil {
-		f = &findingAgg{hit: *h, fixes: map[string]int{}}
-		f.hit.Fix = ""
+		f = &findingAgg{hit: *h}
+		f.hit.Fix, f.hit.FixShape, f.hit.FixValues, f.hit.Verdict = "", "", nil, ""
 		a.findings[h.Rule] = f
 	}
 	f.count++
-	if h.Fix != "" && len(f.fixes) < 1000 {
-		f.fixes[h.Fix]++
+	if failed {
+		f.failures++
+	}
+	if h.Fix != "" {
+		f.fixes.add(h)
 	}
 	f.offerEvidence(rec)
 }
@@ -506,6 +470,9 @@ func sortedSet(m map[string]bool) []string {
 type sectionOptions struct {
 	top       int
 	locations *locator // nil: leave the export's own network locations.
+	// zone is the report's time zone: timeline buckets of an hour and
+	// more start on its whole hours and days.
+	zone *time.Location
 }
 
 // fill writes the aggregated sections into r.
@@ -516,9 +483,9 @@ func (a *aggregator) fill(r *Report, o sectionOptions) {
 	a.fillLocations(r, o)
 	a.fillDevices(r, o)
 	a.fillErrors(r, o)
-	r.Timeline = a.timeline()
-	r.Users, r.UsersOmitted = groupStats(a.users, o.top)
-	r.Apps, r.AppsOmitted = groupStats(a.apps, o.top)
+	r.Timeline = a.timeline(o.zone)
+	r.Users, r.UsersOmitted = a.groupStats(a.users, o.top)
+	r.Apps, r.AppsOmitted = a.groupStats(a.apps, o.top)
 }
 
 // fillSummary writes the counts and the time span of the matched sign-ins.
@@ -527,8 +494,6 @@ func (a *aggregator) fillSummary(r *Report) {
 	r.Summary.Failures = a.failures
 	r.Summary.Successes = a.matched - a.failures
 	r.Summary.UnknownFlow = a.unknownFlow
-	r.Summary.Duplicates = a.dups.count
-	r.Summary.DuplicatesPartial = a.dups.full
 	if !a.first.IsZero() {
 		first, last := a.first, a.last
 		r.Summary.First, r.Summary.Last = &first, &last
@@ -540,29 +505,22 @@ func (a *aggregator) fillSummary(r *Report) {
 func (a *aggregator) fillFindings(r *Report, o sectionOptions) {
 	r.Findings = make([]Finding, 0, len(a.findings))
 	for _, f := range a.findings {
+		evidence, _ := cut(f.evidence, o.top)
 		fd := Finding{Rule: f.hit.Rule, Severity: f.hit.Severity, Title: f.hit.Title, Description: f.hit.Description,
-			Count: f.count, Evidence: f.evidence, EvidenceOmitted: f.count - len(f.evidence),
+			Count: f.count, Failures: f.failures, Evidence: evidence, EvidenceOmitted: f.count - len(evidence),
 			Tags: f.hit.Tags, References: f.hit.References}
-		for _, fix := range sortedByCount(f.fixes) {
-			fd.Fixes = append(fd.Fixes, FixCount{Fix: fix, Count: f.fixes[fix]})
-		}
+		fd.Fixes, fd.Verdict = f.fixes.groups(f.hit.FixLabels, o.top)
 		if len(fd.Fixes) > 0 {
 			fd.Fix = fd.Fixes[0].Fix
 		}
-		if len(fd.Fixes) == 1 {
+		if len(fd.Fixes) == 1 && len(fd.Fixes[0].Values) == 0 {
 			fd.Fixes = nil
 		}
+		fd.Fixes, fd.FixesOmitted = cut(fd.Fixes, o.top)
 		r.Findings = append(r.Findings, fd)
 	}
 	sort.Slice(r.Findings, func(i, j int) bool {
-		fi, fj := &r.Findings[i], &r.Findings[j]
-		if fi.Severity != fj.Severity {
-			return fi.Severity > fj.Severity
-		}
-		if fi.Count != fj.Count {
-			return fi.Count > fj.Count
-		}
-		return fi.Rule < fj.Rule
+		return causeOf(&r.Findings[i]).before(causeOf(&r.Findings[j]))
 	})
 	r.Findings, r.FindingsOmitted = cut(r.Findings, o.top)
 }
@@ -579,6 +537,9 @@ func (a *aggregator) fillPolicies(r *Report, o sectionOptions) {
 		st.GrantControls = sortedSet(p.grant)
 		st.SessionControls = sortedSet(p.session)
 		r.Policies = append(r.Policies, st)
+		if st.Failures > 0 {
+			r.PoliciesFailing++
+		}
 	}
 	sort.Slice(r.Policies, func(i, j int) bool {
 		pi, pj := &r.Policies[i], &r.Policies[j]
@@ -610,6 +571,9 @@ func (a *aggregator) fillLocations(r *Report, o sectionOptions) {
 			st.NamedLocations = sortedCopy(l.netNames) // Never nil: JSON lists stay [].
 		}
 		r.Locations = append(r.Locations, st)
+		if st.Failures > 0 {
+			r.LocationsFailing++
+		}
 	}
 	sort.Slice(r.Locations, func(i, j int) bool {
 		li, lj := &r.Locations[i], &r.Locations[j]
@@ -689,14 +653,25 @@ func boolWord(b bool) string {
 	return "false"
 }
 
-func groupStats(m map[string]*groupAgg, top int) ([]GroupStat, int) {
+// groupStats writes the per-user or per-app rows. A row's top finding is
+// the one the verdict would put first for its sign-ins alone.
+func (a *aggregator) groupStats(m map[string]*groupAgg, top int) ([]GroupStat, int) {
 	out := make([]GroupStat, 0, len(m))
 	for _, g := range m {
 		st := g.stat
 		st.TopError = topInt(g.errors)
-		if fs := sortedByCount(g.findings); len(fs) > 0 {
-			st.TopFinding = fs[0]
+		var best cause
+		for rule, c := range g.findings {
+			f := a.findings[rule]
+			if f == nil {
+				continue
+			}
+			k := cause{rule: rule, severity: f.hit.Severity, reportOnly: reportOnly(f.hit.Tags), signIns: c[0], failures: c[1]}
+			if best.rule == "" || k.before(best) {
+				best = k
+			}
 		}
+		st.TopFinding = best.rule
 		out = append(out, st)
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -742,7 +717,7 @@ var bucketWidths = []time.Duration{
 // that fits the matched time span.
 const maxBuckets = 48
 
-func (a *aggregator) timeline() Timeline {
+func (a *aggregator) timeline(zone *time.Location) Timeline {
 	if len(a.minutes) == 0 {
 		return Timeline{Bucket: time.Hour.String(), BucketSeconds: 3600, Buckets: []TimelineBucket{}}
 	}
@@ -755,19 +730,35 @@ func (a *aggregator) timeline() Timeline {
 		}
 	}
 	ws := int64(width / time.Second)
-	start := floorDiv(a.first.Unix(), ws) * ws
-	end := floorDiv(a.last.Unix(), ws) * ws
+	// Buckets start on the zone's hours and days: shifted by its offset
+	// at the first sign-in (an offset of whole minutes).
+	var off int64
+	if zone != nil {
+		_, o := a.first.In(zone).Zone()
+		off = int64(o)
+	}
+	start := bucketStart(a.first.Unix(), ws, off)
+	end := bucketStart(a.last.Unix(), ws, off)
 	n := (end-start)/ws + 1
 	buckets := make([]TimelineBucket, n)
 	for i := range buckets {
 		buckets[i].Start = time.Unix(start+int64(i)*ws, 0).UTC()
 	}
 	for m, c := range a.minutes {
-		i := (floorDiv(m*60, ws)*ws - start) / ws
+		i := (bucketStart(m*60, ws, off) - start) / ws
 		buckets[i].Failures += c[0]
 		buckets[i].Successes += c[1]
 	}
 	return Timeline{Bucket: width.String(), BucketSeconds: ws, Buckets: buckets}
+}
+
+// bucketStart returns the start, in Unix seconds, of the bucket of width
+// seconds that holds second s, buckets being aligned off seconds before
+// each multiple of width (a zone's offset). It rounds down for times before
+// 1970 too, so that the per-minute counts and the timeline put every second
+// in the same bucket.
+func bucketStart(s, width, off int64) int64 {
+	return floorDiv(s+off, width)*width - off
 }
 
 func floorDiv(a, b int64) int64 {

@@ -59,7 +59,7 @@ func hitsFor(r *parse.Record) []Hit {
 }
 
 func TestAggregatorSections(t *testing.T) {
-	a := newAggregator(false)
+	a := newAggregator()
 	for _, r := range testRecords(t) {
 		a.add(r, hitsFor(r))
 	}
@@ -132,7 +132,9 @@ func TestAggregatorSections(t *testing.T) {
 		t.Errorf("timeline total = %d, want 40", total)
 	}
 
-	if len(rep.Users) != 2 || rep.Users[0].Name != "svc-build@contoso.com" || rep.Users[0].Failures != 20 || rep.Users[0].TopError != 53000 || rep.Users[0].TopFinding != "device-required" {
+	// svc-build's failures are 10 of each finding: the high one is its
+	// top finding, as it is the verdict's first cause.
+	if len(rep.Users) != 2 || rep.Users[0].Name != "svc-build@contoso.com" || rep.Users[0].Failures != 20 || rep.Users[0].TopError != 53000 || rep.Users[0].TopFinding != "ip-outside-trusted-locations" {
 		t.Errorf("users = %+v", rep.Users)
 	}
 }
@@ -140,7 +142,7 @@ func TestAggregatorSections(t *testing.T) {
 // TestAggregatorTop checks that --top cuts long sections and counts what
 // it cut.
 func TestAggregatorTop(t *testing.T) {
-	a := newAggregator(false)
+	a := newAggregator()
 	for _, r := range testRecords(t) {
 		a.add(r, hitsFor(r))
 	}
@@ -166,24 +168,24 @@ func TestTimelineBucketWidth(t *testing.T) {
 		{3 * 24 * time.Hour, "3h0m0s", 25},
 		{29 * 24 * time.Hour, "24h0m0s", 30},
 	} {
-		a := newAggregator(false)
+		a := newAggregator()
 		r := adoRecord(t)
 		r.Time = mustTime(t, "2026-11-01T00:00:00Z")
 		a.add(r, nil)
 		r2 := adoRecord(t)
 		r2.Time = r.Time.Add(tt.span)
 		a.add(r2, nil)
-		tl := a.timeline()
+		tl := a.timeline(time.UTC)
 		if tl.Bucket != tt.want || len(tl.Buckets) != tt.count {
 			t.Errorf("span %v: bucket %s × %d, want %s × %d", tt.span, tl.Bucket, len(tl.Buckets), tt.want, tt.count)
 		}
 	}
 }
 
-// TestDuplicatesAcrossInputs checks that a sign-in held by two inputs is
-// counted once as a duplicate and listed once as evidence, its earliest
-// copy, whichever input comes first.
-func TestDuplicatesAcrossInputs(t *testing.T) {
+// TestEvidenceOncePerRequestID checks that a sign-in fed twice (with
+// --keep-duplicates, two inputs' copies) is listed once as evidence, its
+// earliest copy, whatever order the copies arrive in.
+func TestEvidenceOncePerRequestID(t *testing.T) {
 	mk := func(file, id string, line int) *parse.Record {
 		r := adoRecord(t)
 		r.RequestID = id
@@ -192,13 +194,13 @@ func TestDuplicatesAcrossInputs(t *testing.T) {
 	}
 	recs := []*parse.Record{
 		mk("a.csv", "AAAA-1", 2), mk("a.csv", "aaaa-2", 3),
-		mk("a.csv", "aaaa-4", 4), mk("a.csv", "aaaa-4", 10), // Twice in one input: the export's own rows.
+		mk("a.csv", "aaaa-4", 4), mk("a.csv", "aaaa-4", 10),
 		mk("b.json", "aaaa-1", 10), mk("b.json", "aaaa-3", 11),
 		mk("c.json", "aaaa-1", 5),
 	}
 	hits := []Hit{{Rule: "r", Severity: rules.SeverityHigh}}
 	for _, reversed := range []bool{false, true} {
-		a := newAggregator(true)
+		a := newAggregator()
 		for i := range recs {
 			r := recs[i]
 			if reversed {
@@ -208,9 +210,6 @@ func TestDuplicatesAcrossInputs(t *testing.T) {
 		}
 		rep := &Report{}
 		a.fill(rep, sectionOptions{})
-		if rep.Summary.Duplicates != 1 || rep.Summary.DuplicatesPartial || rep.Summary.Matched != 7 {
-			t.Errorf("reversed %v: summary %+v", reversed, rep.Summary)
-		}
 		var ids []string
 		for _, ev := range rep.Findings[0].Evidence {
 			ids = append(ids, ev.RequestID+"@"+ev.Source)
@@ -219,12 +218,5 @@ func TestDuplicatesAcrossInputs(t *testing.T) {
 		if strings.Join(ids, " ") != want {
 			t.Errorf("reversed %v: evidence %v, want %s", reversed, ids, want)
 		}
-	}
-	single := newAggregator(false)
-	for _, r := range recs {
-		single.add(r, hits)
-	}
-	if single.dups.seen != nil || single.dups.count != 0 {
-		t.Error("a run of one input tracks request IDs")
 	}
 }

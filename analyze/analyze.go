@@ -39,6 +39,11 @@ type Options struct {
 	// Workers is the number of goroutines that decode and evaluate
 	// records; 0 means GOMAXPROCS. The report does not depend on it.
 	Workers int
+	// KeepDuplicates counts every copy of a sign-in that several inputs
+	// hold (the same request ID); by default only the first copy, in input
+	// order, is counted. Either way Summary.Duplicates says how many copies
+	// there were.
+	KeepDuplicates bool
 	// DecodeAll decodes every record, even those whose raw bytes prove
 	// that the user or app filter drops them. The report is the same but
 	// for malformed records among those: decoded, they are skipped and
@@ -98,34 +103,74 @@ func RunInputs(ctx context.Context, inputs []parse.Input, opts Options) (*Report
 		opts.Progress.Start(inputs, total)
 	}
 
-	res, err := runPass(ctx, inputs, opts)
+	// Sign-ins that several inputs hold count once, from the input read
+	// first: the richest formats are read first (see dedupe.go), and the
+	// report lists the inputs in the order given all the same.
+	read := inputs
+	var order []int
+	if len(inputs) > 1 && !opts.KeepDuplicates {
+		order = readOrder(inputs, opts.Parse)
+		read = make([]parse.Input, len(inputs))
+		for k, i := range order {
+			read[k] = inputs[i]
+		}
+	}
+	res, err := runPass(ctx, read, opts)
 	if err != nil {
 		return nil, err
 	}
+	if order != nil {
+		given := make([]InputSummary, len(res.inputs))
+		for k, i := range order {
+			given[i] = res.inputs[k]
+		}
+		res.inputs = given
+	}
+	inputs = read
 	for _, sum := range res.inputs {
 		rep.Inputs = append(rep.Inputs, sum)
+		rep.Summary.Inputs++
 		rep.Summary.Read += sum.Records
 		rep.Summary.Skipped += sum.Skipped
+		if sum.Error != "" && sum.Records == 0 {
+			rep.Summary.Unread++
+		}
+		if sum.Damaged {
+			rep.Summary.Damaged++
+		}
 	}
 	agg, rej := res.agg, res.rej
+	if d := res.dedupe; d != nil {
+		rep.Summary.Duplicates, rep.Summary.DuplicatesPartial = d.copies, d.full
+		rep.Summary.DuplicatesMerged = d.copies > 0 && !opts.KeepDuplicates
+	}
 	if rep.Summary.Read == 0 {
 		return nil, noRecordsError(rep.Inputs)
 	}
-	agg.fill(rep, sectionOptions{top: opts.Top, locations: newLocator(opts.Context)})
+	agg.fill(rep, sectionOptions{top: opts.Top, locations: newLocator(opts.Context), zone: opts.Filter.zone()})
 	if rep.Summary.Matched == 0 {
-		if res.unlabeledApps {
-			// The message names the apps of the records the app filter
-			// dropped, which the prefilter did not decode: read again
-			// for their names. Only runs that match nothing pay this.
-			apps, err := appLabels(ctx, inputs, opts)
+		if k := rej.emptying(rep.Summary.Read); (k == stageUser || k == stageApp) && rej.screened[k] > 0 && rereadable(inputs) {
+			// The message names the users or apps of the records that
+			// filter dropped, which the prefilter did not decode: read
+			// again for their names. Only runs that match nothing pay
+			// this.
+			names, err := dropNames(ctx, inputs, opts, k)
 			if err != nil {
 				return nil, err
 			}
-			rej.apps = apps
+			if k == stageUser {
+				rej.users = names
+			} else {
+				rej.apps = names
+			}
 		}
 		rep.Summary.NoMatch = rej.whyNoMatch(rep.Summary.Read, opts.Filter)
 	}
 	rep.RuleErrors = ruleErrors(opts.Rules, opts.Filter.Where)
+	rep.Warnings = warningGroups(rep.Inputs, opts.Top)
+	rep.Inputs, rep.InputsOmitted = cutInputs(rep.Inputs, opts.Top)
+	rep.Verdict = verdictOf(rep)
+	rep.inZone(opts.Filter.zone())
 	return rep, nil
 }
 
@@ -158,28 +203,33 @@ func runPass(ctx context.Context, inputs []parse.Input, opts Options) (*passResu
 }
 
 // rereadable reports whether every input can be read a second time, as
-// appLabels needs: all but standard input.
+// dropNames needs: all but standard input and pipes.
 func rereadable(inputs []parse.Input) bool {
 	for _, in := range inputs {
-		if in.Name == "-" {
+		if !in.Rereadable() {
 			return false
 		}
 	}
 	return true
 }
 
-// appLabels reads the inputs again for the app names of the records that
-// the app filter drops, in input order as the first pass met them. The user
-// test still prefilters; the later filters do not matter, because
-// matcher.keep tests the user and the app first.
-func appLabels(ctx context.Context, inputs []parse.Input, opts Options) (map[string]int, error) {
+// dropNames reads the inputs again for the names (users or apps, as st
+// says) of the records that the filter of st drops, in input order as the
+// first pass met them. For apps the user test still prefilters: matcher
+// tests the user first, so only the user's records reach the app test.
+func dropNames(ctx context.Context, inputs []parse.Input, opts Options, st stage) (map[string]int, error) {
 	identity := Filter{Users: opts.Filter.Users, Apps: opts.Filter.Apps}
-	p := &pipeline{opts: opts, filter: identity, workers: opts.Workers, labelsOnly: true}
+	p := &pipeline{opts: opts, filter: identity, workers: opts.Workers, labelsOnly: true, labelStage: st}
 	p.opts.Progress = nil
-	p.prefilter = newPrefilter(Filter{Users: opts.Filter.Users}, false)
+	if st == stageApp {
+		p.prefilter = newPrefilter(Filter{Users: opts.Filter.Users}, false)
+	}
 	res, err := p.run(ctx, inputs)
 	if err != nil {
 		return nil, err
+	}
+	if st == stageUser {
+		return res.rej.users, nil
 	}
 	return res.rej.apps, nil
 }
@@ -306,13 +356,14 @@ func summarizeFilter(f Filter) FilterSummary {
 		fs.Apps = []string{AppAny}
 	}
 	if !f.Since.IsZero() {
-		t := f.Since.UTC()
+		t := f.Since.In(f.zone())
 		fs.Since = &t
 	}
 	if !f.Until.IsZero() {
-		t := f.Until.UTC()
+		t := f.Until.In(f.zone())
 		fs.Until = &t
 	}
+	fs.TimeZone = f.zone().String()
 	if f.Where != nil {
 		fs.Where = f.Where.String()
 	}

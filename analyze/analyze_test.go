@@ -152,7 +152,7 @@ func TestRunNoMatchSaysWhy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "0 of 2 records matched: 2 fell outside the time window (they span 2026-11-20T10:00:00Z to 2026-11-20T11:00:00Z); widen --since/--until or --window"
+	want := "0 of 2 records matched: the 2 records for Azure DevOps, of flow non-interactive are outside the time window (they span 2026-11-20T10:00:00Z to 2026-11-20T11:00:00Z); widen --since/--until or --window"
 	if rep.Summary.NoMatch != want {
 		t.Errorf("NoMatch = %q, want %q", rep.Summary.NoMatch, want)
 	}

@@ -122,7 +122,7 @@ func BenchmarkAggregate(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Run("no-rules", func(b *testing.B) {
-		agg := newAggregator(false)
+		agg := newAggregator()
 		i := 0
 		b.ReportAllocs()
 		for b.Loop() {
@@ -133,7 +133,7 @@ func BenchmarkAggregate(b *testing.B) {
 		}
 	})
 	b.Run("builtin-rules", func(b *testing.B) {
-		agg := newAggregator(false)
+		agg := newAggregator()
 		ev := newRuleEvaluator(set)
 		hits, i := 0, 0
 		b.ReportAllocs()
@@ -151,7 +151,7 @@ func BenchmarkAggregate(b *testing.B) {
 		}
 	})
 	b.Run("fill", func(b *testing.B) {
-		agg := newAggregator(false)
+		agg := newAggregator()
 		for _, rec := range recs {
 			agg.add(rec, nil)
 		}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/signinspect/signinspect/internal/suggest"
 	"github.com/signinspect/signinspect/parse"
 	"github.com/signinspect/signinspect/rules"
 )
@@ -93,7 +94,21 @@ type Filter struct {
 	Status Status
 	// Where is an extra condition in the rule language, or nil.
 	Where *rules.Filter
+	// Location is the time zone the report shows times in; nil means
+	// UTC. It does not change which sign-ins match.
+	Location *time.Location
 }
+
+// zone returns the filter's time zone, UTC by default.
+func (f Filter) zone() *time.Location {
+	if f.Location == nil {
+		return time.UTC
+	}
+	return f.Location
+}
+
+// formatTime writes t in the filter's time zone.
+func (f Filter) formatTime(t time.Time) string { return FormatTime(t.In(f.zone())) }
 
 // DefaultFilter returns the command line's defaults: Azure DevOps,
 // non-interactive, any status, any time.
@@ -115,6 +130,24 @@ const (
 	stageWhere
 	numStages
 )
+
+// stageSet is a set of filter stages.
+type stageSet uint8
+
+func (s stageSet) with(st stage) stageSet { return s | 1<<st }
+
+func (s stageSet) has(st stage) bool { return s&(1<<st) != 0 }
+
+// stageFlags names the flag that sets each filter, as the no-match reason
+// tells the user to change it.
+var stageFlags = [numStages]string{
+	stageUser:   "--user",
+	stageApp:    "--app",
+	stageFlow:   "--flow",
+	stageTime:   "--since/--until (or --at/--window)",
+	stageStatus: "--status",
+	stageWhere:  "--where",
+}
 
 // matcher is a Filter prepared for the per-record loop: values folded once.
 type matcher struct {
@@ -150,32 +183,49 @@ func newMatcher(f Filter) *matcher {
 // keep returns stageKept when rec passes every filter, or the first filter
 // that drops it. Cheap string tests come first; the expression last.
 func (m *matcher) keep(rec *parse.Record) stage {
-	if len(m.users) > 0 && !anyEqualFold(m.users, rec.User.UPN, rec.User.ID, rec.User.Name, rec.ServicePrincipal.Name, rec.ServicePrincipal.ID) {
-		return stageUser
-	}
-	if len(m.apps) > 0 && !anyEqualFold(m.apps, rec.App.ID, rec.App.Name, rec.Resource.ID, rec.Resource.Name) {
-		return stageApp
-	}
-	if m.flow != "" && rec.Flow != "" && rec.Flow != m.flow {
-		return stageFlow
-	}
-	if !m.f.Since.IsZero() && rec.Time.Before(m.f.Since) || !m.f.Until.IsZero() && !rec.Time.Before(m.f.Until) {
-		return stageTime
-	}
-	switch m.f.Status {
-	case StatusFailure:
-		if !rec.Failed() {
-			return stageStatus
+	for st := stageUser; st < numStages; st++ {
+		if !m.passes(st, rec) {
+			return st
 		}
-	case StatusSuccess:
-		if rec.Failed() {
-			return stageStatus
-		}
-	}
-	if m.where != nil && !m.where.Match(rec) {
-		return stageWhere
 	}
 	return stageKept
+}
+
+// failsAfter returns the filters after first that rec fails too: what
+// else would have to change for it to match.
+func (m *matcher) failsAfter(rec *parse.Record, first stage) stageSet {
+	var set stageSet
+	for st := first + 1; st < numStages; st++ {
+		if !m.passes(st, rec) {
+			set = set.with(st)
+		}
+	}
+	return set
+}
+
+// passes reports whether rec passes the filter of one stage.
+func (m *matcher) passes(st stage, rec *parse.Record) bool {
+	switch st {
+	case stageUser:
+		return len(m.users) == 0 || anyEqualFold(m.users, rec.User.UPN, rec.User.ID, rec.User.Name, rec.ServicePrincipal.Name, rec.ServicePrincipal.ID)
+	case stageApp:
+		return len(m.apps) == 0 || anyEqualFold(m.apps, rec.App.ID, rec.App.Name, rec.Resource.ID, rec.Resource.Name)
+	case stageFlow:
+		return m.flow == "" || rec.Flow == "" || rec.Flow == m.flow
+	case stageTime:
+		return (m.f.Since.IsZero() || !rec.Time.Before(m.f.Since)) && (m.f.Until.IsZero() || rec.Time.Before(m.f.Until))
+	case stageStatus:
+		switch m.f.Status {
+		case StatusFailure:
+			return rec.Failed()
+		case StatusSuccess:
+			return !rec.Failed()
+		}
+		return true
+	case stageWhere:
+		return m.where == nil || m.where.Match(rec)
+	}
+	return true
 }
 
 // anyEqualFold reports whether one of values equals one of the folded
@@ -218,11 +268,11 @@ func (f Filter) Describe() string {
 	}
 	switch {
 	case !f.Since.IsZero() && !f.Until.IsZero():
-		parts = append(parts, fmt.Sprintf("from %s to %s", FormatTime(f.Since), FormatTime(f.Until)))
+		parts = append(parts, fmt.Sprintf("from %s to %s", f.formatTime(f.Since), f.formatTime(f.Until)))
 	case !f.Since.IsZero():
-		parts = append(parts, "since "+FormatTime(f.Since))
+		parts = append(parts, "since "+f.formatTime(f.Since))
 	case !f.Until.IsZero():
-		parts = append(parts, "until "+FormatTime(f.Until))
+		parts = append(parts, "until "+f.formatTime(f.Until))
 	}
 	if f.Where != nil {
 		parts = append(parts, "where "+f.Where.String())
@@ -239,25 +289,39 @@ func containsFold(list []string, s string) bool {
 	return false
 }
 
-// FormatTime writes a time as reports show it: RFC 3339 in UTC, to the
-// second.
+// FormatTime writes a time as reports show it: RFC 3339 to the second, in
+// the time's own zone ("2026-11-20T10:15:02Z" in UTC,
+// "2026-11-20T11:15:02+01:00" in Europe/Berlin).
 func FormatTime(t time.Time) string {
-	return t.UTC().Format("2006-01-02T15:04:05Z")
+	return t.Format("2006-01-02T15:04:05Z07:00")
 }
 
 // rejections counts the records each filter dropped, with enough detail to
 // say in one line why nothing matched.
 type rejections struct {
-	byStage [numStages]int
-	flows   map[string]int // Flows of records the flow filter dropped.
-	apps    map[string]int // Apps of records the app filter dropped.
-	minTime time.Time      // Time span of records the time filter dropped.
+	// byStage counts the records by the first filter that dropped them,
+	// and screened those of them the prefilter dropped undecoded (whose
+	// names are not known without reading again).
+	byStage  [numStages]int
+	screened [numStages]int
+	// later counts, for the decoded records each filter dropped first,
+	// which later filters they fail too.
+	later [numStages][1 << numStages]int
+	flows map[string]int // Flows of records the flow filter dropped.
+	apps  map[string]int // Apps of records the app filter dropped.
+	users map[string]int // Users of records the user filter dropped.
+	// minTime and maxTime span the records the time filter dropped.
+	minTime time.Time
 	maxTime time.Time
-	succeed int // Records the status filter dropped that succeeded.
 }
 
-func (r *rejections) add(st stage, rec *parse.Record) {
+// maxLabels bounds the app and user names kept for the no-match reason: a
+// tenant has hundreds of apps, maybe thousands of users, not millions.
+const maxLabels = 10000
+
+func (r *rejections) add(st stage, later stageSet, rec *parse.Record) {
 	r.byStage[st]++
+	r.later[st][later]++
 	switch st {
 	case stageFlow:
 		if r.flows == nil {
@@ -265,12 +329,12 @@ func (r *rejections) add(st stage, rec *parse.Record) {
 		}
 		r.flows[rec.Flow]++
 	case stageApp:
-		if r.apps == nil {
-			r.apps = map[string]int{}
-		}
-		// Bounded: a tenant has hundreds of apps, not millions.
-		if len(r.apps) < 10000 {
-			r.apps[appLabel(rec.App)]++
+		r.apps = addLabel(r.apps, appLabel(rec.App))
+	case stageUser:
+		_, name, _ := userOf(rec)
+		r.users = addLabel(r.users, name)
+		if rec.User.Name != "" && rec.User.Name != name {
+			r.users = addLabel(r.users, rec.User.Name)
 		}
 	case stageTime:
 		if r.minTime.IsZero() || rec.Time.Before(r.minTime) {
@@ -280,6 +344,17 @@ func (r *rejections) add(st stage, rec *parse.Record) {
 			r.maxTime = rec.Time
 		}
 	}
+}
+
+// addLabel counts a name in a bounded set.
+func addLabel(m map[string]int, name string) map[string]int {
+	if m == nil {
+		m = map[string]int{}
+	}
+	if _, ok := m[name]; ok || len(m) < maxLabels {
+		m[name]++
+	}
+	return m
 }
 
 func appLabel(a parse.App) string {
@@ -292,38 +367,174 @@ func appLabel(a parse.App) string {
 	return "(no app)"
 }
 
-// whyNoMatch says in one line why no record matched, naming the filter that
-// dropped most records and what to try.
+// emptying returns the first filter, in the fixed order user, app, flow,
+// time, status, where, after which no record is left; stageKept when some
+// record passed them all.
+func (r *rejections) emptying(read int) stage {
+	left := read
+	for st := stageUser; st < numStages; st++ {
+		left -= r.byStage[st]
+		if left <= 0 {
+			return st
+		}
+	}
+	return stageKept
+}
+
+// whyNoMatch says in one line why no record matched: the filter that
+// emptied the result (see emptying), what the records it dropped were, and
+// the flag to change; when changing it alone would still leave nothing,
+// the other filters that would have to change too.
 func (r *rejections) whyNoMatch(read int, f Filter) string {
 	if read == 0 {
 		return "no sign-in records were read"
 	}
-	best := stageUser
-	for st := stageUser; st < numStages; st++ {
-		if r.byStage[st] > r.byStage[best] {
-			best = st
-		}
-	}
-	n := r.byStage[best]
+	k := r.emptying(read)
 	head := fmt.Sprintf("0 of %s records matched: ", Count(read))
-	switch best {
-	case stageUser:
-		return head + fmt.Sprintf("none was for user %s; check the spelling (UPN, object ID or display name) or leave out --user", strings.Join(f.Users, " or "))
-	case stageApp:
-		return head + fmt.Sprintf("%s were for other apps (most: %s); try --app any", Count(n), topKeys(r.apps, 3))
-	case stageFlow:
-		return head + fmt.Sprintf("%s were %s; try --flow any", Count(n), flowWords(r.flows))
-	case stageTime:
-		return head + fmt.Sprintf("%s fell outside the time window (they span %s to %s); widen --since/--until or --window", Count(n), FormatTime(r.minTime), FormatTime(r.maxTime))
-	case stageStatus:
-		if f.Status == StatusFailure {
-			return head + fmt.Sprintf("all %s otherwise matching sign-ins succeeded; try --status any", Count(n))
-		}
-		return head + fmt.Sprintf("all %s otherwise matching sign-ins failed; try --status any", Count(n))
-	case stageWhere:
-		return head + fmt.Sprintf("--where dropped the %s that matched the other filters", Count(n))
+	if k == stageKept {
+		return head + "no record passed the filters"
 	}
-	return head + "no record passed the filters"
+	n := r.byStage[k]
+	these := recordsWords(n, f, k)
+	var why string
+	switch k {
+	case stageUser:
+		why = fmt.Sprintf("none was for user %s", strings.Join(f.Users, " or "))
+		if names := r.closest(r.users, f.Users); len(names) > 0 {
+			why += fmt.Sprintf(" (did you mean %s?)", strings.Join(names, " or "))
+		}
+		why += "; check the spelling (UPN, object ID or display name) or leave out --user"
+	case stageApp:
+		why = fmt.Sprintf("%s for other apps (most: %s)", these, topKeys(r.apps, 3))
+		if names := r.closest(r.apps, f.Apps); len(names) > 0 {
+			why += fmt.Sprintf("; did you mean --app %q", names[0])
+			for _, n := range names[1:] {
+				why += fmt.Sprintf(" or --app %q", n)
+			}
+			why += "? or try --app any"
+		} else {
+			why += "; try --app any"
+		}
+	case stageFlow:
+		why = fmt.Sprintf("%s %s; try %s", these, flowWords(r.flows), flowHint(r.flows))
+	case stageTime:
+		why = fmt.Sprintf("%s outside the time window (they span %s to %s); widen --since/--until or --window",
+			these, f.formatTime(r.minTime), f.formatTime(r.maxTime))
+	case stageStatus:
+		outcome := "succeeded"
+		if f.Status == StatusSuccess {
+			outcome = "failed"
+		}
+		if n == 1 {
+			why = fmt.Sprintf("the one otherwise matching sign-in %s; try --status any", outcome)
+		} else {
+			why = fmt.Sprintf("all %s otherwise matching sign-ins %s; try --status any", Count(n), outcome)
+		}
+	case stageWhere:
+		why = fmt.Sprintf("--where dropped the %s that matched the other filters", countNoun(n, "sign-in", "sign-ins"))
+	}
+	if also := r.alsoNeeded(k); also != 0 {
+		var flags []string
+		for st := k + 1; st < numStages; st++ {
+			if also.has(st) {
+				flags = append(flags, stageFlags[st])
+			}
+		}
+		why += fmt.Sprintf("; that alone is not enough: %s would have to change too", joinWords(flags))
+	}
+	return head + why
+}
+
+// alsoNeeded returns the later filters that the records dropped at k fail
+// too, when none of them fails k alone (so that changing k's flag alone
+// would still match nothing): those of the most common combination.
+// It is 0 when changing k alone would give a match.
+func (r *rejections) alsoNeeded(k stage) stageSet {
+	// A user or an app that no record has is the whole story (and the
+	// prefilter leaves such records undecoded, so nothing is known of
+	// their other filters).
+	if k <= stageApp {
+		return 0
+	}
+	counts := &r.later[k]
+	if counts[0] > 0 {
+		return 0
+	}
+	best, bestN := stageSet(0), 0
+	for set, n := range counts {
+		if n > bestN {
+			best, bestN = stageSet(set), n
+		}
+	}
+	return best
+}
+
+// closest returns the names of the inputs closest to the values given.
+func (r *rejections) closest(names map[string]int, values []string) []string {
+	if len(names) == 0 {
+		return nil
+	}
+	candidates := sortedByCount(names)
+	var out []string
+	for _, v := range values {
+		for _, c := range suggest.Closest(v, candidates, 3) {
+			if !containsFold(out, c) && len(out) < 3 {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+// recordsWords describes the records that the filters before k kept, all
+// dropped at k: "the 9 records of user svc-build@contoso.com".
+func recordsWords(n int, f Filter, k stage) string {
+	var parts []string
+	if k > stageUser && len(f.Users) > 0 {
+		parts = append(parts, "of user "+strings.Join(f.Users, " or "))
+	}
+	if k > stageApp && len(f.Apps) > 0 && !containsFold(f.Apps, AppAny) {
+		parts = append(parts, "for "+strings.Join(f.Apps, " or "))
+	}
+	if k > stageFlow && f.Flow != "" && f.Flow != FlowAny {
+		parts = append(parts, "of flow "+f.Flow)
+	}
+	s := "the " + countNoun(n, "record", "records")
+	if n == 1 {
+		s = "the one record"
+	}
+	if len(parts) > 0 {
+		s += " " + strings.Join(parts, ", ")
+	}
+	if n == 1 {
+		return s + " is"
+	}
+	return s + " are"
+}
+
+// flowHint says which --flow would keep the records the flow filter
+// dropped: the one flow they all have, or any.
+func flowHint(flows map[string]int) string {
+	if len(flows) == 1 {
+		for f := range flows {
+			if f != "" {
+				return "--flow " + f + " (or --flow any)"
+			}
+		}
+	}
+	return "--flow any"
+}
+
+// joinWords joins words as a sentence lists them: "a", "a and b", "a, b
+// and c".
+func joinWords(words []string) string {
+	switch len(words) {
+	case 0:
+		return ""
+	case 1:
+		return words[0]
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
 }
 
 func flowWords(flows map[string]int) string {
@@ -335,11 +546,11 @@ func flowWords(flows map[string]int) string {
 			name = "of unknown flow"
 		}
 		if len(keys) == 1 {
-			return name
+			return name + " sign-ins"
 		}
 		parts = append(parts, fmt.Sprintf("%s %s", Count(flows[k]), name))
 	}
-	return "(" + strings.Join(parts, ", ") + ")"
+	return "sign-ins of other flows (" + strings.Join(parts, ", ") + ")"
 }
 
 func topKeys(m map[string]int, n int) string {

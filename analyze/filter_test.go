@@ -107,41 +107,6 @@ func TestMatcherKeep(t *testing.T) {
 	}
 }
 
-func TestWhyNoMatch(t *testing.T) {
-	var rej rejections
-	rec := adoRecord(t)
-	rec.Flow = parse.FlowInteractive
-	for i := 0; i < 47900; i++ {
-		rej.add(stageFlow, rec)
-	}
-	rec.Flow = parse.FlowNonInteractive
-	for i := 0; i < 310; i++ {
-		rej.add(stageApp, rec)
-	}
-	got := rej.whyNoMatch(48210, DefaultFilter())
-	want := "0 of 48,210 records matched: 47,900 were interactive; try --flow any"
-	if got != want {
-		t.Errorf("whyNoMatch = %q, want %q", got, want)
-	}
-
-	var rej2 rejections
-	r1, r2 := adoRecord(t), adoRecord(t)
-	r2.Time = r1.Time.Add(48 * time.Hour)
-	rej2.add(stageTime, r2)
-	rej2.add(stageTime, r1)
-	got = rej2.whyNoMatch(2, Filter{Since: mustTime(t, "2026-12-01T00:00:00Z")})
-	if !strings.Contains(got, "2 fell outside the time window (they span 2026-11-20T10:15:02Z to 2026-11-22T10:15:02Z)") {
-		t.Errorf("whyNoMatch = %q", got)
-	}
-
-	var rej3 rejections
-	rej3.add(stageUser, r1)
-	got = rej3.whyNoMatch(1, Filter{Users: []string{"nobody@contoso.com"}})
-	if !strings.Contains(got, "none was for user nobody@contoso.com") {
-		t.Errorf("whyNoMatch = %q", got)
-	}
-}
-
 func TestCount(t *testing.T) {
 	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 48210: "48,210", 1234567: "1,234,567", -1500: "-1,500"} {
 		if got := Count(n); got != want {

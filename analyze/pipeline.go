@@ -55,6 +55,7 @@ type outcome struct {
 	rec      *parse.Record // The decoded record, nil when skipped or screened.
 	err      error         // A *parse.RecordError: the record is skipped.
 	stage    stage         // The filter stage that dropped it, or stageKept.
+	later    stageSet      // The later stages that dropped it too.
 	screened bool          // Dropped by the prefilter without decoding.
 	noFlow   bool          // For a screened record: it does not tell its flow.
 	hits     []Hit         // The rules that fired on a kept record.
@@ -90,12 +91,13 @@ type pipeline struct {
 	filter    Filter
 	prefilter *prefilter
 	workers   int
-	// severalInputs makes the aggregation look for sign-ins that more than
-	// one input holds.
+	// severalInputs makes the collector look for sign-ins that more than
+	// one input holds (see dedupe.go).
 	severalInputs bool
-	// labelsOnly makes the pass collect only the app names of records that
-	// the app filter drops (see RunInputs).
+	// labelsOnly makes the pass collect only the names of the records that
+	// the filter of labelStage drops (see RunInputs).
 	labelsOnly bool
+	labelStage stage
 	// layout frames inputs by the layout of their lines (see
 	// parse.LayoutFramer); a pass that meets parse.ErrReframe fails with it.
 	layout bool
@@ -110,9 +112,8 @@ type passResult struct {
 	rej    rejections
 	// screened counts the records the prefilter dropped undecoded.
 	screened int
-	// unlabeledApps is set when the prefilter dropped records at the app
-	// stage without decoding them, so rej.apps lacks their names.
-	unlabeledApps bool
+	// dedupe finds the sign-ins several inputs hold; nil for one input.
+	dedupe *dedupe
 }
 
 func (p *pipeline) newBatch(in *inputRun) *batch {
@@ -209,7 +210,7 @@ func (p *pipeline) produce(ctx context.Context, inputs []parse.Input, order, wor
 			end := p.newBatch(run)
 			end.end = true
 			close(end.done)
-			if !send(ctx, end, order, work) || !(in.FromDirectory && errors.Is(err, parse.ErrUnknownFormat)) {
+			if !send(ctx, end, order, work) || !p.tolerates(run) {
 				return // Cancelled, or the error ends the run.
 			}
 			continue
@@ -271,7 +272,16 @@ func (p *pipeline) frame(ctx context.Context, run *inputRun, order, work chan<- 
 	end := p.newBatch(run)
 	end.end = true
 	close(end.done)
-	return send(ctx, end, order, work) && run.err == nil
+	return send(ctx, end, order, work) && (run.err == nil || p.tolerates(run))
+}
+
+// tolerates reports whether the run goes on after run's input failed to
+// open or to read to its end: a file found in a folder (or an archive) is
+// one of many, and one damaged file does not sink the batch, unless
+// --strict asks for every input to be whole. The input's report says what
+// happened.
+func (p *pipeline) tolerates(run *inputRun) bool {
+	return run.in.FromDirectory && !p.opts.Strict && !errors.Is(run.err, parse.ErrReframe)
 }
 
 // work fills batches with outcomes until the work runs out or the run is
@@ -319,6 +329,9 @@ func (p *pipeline) process(b *batch, m *matcher, ev *ruleEvaluator) {
 			continue
 		}
 		o := outcome{rec: rec, stage: m.keep(rec)}
+		if o.stage != stageKept {
+			o.later = m.failsAfter(rec, o.stage)
+		}
 		if o.stage == stageKept && ev != nil {
 			if hits := ev.eval(rec); len(hits) > 0 {
 				o.hits = append([]Hit(nil), hits...)
@@ -330,15 +343,20 @@ func (p *pipeline) process(b *batch, m *matcher, ev *ruleEvaluator) {
 
 // inputState is what the collector accumulates for the input it is on.
 type inputState struct {
+	input int // The input's number, in read order.
 	sum   InputSummary
 	tally inputTally
 }
 
 // collect folds the outcomes in input order.
 func (p *pipeline) collect(ctx context.Context, order <-chan *batch) (*passResult, error) {
-	res := &passResult{agg: newAggregator(p.severalInputs)}
+	res := &passResult{agg: newAggregator()}
+	if p.severalInputs {
+		res.dedupe = &dedupe{}
+	}
 	var cur *inputState
 	var curRun *inputRun
+	input := -1 // The current input's number, in read order.
 	pending := 0
 	flushProgress := func() {
 		if p.opts.Progress != nil && pending > 0 {
@@ -355,7 +373,8 @@ func (p *pipeline) collect(ctx context.Context, order <-chan *batch) (*passResul
 		}
 		if b.in != curRun {
 			curRun = b.in
-			cur = &inputState{sum: InputSummary{Path: b.in.in.Name, Warnings: []string{}}, tally: inputTally{skipped: map[string]*SkipReason{}}}
+			input++
+			cur = &inputState{input: input, sum: InputSummary{Path: b.in.in.Name, Warnings: []string{}}, tally: inputTally{skipped: map[string]*SkipReason{}}}
 		}
 		if b.end {
 			flushProgress()
@@ -401,8 +420,8 @@ func (p *pipeline) collectBatch(b *batch, st *inputState, res *passResult, pendi
 		sum.Records++
 		*pending++
 		if p.labelsOnly {
-			if o.stage == stageApp && o.rec != nil {
-				res.rej.add(stageApp, o.rec)
+			if o.stage == p.labelStage && o.rec != nil {
+				res.rej.add(o.stage, o.later, o.rec)
 			}
 			continue
 		}
@@ -412,20 +431,21 @@ func (p *pipeline) collectBatch(b *batch, st *inputState, res *passResult, pendi
 				tally.unknownFlow++
 			}
 			res.rej.byStage[o.stage]++
-			if o.stage == stageApp {
-				res.unlabeledApps = true
-			}
+			res.rej.screened[o.stage]++
 			continue
 		}
 		rec := o.rec
 		tally.observe(rec)
 		if o.stage != stageKept {
-			res.rej.add(o.stage, rec)
+			res.rej.add(o.stage, o.later, rec)
 			continue
 		}
 		sum.Matched++
 		if rec.Failed() {
 			sum.Failures++
+		}
+		if res.dedupe != nil && res.dedupe.copyOf(rec.RequestID, st.input) && !p.opts.KeepDuplicates {
+			continue // Counted in its input, merged in the report.
 		}
 		res.agg.add(rec, o.hits)
 	}
@@ -438,19 +458,28 @@ func (p *pipeline) finishInput(run *inputRun, st *inputState) (InputSummary, err
 	sum := st.sum
 	if run.rd == nil {
 		err := run.err
-		if run.in.FromDirectory && errors.Is(err, parse.ErrUnknownFormat) {
-			sum.Format = "unknown"
-			sum.Error = err.Error()
-			sum.Warnings = append(sum.Warnings, "not read: not a sign-in log export")
-			return sum, nil
+		if !p.tolerates(run) {
+			return sum, err
 		}
-		return sum, err
+		sum.Format, sum.Error = "unknown", err.Error()
+		if errors.Is(err, parse.ErrUnknownFormat) {
+			sum.Warnings = append(sum.Warnings, "not read: not a sign-in log export")
+		} else {
+			sum.Damaged = true
+		}
+		return sum, nil
 	}
 	if p.opts.Progress != nil {
 		defer p.opts.Progress.Done(run.rd)
 	}
 	if run.err != nil {
-		return sum, run.err
+		if !p.tolerates(run) {
+			return sum, run.err
+		}
+		// The records before the damage were read and count; the rest of
+		// the input is lost, which the input's error says.
+		sum.Damaged = true
+		sum.Error = fmt.Sprintf("%v; the %s records before it were read, the rest of the file was not", run.err, Count(sum.Records))
 	}
 	info := run.rd.Format.Info()
 	sum.Format, sum.FormatName = string(run.rd.Format), info.Name

@@ -1,6 +1,8 @@
 package analyze
 
 import (
+	"strings"
+
 	"github.com/signinspect/signinspect/redact"
 )
 
@@ -47,18 +49,32 @@ func Redact(rep *Report, p *redact.Pseudonymizer) {
 			text(&in.SkipReasons[j].First)
 		}
 	}
+	for i := range rep.Warnings {
+		text(&rep.Warnings[i].Text)
+	}
 	for i, u := range rep.Filter.Users {
 		rep.Filter.Users[i] = r.User(u)
 	}
 	text(&rep.Filter.Description)
 	text(&rep.Filter.Where)
 	text(&rep.Summary.NoMatch)
+	text(&rep.Verdict.Answer)
+	for i := range rep.Verdict.Causes {
+		text(&rep.Verdict.Causes[i].Text)
+	}
 
 	for i := range rep.Findings {
 		f := &rep.Findings[i]
 		text(&f.Fix)
+		text(&f.Verdict)
 		for j := range f.Fixes {
-			text(&f.Fixes[j].Fix)
+			g := &f.Fixes[j]
+			text(&g.Fix)
+			for _, row := range g.Values {
+				for k := range row.Values {
+					row.Values[k] = redactFixValue(r, g.Labels[k], row.Values[k])
+				}
+			}
 		}
 		for j := range f.Evidence {
 			e := &f.Evidence[j]
@@ -92,4 +108,17 @@ func Redact(rep *Report, p *redact.Pseudonymizer) {
 		text(&re.First)
 	}
 	rep.Redacted = true
+}
+
+// redactFixValue redacts one value of a fix, by what its label says it is.
+func redactFixValue(r *redact.Redactor, label, v string) string {
+	switch {
+	case strings.HasPrefix(label, "IP "):
+		return r.Value(redact.KindIP, v)
+	case label == "user" || label == "user name":
+		return r.User(v)
+	case label == "user ID":
+		return r.Value(redact.KindUserID, v)
+	}
+	return r.Text(v)
 }

@@ -20,22 +20,37 @@ type Report struct {
 	Version     string    `json:"version"`
 	GeneratedAt time.Time `json:"generatedAt"`
 
-	Inputs   []InputSummary `json:"inputs"`
+	// Verdict is the answer in short: the most likely root cause of the
+	// failures and the next causes, each pointing at its finding.
+	Verdict Verdict        `json:"verdict"`
+	Inputs  []InputSummary `json:"inputs"`
+	// InputsOmitted counts the inputs cut by Top; those that need
+	// attention (not read, damaged, with skipped records) are kept first.
+	InputsOmitted int `json:"inputsOmitted,omitempty"`
+	// Warnings are the inputs' warnings, each once with the inputs it
+	// concerns.
+	Warnings []WarningGroup `json:"warnings"`
 	Filter   FilterSummary  `json:"filter"`
 	Summary  Summary        `json:"summary"`
 	Findings []Finding      `json:"findings"`
 	// FindingsOmitted counts findings cut by Top.
 	FindingsOmitted int `json:"findingsOmitted,omitempty"`
 
-	Policies         []PolicyStat   `json:"policies"`
-	PoliciesOmitted  int            `json:"policiesOmitted,omitempty"`
+	Policies        []PolicyStat `json:"policies"`
+	PoliciesOmitted int          `json:"policiesOmitted,omitempty"`
+	// PoliciesFailing counts the policies that failed a matched sign-in,
+	// listed or not.
+	PoliciesFailing  int            `json:"policiesFailing"`
 	Locations        []LocationStat `json:"locations"`
 	LocationsOmitted int            `json:"locationsOmitted,omitempty"`
-	Devices          []DeviceStat   `json:"devices"`
-	DevicesOmitted   int            `json:"devicesOmitted,omitempty"`
-	Errors           []ErrorStat    `json:"errors"`
-	ErrorsOmitted    int            `json:"errorsOmitted,omitempty"`
-	Timeline         Timeline       `json:"timeline"`
+	// LocationsFailing counts the addresses that a matched sign-in failed
+	// from, listed or not.
+	LocationsFailing int          `json:"locationsFailing"`
+	Devices          []DeviceStat `json:"devices"`
+	DevicesOmitted   int          `json:"devicesOmitted,omitempty"`
+	Errors           []ErrorStat  `json:"errors"`
+	ErrorsOmitted    int          `json:"errorsOmitted,omitempty"`
+	Timeline         Timeline     `json:"timeline"`
 
 	// Users and Apps break the matched sign-ins down when more than one
 	// user or app matched, for batch analysis.
@@ -72,9 +87,13 @@ type InputSummary struct {
 	// Warnings say what this input's format cannot tell, and what the
 	// reader noticed (a truncated download, rows of unknown flow).
 	Warnings []string `json:"warnings"`
-	// Error is set when the input could not be read at all (a file in a
-	// folder that is not a sign-in export); such inputs have no records.
+	// Error is set when a file of a folder could not be read at all (it
+	// is not a sign-in export, or it is damaged: such an input has no
+	// records) or not to its end (the records before the damage count).
 	Error string `json:"error,omitempty"`
+	// Damaged is set when Error is about a damaged file (a corrupt
+	// archive, a truncated export) rather than one that is not an export.
+	Damaged bool `json:"damaged,omitempty"`
 }
 
 // SkipReason is one reason records of an input were skipped.
@@ -95,10 +114,18 @@ type FilterSummary struct {
 	Status      Status     `json:"status"`
 	Where       string     `json:"where,omitempty"`
 	Description string     `json:"description"`
+	// TimeZone is the zone the report's times are in (--tz): an IANA name,
+	// "UTC" by default.
+	TimeZone string `json:"timeZone"`
 }
 
-// Summary counts the records read and matched.
+// Summary counts the inputs, and the records read and matched.
 type Summary struct {
+	// Inputs counts the inputs, Unread those not read at all (files of
+	// folders that are not exports, or damaged), Damaged those damaged.
+	Inputs    int        `json:"inputs"`
+	Unread    int        `json:"unread,omitempty"`
+	Damaged   int        `json:"damaged,omitempty"`
 	Read      int        `json:"read"`
 	Skipped   int        `json:"skipped"`
 	Matched   int        `json:"matched"`
@@ -109,14 +136,48 @@ type Summary struct {
 	// UnknownFlow counts matched records whose export did not say their
 	// flow; they are kept whatever --flow says.
 	UnknownFlow int `json:"unknownFlow,omitempty"`
-	// Duplicates counts matched sign-ins that more than one input holds
-	// (the same request ID): each copy is counted in the other numbers.
-	// DuplicatesPartial is set when there were too many matched sign-ins
-	// to check them all, so the count is a lower bound.
+	// Duplicates counts the copies of matched sign-ins that an earlier
+	// input already held (the same request ID). DuplicatesMerged is set
+	// when they were counted once, as by default, rather than every copy
+	// (--keep-duplicates). DuplicatesPartial is set when there were too
+	// many matched sign-ins to check them all: the count is a lower bound.
 	Duplicates        int  `json:"duplicates,omitempty"`
+	DuplicatesMerged  bool `json:"duplicatesMerged,omitempty"`
 	DuplicatesPartial bool `json:"duplicatesPartial,omitempty"`
 	// NoMatch says in one line why nothing matched, when nothing did.
 	NoMatch string `json:"noMatch,omitempty"`
+}
+
+// A Verdict is the report's answer in short.
+type Verdict struct {
+	// Answer is the answer in one sentence: the most likely root cause
+	// (the policy, the address or device fact, the fix), or why there is
+	// nothing to explain (nothing matched, nothing failed, no rule fired).
+	Answer string `json:"answer"`
+	// Causes are the findings that explain the failures, the most likely
+	// first: by whether they explain failures at all (information and
+	// report-only findings come last), then severity, then the failures
+	// they explain.
+	Causes        []Cause `json:"causes"`
+	CausesOmitted int     `json:"causesOmitted,omitempty"`
+}
+
+// A Cause is one finding as the verdict sums it up.
+type Cause struct {
+	// Finding is the finding's number: its 1-based place in findings.
+	Finding  int            `json:"finding"`
+	Rule     string         `json:"rule"`
+	Severity rules.Severity `json:"severity"`
+	// Text is the rule's verdict for the most frequent values, or its
+	// title for a rule without one.
+	Text string `json:"text"`
+	// SignIns and Failures count the matched sign-ins and the failures
+	// the finding fired on.
+	SignIns  int `json:"signIns"`
+	Failures int `json:"failures"`
+	// Explains is set for a cause of failures; it is false for findings
+	// of information and for report-only policies, which block nothing.
+	Explains bool `json:"explains"`
 }
 
 // A Finding is one rule that fired on the matched sign-ins.
@@ -125,23 +186,49 @@ type Finding struct {
 	Severity    rules.Severity `json:"severity"`
 	Title       string         `json:"title"`
 	Description string         `json:"description,omitempty"`
-	// Count is the number of matched sign-ins the rule fired on.
-	Count int `json:"count"`
-	// Fix is the most frequent rendered fix; Fixes lists every distinct
-	// rendered fix with how many sign-ins it came from.
-	Fix      string     `json:"fix"`
-	Fixes    []FixCount `json:"fixes,omitempty"`
-	Evidence []Evidence `json:"evidence"`
+	// Count is the number of matched sign-ins the rule fired on, and
+	// Failures the failed ones among them.
+	Count    int `json:"count"`
+	Failures int `json:"failures"`
+	// Verdict is the rule's one-sentence verdict for the most frequent
+	// values, or "" for a rule without one.
+	Verdict string `json:"verdict,omitempty"`
+	// Fix is the most frequent rendered fix. Fixes groups the rendered
+	// fixes that differ only in the values they show (the IP, the user,
+	// the policy): one text per group with every combination of values
+	// and its count; it is left out when every sign-in got the same fix.
+	Fix          string     `json:"fix"`
+	Fixes        []FixGroup `json:"fixes,omitempty"`
+	FixesOmitted int        `json:"fixesOmitted,omitempty"`
+	Evidence     []Evidence `json:"evidence"`
 	// EvidenceOmitted counts the sign-ins not listed as evidence.
 	EvidenceOmitted int      `json:"evidenceOmitted,omitempty"`
 	Tags            []string `json:"tags,omitempty"`
 	References      []string `json:"references,omitempty"`
 }
 
-// FixCount is one distinct rendered fix of a finding.
-type FixCount struct {
+// A FixGroup is one fix of a finding, for one or more values.
+type FixGroup struct {
+	// Fix is the text for the most frequent values, and Count the
+	// sign-ins the group's fix was rendered for.
 	Fix   string `json:"fix"`
 	Count int    `json:"count"`
+	// Labels name the values that differ between the group's sign-ins
+	// ("IP address", "policy"); Values lists each combination of them,
+	// the most frequent first, cut by Top.
+	Labels        []string    `json:"labels,omitempty"`
+	Values        []FixValues `json:"values,omitempty"`
+	ValuesOmitted int         `json:"valuesOmitted,omitempty"`
+	// ValuesPartial is set when there were more combinations than the
+	// analysis keeps (10,000 a fix): the counts are right, the list is
+	// not whole.
+	ValuesPartial bool `json:"valuesPartial,omitempty"`
+}
+
+// FixValues is one combination of a fix's values and its sign-ins.
+type FixValues struct {
+	Values []string `json:"values"`
+	Count  int      `json:"count"`
 }
 
 // Evidence is one sign-in a finding fired on.
@@ -270,4 +357,29 @@ type RuleError struct {
 	Count   int    `json:"count"`
 	First   string `json:"first"` // Position of the first record it failed on.
 	Message string `json:"message"`
+}
+
+// inZone shows every time of the report in loc.
+func (r *Report) inZone(loc *time.Location) {
+	in := func(t *time.Time) {
+		if t != nil && !t.IsZero() {
+			*t = t.In(loc)
+		}
+	}
+	in(r.Summary.First)
+	in(r.Summary.Last)
+	for i := range r.Findings {
+		for j := range r.Findings[i].Evidence {
+			in(&r.Findings[i].Evidence[j].Time)
+		}
+	}
+	for i := range r.Timeline.Buckets {
+		in(&r.Timeline.Buckets[i].Start)
+	}
+	for _, gs := range [][]GroupStat{r.Users, r.Apps} {
+		for i := range gs {
+			in(&gs[i].First)
+			in(&gs[i].Last)
+		}
+	}
 }

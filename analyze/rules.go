@@ -8,12 +8,17 @@ import (
 
 // ruleEvaluator turns a rule set's matches into Hits for one goroutine.
 type ruleEvaluator struct {
-	ev   *rules.Evaluator
-	hits []Hit
+	ev     *rules.Evaluator
+	hits   []Hit
+	labels func(*rules.Compiled) []string
 }
 
 func newRuleEvaluator(s *rules.Set) *ruleEvaluator {
-	return &ruleEvaluator{ev: s.NewEvaluator()}
+	labels := map[*rules.Compiled][]string{}
+	for _, c := range s.Rules() {
+		labels[c] = c.FixValueLabels()
+	}
+	return &ruleEvaluator{ev: s.NewEvaluator(), labels: func(c *rules.Compiled) []string { return labels[c] }}
 }
 
 // eval returns the rules that fire on rec. The slice is reused by the next
@@ -22,10 +27,11 @@ func (e *ruleEvaluator) eval(rec *parse.Record) []Hit {
 	e.hits = e.hits[:0]
 	for _, m := range e.ev.Eval(rec) {
 		r := m.Rule
+		shape, shown := fixShape(m.Fix, m.Values)
 		e.hits = append(e.hits, Hit{
 			Rule: r.ID, Severity: r.Severity,
 			Title: r.Title, Description: r.Description, Tags: r.Tags, References: r.References,
-			Fix: m.Fix,
+			Fix: m.Fix, FixShape: shape, FixValues: shown, FixLabels: e.labels(r), Verdict: m.Verdict,
 		})
 	}
 	return e.hits

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -59,6 +60,7 @@ personal access token makes. Use --app any and --flow any to keep everything.`,
 	f := c.Flags()
 	opts.FilterFlags.register(f)
 	opts.InputFlags.register(f)
+	opts.InputFlags.registerDuplicates(f)
 	f.BoolVar(&opts.Strict, "strict", false, "stop at the first malformed record instead of skipping and counting it")
 	opts.OutputFlags.register(f)
 	opts.RuleFlags.register(f)
@@ -70,6 +72,9 @@ personal access token makes. Use --app any and --flow any to keep everything.`,
 func analyzeRun(ctx context.Context, o *AnalyzeOptions) error {
 	out, err := o.OutputFlags.build(o.IO)
 	if err != nil {
+		return err
+	}
+	if err := out.checkInputs(o.Paths); err != nil {
 		return err
 	}
 	popts, err := o.InputFlags.build(o.IO.In)
@@ -91,14 +96,15 @@ func analyzeRun(ctx context.Context, o *AnalyzeOptions) error {
 		return err
 	}
 	opts := analyze.Options{
-		Rules:   set,
-		Context: ruleCtx,
-		Filter:  filter,
-		Parse:   popts,
-		Strict:  o.Strict,
-		Top:     out.top,
-		Clock:   o.Clock,
-		Version: Version,
+		Rules:          set,
+		Context:        ruleCtx,
+		Filter:         filter,
+		Parse:          popts,
+		Strict:         o.Strict,
+		Top:            out.top,
+		KeepDuplicates: o.KeepDuplicates,
+		Clock:          o.Clock,
+		Version:        Version,
 	}
 	bar := newProgress(o.IO)
 	if bar != nil {
@@ -112,7 +118,37 @@ func analyzeRun(ctx context.Context, o *AnalyzeOptions) error {
 	for _, re := range rep.RuleErrors {
 		fmt.Fprintf(o.IO.ErrOut, "signinspect: warning: %s\n", re.Message)
 	}
+	if w := damagedWarning(rep); w != "" {
+		fmt.Fprintf(o.IO.ErrOut, "signinspect: warning: %s\n", w)
+	}
 	return out.write(o.IO, rep)
+}
+
+// damagedWarning says in one line which inputs of folders could not be
+// read whole (the report's inputs section says why), or "".
+func damagedWarning(rep *analyze.Report) string {
+	var names []string
+	for _, in := range rep.Inputs {
+		if in.Damaged {
+			names = append(names, in.Path)
+		}
+	}
+	n := rep.Summary.Damaged
+	if n == 0 {
+		return ""
+	}
+	list := strings.Join(names, ", ")
+	if len(names) > 3 {
+		list = strings.Join(names[:3], ", ")
+	}
+	if more := n - min(len(names), 3); more > 0 {
+		list += fmt.Sprintf(" and %d more", more)
+	}
+	what := "input"
+	if n > 1 {
+		what = "inputs"
+	}
+	return fmt.Sprintf("%d %s could not be read whole (%s); the rest was analysed, and the report's inputs section says why", n, what, list)
 }
 
 // writeOutput renders to stdout, or to a file written atomically, so that a

@@ -81,7 +81,7 @@ func TestAnalyzeOutFile(t *testing.T) {
 	for _, c := range []struct {
 		file, output, starts string
 	}{
-		{"report.txt", "", "── Scope"},
+		{"report.txt", "", "── Answer"},
 		{"report.md", "", "# signinspect report"},
 		{"report.json", "", "{\n  \"schema\": \"signinspect.report/v1\""},
 		{"report.csv", "", "section,key,name,severity"},

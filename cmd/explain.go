@@ -39,13 +39,16 @@ func explainRun(opts *ExplainOptions) error {
 	if len(opts.Codes) == 0 {
 		t := newTable(opts.IO)
 		t.AppendHeader(table.Row{"Code", "Name", "CA", "Meaning"})
+		var rows []table.Row
 		for _, c := range rules.Codes() {
 			ca := ""
 			if c.CA {
 				ca = "yes"
 			}
-			t.AppendRow(table.Row{c.Code, c.Name, ca, shorten(c.Meaning, 90)})
+			rows = append(rows, table.Row{c.Code, c.Name, ca, c.Meaning})
 		}
+		t.AppendRows(rows)
+		fitColumn(t, opts.IO, rows, 4)
 		t.Render()
 		return nil
 	}
@@ -90,13 +93,4 @@ func explainRun(opts *ExplainOptions) error {
 			strings.Join(unknown, ", "))
 	}
 	return nil
-}
-
-// shorten cuts s to at most n runes, with an ellipsis.
-func shorten(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
 }

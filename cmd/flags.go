@@ -3,6 +3,8 @@ package cmd
 import (
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -48,7 +50,7 @@ func (f *FilterFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.Until, "until", "", "keep sign-ins before this time")
 	fs.StringVar(&f.At, "at", "", "keep sign-ins around this time (with --window)")
 	fs.StringVar(&f.Window, "window", "", "with --at: keep sign-ins within this duration either side (30m, 2h, 1d)")
-	fs.StringVar(&f.TZ, "tz", "UTC", "time zone of --since/--until/--at values that carry none (IANA name, e.g. Europe/Berlin)")
+	fs.StringVar(&f.TZ, "tz", "UTC", "time zone of --since/--until/--at values that carry none, and of the report's times (IANA name, e.g. Europe/Berlin)")
 	fs.StringVar(&f.Status, "status", string(analyze.StatusAny), "keep failures, successes or both: failure, success, any")
 	fs.StringVar(&f.Where, "where", "", `keep only sign-ins for which this expression is true, in the rule language (e.g. 'Status.Code == 53003')`)
 }
@@ -60,6 +62,9 @@ func (f *FilterFlags) build(ruleCtx *rules.Context) (analyze.Filter, error) {
 	loc, err := time.LoadLocation(f.TZ)
 	if err != nil {
 		return filter, FlagErrorf("--tz %q: unknown time zone (want an IANA name like UTC or Europe/Berlin)", f.TZ)
+	}
+	if loc != time.UTC {
+		filter.Location = loc
 	}
 	if filter.Flow, err = analyze.ParseFlow(f.Flow); err != nil {
 		return filter, FlagErrorf("--flow %v", err)
@@ -244,6 +249,7 @@ func (f *OutputFlags) register(fs *pflag.FlagSet) {
 // and what its findings make of the exit code.
 type reportOutput struct {
 	renderer render.Renderer
+	format   string
 	file     string // "" for standard output.
 	top      int
 	// failOn is the --fail-on severity; hasFailOn is false without it.
@@ -262,11 +268,13 @@ func (f *OutputFlags) build(ios *IOStreams) (*reportOutput, error) {
 	}
 	toTerminal := f.OutFile == "" && ios.StdoutTTY
 	// A report written to a file is fitted to the default width, not to
-	// the terminal it happened to be made in.
+	// the terminal it happened to be made in; standard output is fitted
+	// to the terminal, or to COLUMNS on a pipe.
 	ropts := render.Options{Color: toTerminal && !f.NoColor && !ios.NoColor}
-	if toTerminal {
+	if f.OutFile == "" {
 		ropts.Width = ios.Width
 	}
+	out.format = formatName
 	if out.renderer, err = render.New(formatName, ropts); err != nil {
 		return nil, &FlagError{Err: fmt.Errorf("-o: %w", err)}
 	}
@@ -317,13 +325,93 @@ func (o *reportOutput) write(ios *IOStreams, rep *analyze.Report) error {
 	if o.pseudonymizer != nil {
 		analyze.Redact(rep, o.pseudonymizer)
 	}
-	if err := writeOutput(ios.Out, o.file, func(w io.Writer) error { return o.renderer.Render(w, rep) }); err != nil {
+	size := 0
+	err := writeOutput(ios.Out, o.file, func(w io.Writer) error {
+		cw := &countingWriter{w: w}
+		err := o.renderer.Render(cw, rep)
+		size = cw.n
 		return err
+	})
+	if err != nil {
+		return err
+	}
+	if o.file != "" && ios.StderrTTY {
+		fmt.Fprintf(ios.ErrOut, "wrote %s (%s, %s)\n", o.file, o.format, byteSize(size))
 	}
 	if o.hasFailOn && reachesSeverity(rep, o.failOn) {
 		return ErrFindings
 	}
 	return nil
+}
+
+// checkInputs refuses a --out file that would replace an input or land
+// among the inputs of a folder (where the next run would read it as one),
+// and one whose folder does not exist, before anything is read.
+func (o *reportOutput) checkInputs(paths []string) error {
+	if o.file == "" {
+		return nil
+	}
+	dir := filepath.Dir(o.file)
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return FlagErrorf("--out %s: the folder %s does not exist", o.file, dir)
+	}
+	out, err := filepath.Abs(o.file)
+	if err != nil {
+		return FlagErrorf("--out %s: %v", o.file, err)
+	}
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
+		out = filepath.Join(real, filepath.Base(out))
+	}
+	outInfo, outErr := os.Stat(o.file)
+	for _, p := range paths {
+		if p == "-" {
+			continue
+		}
+		fi, err := os.Stat(p)
+		if err != nil {
+			continue // The analysis says what is wrong with it.
+		}
+		if outErr == nil && os.SameFile(fi, outInfo) {
+			return FlagErrorf("--out %s is the input %s: the report would replace the export; choose another file", o.file, p)
+		}
+		if !fi.IsDir() {
+			continue
+		}
+		in, err := filepath.Abs(p)
+		if err != nil {
+			continue
+		}
+		if real, err := filepath.EvalSymlinks(in); err == nil {
+			in = real
+		}
+		if rel, err := filepath.Rel(in, out); err == nil && rel != "." && !strings.HasPrefix(rel, "..") {
+			return FlagErrorf("--out %s is inside the input folder %s: the next run would read the report as an input; write it elsewhere", o.file, p)
+		}
+	}
+	return nil
+}
+
+// countingWriter counts the bytes written through it.
+type countingWriter struct {
+	w io.Writer
+	n int
+}
+
+func (c *countingWriter) Write(b []byte) (int, error) {
+	n, err := c.w.Write(b)
+	c.n += n
+	return n, err
+}
+
+// byteSize writes a size as people read it: "812 bytes", "14 KB", "2.3 MB".
+func byteSize(n int) string {
+	switch {
+	case n < 1000:
+		return fmt.Sprintf("%d bytes", n)
+	case n < 1000*1000:
+		return fmt.Sprintf("%d KB", (n+500)/1000)
+	}
+	return fmt.Sprintf("%.1f MB", float64(n)/1e6)
 }
 
 // reachesSeverity reports whether a finding of the report is at least sev.
@@ -346,11 +434,18 @@ func severityNames() string {
 
 // InputFlags are the flags that say how inputs are read.
 type InputFlags struct {
-	Format string
+	Format         string
+	KeepDuplicates bool
 }
 
 func (f *InputFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.Format, "format", "", "read every input as this format instead of detecting it (see 'signinspect formats')")
+}
+
+// registerDuplicates declares --keep-duplicates, for the commands that
+// count sign-ins.
+func (f *InputFlags) registerDuplicates(fs *pflag.FlagSet) {
+	fs.BoolVar(&f.KeepDuplicates, "keep-duplicates", false, "count every copy of a sign-in that several inputs hold (same request ID), instead of the first only")
 }
 
 // build returns the parse options of the flags; stdin is read for the

@@ -101,6 +101,10 @@ func TestFilterFlagsBuild(t *testing.T) {
 		return f
 	}
 	at := time.Date(2026, 11, 20, 10, 15, 0, 0, time.UTC)
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []struct {
 		name   string
 		flags  FilterFlags
@@ -113,7 +117,7 @@ func TestFilterFlagsBuild(t *testing.T) {
 		{"--at and --window", with(func(f *FilterFlags) { f.At, f.Window = "2026-11-20 10:15", "30m" }),
 			analyze.Filter{Apps: []string{"Azure DevOps"}, Flow: "non-interactive", Status: analyze.StatusAny, Since: at.Add(-30 * time.Minute), Until: at.Add(30 * time.Minute)}, ""},
 		{"--tz", with(func(f *FilterFlags) { f.Since, f.TZ = "2026-11-20 11:15", "Europe/Berlin" }),
-			analyze.Filter{Apps: []string{"Azure DevOps"}, Flow: "non-interactive", Status: analyze.StatusAny, Since: at}, ""},
+			analyze.Filter{Apps: []string{"Azure DevOps"}, Flow: "non-interactive", Status: analyze.StatusAny, Since: at, Location: berlin}, ""},
 		{"bad flow", with(func(f *FilterFlags) { f.Flow = "sideways" }), analyze.Filter{},
 			`--flow "sideways": want one of non-interactive, interactive, service-principal, managed-identity, any`},
 		{"bad status", with(func(f *FilterFlags) { f.Status = "broken" }), analyze.Filter{}, `--status "broken": want failure, success or any`},

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/jedib0t/go-pretty/v6/text"
 	"github.com/spf13/cobra"
 
 	"github.com/signinspect/signinspect/parse"
@@ -22,23 +23,38 @@ func newCmdFormats(ios *IOStreams) *cobra.Command {
 
 func formatsRun(ios *IOStreams) error {
 	var b strings.Builder
-	b.WriteString("signinspect detects the format of each input from its content; --format overrides it.\n")
-	b.WriteString("Inputs may be files, folders (searched recursively), .gz files, .zip archives or - (standard input),\n")
-	b.WriteString("in UTF-8 (with or without a byte order mark) or UTF-16, with CRLF or LF line ends.\n")
+	width := outputWidth(ios)
+	para := func(first, indent, s string) {
+		lines := strings.Split(text.WrapSoft(s, width-max(len(first), len(indent))), "\n")
+		for i, l := range lines {
+			prefix := indent
+			if i == 0 {
+				prefix = first
+			}
+			b.WriteString(strings.TrimRight(prefix+l, " ") + "\n")
+		}
+	}
+	para("", "", "signinspect detects the format of each input from its content; --format overrides it. "+
+		"Inputs may be files, folders (searched recursively), .gz files, .zip archives or - (standard input), "+
+		"in UTF-8 (with or without a byte order mark) or UTF-16, with CRLF or LF line ends.")
 	for _, fi := range parse.Formats() {
-		fmt.Fprintf(&b, "\n%s  (--format %s)\n", fi.Name, fi.Format)
-		fmt.Fprintf(&b, "  Detected by: %s.\n", fi.Detection)
+		title := fmt.Sprintf("%s  (--format %s)", fi.Name, fi.Format)
+		if len(title) > width {
+			title = fmt.Sprintf("%s\n  (--format %s)", fi.Name, fi.Format)
+		}
+		b.WriteString("\n" + title + "\n")
+		para("  Detected by: ", "    ", fi.Detection+".")
 		if fi.Format == parse.FormatPortalAuthDetailsCSV {
-			b.WriteString("  Carries: authentication steps only; its rows are recognised and reported, not read as sign-ins.\n")
+			para("  Carries: ", "    ", "authentication steps only; its rows are recognised and reported, not read as sign-ins.")
 		} else if missing := fi.Carries.Missing(parse.AllFields); len(missing) > 0 {
 			names := make([]string, len(missing))
 			for i, f := range missing {
 				names[i] = f.String()
 			}
-			fmt.Fprintf(&b, "  Does not carry: %s.\n", strings.Join(names, ", "))
+			para("  Does not carry: ", "    ", strings.Join(names, ", ")+".")
 		}
 		for _, c := range fi.CannotTell {
-			fmt.Fprintf(&b, "  Note: %s\n", c)
+			para("  Note: ", "    ", c)
 		}
 	}
 	_, err := fmt.Fprint(ios.Out, b.String())

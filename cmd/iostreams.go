@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"strconv"
+	"strings"
 
 	"golang.org/x/term"
 )
@@ -20,7 +22,9 @@ type IOStreams struct {
 	StderrTTY bool
 	// NoColor is set by NO_COLOR or --no-color.
 	NoColor bool
-	// Width is the terminal width of stdout, or 0 when it is not a terminal.
+	// Width is the width to fit stdout to: the terminal's, or the COLUMNS
+	// environment variable's when stdout is not a terminal (a pipe into a
+	// pager), or 0 for the default.
 	Width int
 	// Getenv reads the environment; tests replace it.
 	Getenv func(string) string
@@ -35,6 +39,9 @@ func System() *IOStreams {
 		if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil {
 			io.Width = w
 		}
+	}
+	if io.Width == 0 {
+		io.Width = columnsEnv(os.Getenv("COLUMNS"))
 	}
 	if v, ok := os.LookupEnv("NO_COLOR"); ok && v != "" {
 		io.NoColor = true
@@ -53,3 +60,13 @@ func Test() (ios *IOStreams, in, out, errOut *bytes.Buffer) {
 
 // ColorEnabled reports whether output to stdout may use colour.
 func (s *IOStreams) ColorEnabled() bool { return s.StdoutTTY && !s.NoColor }
+
+// columnsEnv reads the COLUMNS environment variable: a width of at least
+// 20 columns, or 0 when it is unset or not such a number.
+func columnsEnv(v string) int {
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || n < 20 {
+		return 0
+	}
+	return n
+}

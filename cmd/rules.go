@@ -10,6 +10,7 @@ import (
 	"github.com/jedib0t/go-pretty/v6/text"
 	"github.com/spf13/cobra"
 
+	"github.com/signinspect/signinspect/analyze/render"
 	"github.com/signinspect/signinspect/rules"
 )
 
@@ -119,9 +120,12 @@ func rulesListRun(opts *RulesOptions) error {
 	}
 	t := newTable(opts.IO)
 	t.AppendHeader(table.Row{"ID", "Severity", "Status", "Title", "Source"})
+	rows := make([]table.Row, 0, len(rs))
 	for _, r := range rs {
-		t.AppendRow(table.Row{r.ID, r.Severity.String(), r.Status.String(), r.Title, ruleSource(r)})
+		rows = append(rows, table.Row{r.ID, r.Severity.String(), r.Status.String(), r.Title, ruleSource(r)})
 	}
+	t.AppendRows(rows)
+	fitColumn(t, opts.IO, rows, 4)
 	t.Render()
 	return nil
 }
@@ -193,13 +197,22 @@ func showRule(ios *IOStreams, r rules.Rule) error {
 	return nil
 }
 
-// textWidth is the width to wrap prose at: the terminal's, or 100 columns
-// when stdout is not a terminal.
+// outputWidth is the width to fit output to: the terminal's (or COLUMNS),
+// else the report's default.
+func outputWidth(ios *IOStreams) int {
+	if ios.Width > 40 {
+		return ios.Width
+	}
+	return render.DefaultWidth
+}
+
+// textWidth is the width to wrap indented prose at: four columns less
+// than a terminal's, the report's default width on a pipe.
 func textWidth(ios *IOStreams) int {
 	if ios.Width > 40 {
 		return ios.Width - 4
 	}
-	return 100
+	return render.DefaultWidth
 }
 
 // section prints a titled block of text, indented.
@@ -297,6 +310,26 @@ func rulesTestRun(opts *RulesOptions) error {
 		return fmt.Errorf("%w: %d of %d", errCasesFailed, failed, len(results))
 	}
 	return nil
+}
+
+// fitColumn lets column col (1-based) of a plain table wrap at its spaces so
+// that the table fits the output's width: the other columns keep their
+// widths.
+func fitColumn(t table.Writer, ios *IOStreams, rows []table.Row, col int) {
+	widths := map[int]int{}
+	for _, row := range rows {
+		for i, v := range row {
+			widths[i+1] = max(widths[i+1], text.StringWidthWithoutEscSequences(fmt.Sprint(v)))
+		}
+	}
+	others := 0
+	for i, w := range widths {
+		if i != col {
+			others += max(w, 6) + 2 // Two spaces after each column.
+		}
+	}
+	room := max(20, outputWidth(ios)-others)
+	t.SetColumnConfigs([]table.ColumnConfig{{Number: col, WidthMax: room, WidthMaxEnforcer: text.WrapSoft}})
 }
 
 // newTable returns a go-pretty table writing to ios.Out in signinspect's

@@ -1,6 +1,10 @@
 package parse
 
-import "strings"
+import (
+	"strings"
+
+	"math/bits"
+)
 
 // A Field names a part of Record whose presence depends on the export
 // format. Its name is the path rule authors write for it ("Device.Compliant").
@@ -119,6 +123,9 @@ type FieldSet uint64
 
 // Has reports whether f is in the set.
 func (s FieldSet) Has(f Field) bool { return s&(1<<f) != 0 }
+
+// Count returns the number of fields in s.
+func (s FieldSet) Count() int { return bits.OnesCount64(uint64(s)) }
 
 // Add returns the set with fs added.
 func (s FieldSet) Add(fs ...Field) FieldSet {

@@ -90,7 +90,15 @@ type Input struct {
 	// compressed is the compressed size for the ratio check of archive
 	// members, or 0.
 	compressed int64
+	// once is set for an input that can be read only once: standard input,
+	// a pipe (a shell's process substitution) or a device.
+	once bool
 }
+
+// Rereadable reports whether the input can be read more than once, as a
+// second pass over the inputs needs: not standard input, a pipe or a
+// device.
+func (in Input) Rereadable() bool { return !in.once }
 
 // BytesInput returns an input named name that reads data: text held in
 // memory (a rule test's embedded export, a fuzzer's bytes), read through
@@ -121,7 +129,7 @@ func Expand(paths []string, opts Options) ([]Input, error) {
 			if stdin == nil {
 				stdin = os.Stdin
 			}
-			out = append(out, Input{Name: "-", Size: -1, open: func() (io.ReadCloser, error) {
+			out = append(out, Input{Name: "-", Size: -1, once: true, open: func() (io.ReadCloser, error) {
 				return io.NopCloser(stdin), nil
 			}})
 			continue
@@ -134,7 +142,7 @@ func Expand(paths []string, opts Options) ([]Input, error) {
 		if !fi.IsDir() {
 			ins, err := expandFile(p, fi, false, lim)
 			if err != nil {
-				errs = append(errs, err)
+				errs = append(errs, fmt.Errorf("%s: %w", p, err))
 			}
 			out = append(out, ins...)
 			continue
@@ -168,7 +176,10 @@ func Expand(paths []string, opts Options) ([]Input, error) {
 			}
 			ins, err := expandFile(fp, fi, true, lim)
 			if err != nil {
-				errs = append(errs, err)
+				// One damaged file does not sink a folder: it becomes an
+				// input that fails to open, which the reader reports.
+				out = append(out, damagedInput(fp, fi.Size(), err))
+				continue
 			}
 			out = append(out, ins...)
 		}
@@ -189,6 +200,14 @@ func unwrapPathError(err error) error {
 	return err
 }
 
+// damagedInput is a file of a folder that cannot be expanded (a corrupt
+// ZIP archive): opening it gives err.
+func damagedInput(name string, size int64, err error) Input {
+	return Input{Name: name, Size: size, FromDirectory: true, open: func() (io.ReadCloser, error) {
+		return nil, err
+	}}
+}
+
 // zipMagic starts a ZIP archive's first member; emptyZipMagic starts the
 // end record that is all an empty archive holds.
 var (
@@ -197,11 +216,20 @@ var (
 )
 
 // expandFile returns the inputs of one file: itself, or the members of a
-// ZIP archive (recognised by content).
+// ZIP archive (recognised by content). Its errors do not name the file;
+// the caller does.
 func expandFile(p string, fi fs.FileInfo, fromDir bool, lim Limits) ([]Input, error) {
+	if !fi.Mode().IsRegular() {
+		// A pipe or a device is opened once and read as it comes: looking
+		// at its first bytes first would consume them (or wait for good
+		// on a FIFO nobody writes to yet).
+		return []Input{{Name: p, Size: -1, FromDirectory: fromDir, once: true, open: func() (io.ReadCloser, error) {
+			return os.Open(p)
+		}}}, nil
+	}
 	magic, err := readMagic(p)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", p, unwrapPathError(err))
+		return nil, unwrapPathError(err)
 	}
 	if !bytes.HasPrefix(magic, zipMagic) && !bytes.HasPrefix(magic, emptyZipMagic) {
 		return []Input{{Name: p, Size: fi.Size(), FromDirectory: fromDir, open: func() (io.ReadCloser, error) {
@@ -210,7 +238,7 @@ func expandFile(p string, fi fs.FileInfo, fromDir bool, lim Limits) ([]Input, er
 	}
 	zr, err := zip.OpenReader(p)
 	if err != nil {
-		return nil, fmt.Errorf("%s: unreadable ZIP archive: %w", p, err)
+		return nil, fmt.Errorf("unreadable ZIP archive: %w", err)
 	}
 	// The archive is reopened per member when read, so that no file stays
 	// open while other inputs are read.
@@ -221,11 +249,11 @@ func expandFile(p string, fi fs.FileInfo, fromDir bool, lim Limits) ([]Input, er
 			continue
 		}
 		if len(out) >= lim.MaxEntries {
-			return nil, fmt.Errorf("%s: %w: more than %d files in the ZIP archive", p, ErrTooLarge, lim.MaxEntries)
+			return nil, fmt.Errorf("%w: more than %d files in the ZIP archive", ErrTooLarge, lim.MaxEntries)
 		}
 		name := f.Name
 		if !fs.ValidPath(strings.TrimSuffix(name, "/")) || strings.Contains(name, `\`) && strings.Contains(name, `..`) {
-			return nil, fmt.Errorf("%s: ZIP member %q has an unsafe path (absolute or with ..); refusing the archive", p, name)
+			return nil, fmt.Errorf("ZIP member %q has an unsafe path (absolute or with ..); refusing the archive", name)
 		}
 		base := path.Base(name)
 		if strings.HasPrefix(base, ".") || strings.HasPrefix(name, "__MACOSX/") {
@@ -255,7 +283,7 @@ func expandFile(p string, fi fs.FileInfo, fromDir bool, lim Limits) ([]Input, er
 		})
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("%s: the ZIP archive holds no files", p)
+		return nil, errors.New("the ZIP archive holds no files")
 	}
 	return out, nil
 }
@@ -358,6 +386,37 @@ func Open(in Input, opts Options) (*Reader, error) {
 	return rd, nil
 }
 
+// sniffSize is how much of an input Sniff looks at: the header of a CSV,
+// the first record of a JSON export.
+const sniffSize = 32 << 10
+
+// Sniff detects an input's format from its first bytes, without preparing
+// a reader: for ordering inputs before they are read. An input whose
+// format cannot be told gives the error Open would give.
+func Sniff(in Input, opts Options) (Format, error) {
+	if opts.Format != "" {
+		return opts.Format, nil
+	}
+	text, _, _, err := openText(in, opts)
+	if err != nil {
+		return "", err
+	}
+	defer text.Close()
+	br, ok := text.Reader.(*bufio.Reader)
+	if !ok {
+		br = bufio.NewReaderSize(text, sniffSize)
+	}
+	peek, err := br.Peek(sniffSize)
+	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+		return "", fmt.Errorf("%s: %w", in.Name, err)
+	}
+	f, err := Detect(peek)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", in.Name, err)
+	}
+	return f, nil
+}
+
 // TextEncoding says how an input stores its text, so that a tool that
 // rewrites the input (signinspect redact) can store its output the same way.
 type TextEncoding struct {
@@ -405,8 +464,8 @@ func openText(in Input, opts Options) (readCloser, TextEncoding, *countingReader
 	}
 	magic, _ := br.Peek(4)
 	if bytes.HasPrefix(magic, zipMagic) || bytes.HasPrefix(magic, emptyZipMagic) {
-		if in.Name == "-" {
-			return fail(errors.New("a ZIP archive cannot be read from standard input; pass its path instead"))
+		if in.once {
+			return fail(errors.New("a ZIP archive cannot be read from standard input or a pipe; pass its path instead"))
 		}
 		return fail(errors.New("a ZIP archive inside a ZIP archive is not read; extract the outer archive first"))
 	}

@@ -292,7 +292,7 @@ func TestOpenErrors(t *testing.T) {
 	if _, err := Open(ins[0], Options{}); err == nil || !strings.Contains(err.Error(), "inside a ZIP archive is not read") {
 		t.Errorf("nested zip: %v", err)
 	}
-	stdin := Input{Name: "-", open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(inner)), nil }}
+	stdin := Input{Name: "-", once: true, open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(inner)), nil }}
 	if _, err := Open(stdin, Options{}); err == nil || !strings.Contains(err.Error(), "cannot be read from standard input") {
 		t.Errorf("zip on stdin: %v", err)
 	}

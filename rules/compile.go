@@ -44,10 +44,15 @@ type Set struct {
 // A Compiled is a rule ready to run.
 type Compiled struct {
 	Rule
-	when  *vm.Program
-	fix   *template
-	cases []compiledCase
+	when    *vm.Program
+	fix     *template
+	verdict *template // nil when the rule has no verdict.
+	cases   []compiledCase
 }
+
+// FixValueLabels names the values a Match's Values hold, in order: the
+// data the fix's placeholders show ("IP address", "policy", "user").
+func (c *Compiled) FixValueLabels() []string { return c.fix.valueLabels() }
 
 // compiledCase is a Case with its record decoded and its context prepared.
 type compiledCase struct {
@@ -95,11 +100,11 @@ func compileRule(r *Rule, loc *policy.Locations) (*Compiled, error) {
 	}
 	c.fix, err = compileTemplate(r.Fix, loc)
 	if err != nil {
-		var te *templateError
-		if errors.As(err, &te) {
-			errs = append(errs, r.exprError("fix", r.pos.fix, te.offset, te.err))
-		} else {
-			errs = append(errs, r.errorf("fix", "%v", err))
+		errs = append(errs, r.templateError("fix", r.pos.fix, err))
+	}
+	if r.Verdict != "" {
+		if c.verdict, err = compileTemplate(r.Verdict, loc); err != nil {
+			errs = append(errs, r.templateError("verdict", r.pos.verdict, err))
 		}
 	}
 	for i := range r.Tests {
@@ -122,6 +127,15 @@ func compileRule(r *Rule, loc *policy.Locations) (*Compiled, error) {
 		return nil, errors.Join(errs...)
 	}
 	return c, nil
+}
+
+// templateError locates an error of the template of key.
+func (r *Rule) templateError(key string, pos scalarPos, err error) error {
+	var te *templateError
+	if errors.As(err, &te) {
+		return r.exprError(key, pos, te.offset, te.err)
+	}
+	return r.errorf(key, "%v", err)
 }
 
 // compileExpr compiles one expression and checks its constant arguments.
@@ -182,11 +196,18 @@ func compileCase(tc *Case) (compiledCase, error) {
 	return compiledCase{Case: tc, record: rec, loc: ctx.Locations()}, nil
 }
 
-// A Match is a rule that matched a sign-in, with its fix rendered for that
-// sign-in.
+// A Match is a rule that matched a sign-in, with its fix and verdict
+// rendered for that sign-in.
 type Match struct {
 	Rule *Compiled
 	Fix  string
+	// Values are the data the fix shows for this sign-in, named by
+	// Rule.FixValueLabels: two matches whose fixes differ only in them
+	// give the same fix for other values. The slice is reused by the next
+	// Eval.
+	Values []string
+	// Verdict is the rule's verdict rendered for this sign-in, or "".
+	Verdict string
 }
 
 // An Evaluator evaluates a Set's rules. It holds a VM and an environment,
@@ -196,6 +217,7 @@ type Evaluator struct {
 	vm      vm.VM
 	env     *Env
 	matches []Match
+	values  []string // Backing store of the matches' Values.
 }
 
 // NewEvaluator returns an Evaluator of the set's rules.
@@ -209,7 +231,7 @@ func (s *Set) NewEvaluator() *Evaluator {
 // the error is recorded once per rule (Set.RunErrors), not returned.
 func (e *Evaluator) Eval(rec *parse.Record) []Match {
 	e.env.record = (*record)(rec)
-	e.matches = e.matches[:0]
+	e.matches, e.values = e.matches[:0], e.values[:0]
 	for _, c := range e.set.rules {
 		ok, err := e.run(c.when)
 		if err != nil {
@@ -219,11 +241,19 @@ func (e *Evaluator) Eval(rec *parse.Record) []Match {
 		if !ok {
 			continue
 		}
-		fix, err := c.fix.render(&e.vm, e.env)
-		if err != nil {
+		m := Match{Rule: c}
+		if m.Fix, err = c.fix.render(&e.vm, e.env); err != nil {
 			e.set.runs.add(c.ID, "fix", err, rec)
 		}
-		e.matches = append(e.matches, Match{Rule: c, Fix: fix})
+		start := len(e.values)
+		e.values = c.fix.appendValues(e.values, &e.vm, e.env)
+		m.Values = e.values[start:len(e.values):len(e.values)]
+		if c.verdict != nil {
+			if m.Verdict, err = c.verdict.render(&e.vm, e.env); err != nil {
+				e.set.runs.add(c.ID, "verdict", err, rec)
+			}
+		}
+		e.matches = append(e.matches, m)
 	}
 	e.env.record = nil
 	return e.matches

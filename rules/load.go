@@ -15,6 +15,7 @@ import (
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
 
+	"github.com/signinspect/signinspect/internal/suggest"
 	"github.com/signinspect/signinspect/parse"
 	"github.com/signinspect/signinspect/policy"
 )
@@ -265,13 +266,13 @@ func (l *loader) syntaxError(err error) {
 
 // ruleKeys are the keys a rule may have, in the order `rules show` prints
 // them.
-var ruleKeys = []string{"id", "title", "severity", "status", "description", "tags", "references", "when", "fix", "tests"}
+var ruleKeys = []string{"id", "title", "severity", "status", "description", "tags", "references", "when", "fix", "verdict", "tests"}
 
 // requiredRuleKeys must be present in every rule.
 var requiredRuleKeys = []string{"id", "title", "severity", "status", "description", "when", "fix"}
 
 // caseKeys are the keys a test case may have.
-var caseKeys = []string{"name", "record", "format", "named-locations", "trusted-ips", "match", "fix-contains"}
+var caseKeys = []string{"name", "record", "format", "named-locations", "trusted-ips", "match", "fix-contains", "verdict-contains"}
 
 // rule reads one rule mapping. ok is false when the rule had errors.
 func (l *loader) rule(n ast.Node) (Rule, bool) {
@@ -329,6 +330,9 @@ func (l *loader) rule(n ast.Node) (Rule, bool) {
 		case "fix":
 			r.Fix, err = requiredString(value)
 			r.pos.fix = textPos(value)
+		case "verdict":
+			r.Verdict, err = requiredString(value)
+			r.pos.verdict = textPos(value)
 		case "tests":
 			r.Tests = l.cases(&r, value)
 		default:
@@ -438,6 +442,8 @@ func (l *loader) cases(r *Rule, n ast.Node) []Case {
 				}
 			case "fix-contains":
 				c.FixContains, err = l.stringList(value)
+			case "verdict-contains":
+				c.VerdictContains, err = l.stringList(value)
 			default:
 				err = unknownKeyError(key, caseKeys)
 			}
@@ -452,6 +458,9 @@ func (l *loader) cases(r *Rule, n ast.Node) []Case {
 		}
 		if len(c.FixContains) > 0 && !c.Match {
 			l.errorf(seen["fix-contains"], r.ID, prefix+".fix-contains", "only a matching case (match: true) renders a fix")
+		}
+		if len(c.VerdictContains) > 0 && !c.Match {
+			l.errorf(seen["verdict-contains"], r.ID, prefix+".verdict-contains", "only a matching case (match: true) renders a verdict")
 		}
 		out = append(out, c)
 	}
@@ -479,7 +488,7 @@ func (l *loader) stringList(n ast.Node) ([]string, error) {
 func unknownKeyError(key string, known []string) error {
 	best, bestDist := "", 3
 	for _, k := range known {
-		if d := editDistance(strings.ToLower(key), k); d < bestDist {
+		if d := suggest.Distance(strings.ToLower(key), k); d < bestDist {
 			best, bestDist = k, d
 		}
 	}
@@ -487,27 +496,6 @@ func unknownKeyError(key string, known []string) error {
 		return fmt.Errorf("unknown key; did you mean %q?", best)
 	}
 	return fmt.Errorf("unknown key (want one of %s)", strings.Join(known, ", "))
-}
-
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // unwrap returns the value under anchors and tags.

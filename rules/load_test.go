@@ -38,7 +38,7 @@ func TestLoadInvalid(t *testing.T) {
 		{"syntax.yaml", `testdata/invalid/syntax.yaml:4: invalid YAML: ',' or ']' must be specified`},
 		{"unknown-key.yaml", `testdata/invalid/unknown-key.yaml:1: rule typo-key: severity: missing (a rule needs id, title, severity, status, description, when, fix)
 testdata/invalid/unknown-key.yaml:3: rule typo-key: severty: unknown key; did you mean "severity"?
-testdata/invalid/unknown-key.yaml:8: rule typo-key: colour: unknown key (want one of id, title, severity, status, description, tags, references, when, fix, tests)`},
+testdata/invalid/unknown-key.yaml:8: rule typo-key: colour: unknown key (want one of id, title, severity, status, description, tags, references, when, fix, verdict, tests)`},
 		{"bad-enums.yaml", `testdata/invalid/bad-enums.yaml:3: rule bad-enums: severity: unknown severity "urgent" (want one of info, low, medium, high, critical)
 testdata/invalid/bad-enums.yaml:4: rule bad-enums: status: unknown status "beta" (want one of experimental, test, stable, deprecated)`},
 		{"bad-id.yaml", `testdata/invalid/bad-id.yaml:1: id: "My_Rule" is not kebab-case (lower-case letters and digits in words joined by single dashes, like ip-outside-trusted-locations)`},
@@ -65,7 +65,7 @@ testdata/invalid/missing-keys.yaml:1: rule missing-keys: fix: missing (a rule ne
 		{"bad-cases.yaml", `testdata/invalid/bad-cases.yaml:11: rule bad-cases: tests[0].match: want true or false, got text
 testdata/invalid/bad-cases.yaml:13: rule bad-cases: tests[1].record: want a sign-in as a mapping in Microsoft Graph JSON shape, got an array
 testdata/invalid/bad-cases.yaml:17: rule bad-cases: tests[2].trusted-ips: "10.0.0.0/40" is not an IP address or CIDR range (like 203.0.113.0/24 or 2001:db8::/48)
-testdata/invalid/bad-cases.yaml:18: rule bad-cases: tests[2].expect: unknown key (want one of name, record, format, named-locations, trusted-ips, match, fix-contains)
+testdata/invalid/bad-cases.yaml:18: rule bad-cases: tests[2].expect: unknown key (want one of name, record, format, named-locations, trusted-ips, match, fix-contains, verdict-contains)
 testdata/invalid/bad-cases.yaml:23: rule bad-cases: tests[3].fix-contains: only a matching case (match: true) renders a fix
 testdata/invalid/bad-cases.yaml:24: rule bad-cases: tests[4].name: missing (a case needs name, record and match)
 testdata/invalid/bad-cases.yaml:24: rule bad-cases: tests[4].match: missing (a case needs name, record and match)

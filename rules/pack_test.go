@@ -13,6 +13,7 @@ var packIDs = []string{
 	"account-disabled",
 	"account-locked",
 	"ado-ip-fencing-non-interactive",
+	"block-policy-conditions-unlisted",
 	"ca-block-without-policy-detail",
 	"device-required-no-device-context",
 	"invalid-credentials",

@@ -54,6 +54,11 @@ type Rule struct {
 	// Fix is the remedy shown for a finding. {{ expr }} placeholders are
 	// evaluated against the matching sign-in.
 	Fix string
+	// Verdict is one sentence for the report's answer block: the cause
+	// with its evidence (the policy, the address, the device fact) and the
+	// fix, with placeholders as in Fix. Optional: a rule without one is
+	// summed up by its title.
+	Verdict string
 	// Tests are the rule's own cases, run by SelfTest.
 	Tests []Case
 
@@ -88,9 +93,10 @@ type Case struct {
 	TrustedIPs     []netip.Prefix
 	// Match is whether the rule must match the record.
 	Match bool
-	// FixContains are texts the rendered fix must contain (only for
-	// matching cases).
-	FixContains []string
+	// FixContains and VerdictContains are texts the rendered fix and
+	// verdict must contain (only for matching cases).
+	FixContains     []string
+	VerdictContains []string
 	// Line is the line of the case in File.
 	Line int
 
@@ -99,9 +105,10 @@ type Case struct {
 
 // rulePos holds where a rule's keys are in its file.
 type rulePos struct {
-	keys map[string]int // Key name → line.
-	when scalarPos
-	fix  scalarPos
+	keys    map[string]int // Key name → line.
+	when    scalarPos
+	fix     scalarPos
+	verdict scalarPos
 }
 
 // scalarPos locates the text of a YAML scalar, to map positions within it

@@ -12,10 +12,11 @@ type CaseResult struct {
 	Rule  *Compiled
 	Case  *Case
 	Index int // 0-based index of the case in the rule's tests.
-	// Matched is whether the rule matched the case's record, and Fix the
-	// fix it rendered then.
+	// Matched is whether the rule matched the case's record, and Fix and
+	// Verdict the fix and verdict it rendered then.
 	Matched bool
 	Fix     string
+	Verdict string
 	// Err says why the case failed; nil when it passed.
 	Err error
 }
@@ -64,6 +65,12 @@ func runCase(m *vm.VM, c *Compiled, i int) CaseResult {
 			res.Err = fmt.Errorf("fix: %w", err)
 			return res
 		}
+		if c.verdict != nil {
+			if res.Verdict, err = c.verdict.render(m, env); err != nil {
+				res.Err = fmt.Errorf("verdict: %w", err)
+				return res
+			}
+		}
 	}
 	switch {
 	case cc.Match && !matched:
@@ -75,6 +82,11 @@ func runCase(m *vm.VM, c *Compiled, i int) CaseResult {
 			if !strings.Contains(res.Fix, want) {
 				res.Err = fmt.Errorf("fix does not contain %q; it reads %q", want, res.Fix)
 				break
+			}
+		}
+		for _, want := range cc.VerdictContains {
+			if res.Err == nil && !strings.Contains(res.Verdict, want) {
+				res.Err = fmt.Errorf("verdict does not contain %q; it reads %q", want, res.Verdict)
 			}
 		}
 	}

@@ -3,9 +3,12 @@ package rules
 import (
 	"errors"
 	"fmt"
+	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/vm"
 
 	"github.com/signinspect/signinspect/policy"
@@ -19,6 +22,20 @@ import (
 type template struct {
 	parts []templatePart
 	size  int // Bytes of literal text, to size the output once.
+	// values are the data the placeholders show, each once, in the order
+	// the text first shows them.
+	values []templateValue
+}
+
+// A templateValue is one piece of sign-in data that a template's
+// placeholders show: a field (IP, User.UPN) or a helper that returns data
+// (PolicyNames("failure"), TrustedLocation(IP)). The analyzer evaluates
+// them for every match, so that fixes that differ only in their values can
+// be shown as one fix with a list of values.
+type templateValue struct {
+	label string // What the value is, for people: "IP address".
+	src   string
+	prog  *vm.Program
 }
 
 type templatePart struct {
@@ -91,6 +108,9 @@ func compileTemplate(text string, loc *policy.Locations) (*template, error) {
 			return nil, &templateError{offset: start, err: errors.New("unclosed placeholder: {{ without }}")}
 		}
 		t.parts = append(t.parts, part)
+		if err := t.addValues(part.prog, loc); err != nil {
+			return nil, &templateError{offset: start, err: err}
+		}
 		consumed := i + 2 + end + 2
 		rest = rest[consumed:]
 		offset += consumed
@@ -122,6 +142,205 @@ func (t *template) render(m *vm.VM, env *Env) (string, error) {
 		writeValue(&b, v)
 	}
 	return b.String(), firstErr
+}
+
+// appendValues appends the template's values for the environment's
+// current record to dst, as the placeholders write them; a value that
+// fails at run time is "".
+func (t *template) appendValues(dst []string, m *vm.VM, env *Env) []string {
+	for _, v := range t.values {
+		out, err := m.Run(v.prog, env)
+		if err != nil {
+			dst = append(dst, "")
+			continue
+		}
+		if s, ok := out.(string); ok {
+			dst = append(dst, s)
+			continue
+		}
+		var b strings.Builder
+		writeValue(&b, out)
+		dst = append(dst, b.String())
+	}
+	return dst
+}
+
+// valueLabels returns the labels of the template's values.
+func (t *template) valueLabels() []string {
+	out := make([]string, len(t.values))
+	for i, v := range t.values {
+		out[i] = v.label
+	}
+	return out
+}
+
+// addValues adds the data that a placeholder's expression shows to the
+// template's values.
+func (t *template) addValues(prog *vm.Program, loc *policy.Locations) error {
+	for _, n := range dataNodes(prog.Node()) {
+		src := n.String()
+		known := false
+		for _, v := range t.values {
+			known = known || v.src == src
+		}
+		if known {
+			continue
+		}
+		vp, err := compileExpr(src, loc)
+		if err != nil {
+			return fmt.Errorf("value %s: %w", src, err)
+		}
+		t.values = append(t.values, templateValue{label: valueLabel(src, n), src: src, prog: vp})
+	}
+	return nil
+}
+
+// dataNodes returns the nodes of an expression that read sign-in data a
+// text can show: fields of the record (IP, User.UPN) and calls of helpers
+// that return text (PolicyNames("failure")), of string, list or integer
+// type, in the order they appear.
+func dataNodes(root ast.Node) []ast.Node {
+	// A field compared with a constant (Flow != "interactive") chooses
+	// words; it is not data the text shows.
+	compared := map[ast.Node]bool{}
+	ast.Walk(&root, visitor(func(n ast.Node) {
+		if b, ok := n.(*ast.BinaryNode); ok && comparison[b.Operator] {
+			compared[b.Left], compared[b.Right] = true, true
+		}
+	}))
+	var out []ast.Node
+	ast.Walk(&root, visitor(func(n ast.Node) {
+		if !compared[n] && isDataNode(n) {
+			out = append(out, n)
+		}
+	}))
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i].Location(), out[j].Location()
+		return a.From < b.From
+	})
+	return out
+}
+
+// comparison are the operators whose operands are compared, not shown.
+var comparison = map[string]bool{
+	"==": true, "!=": true, "<": true, ">": true, "<=": true, ">=": true, "in": true, "not in": true,
+	"matches": true, "contains": true, "startsWith": true, "endsWith": true,
+}
+
+type visitor func(ast.Node)
+
+func (v visitor) Visit(n *ast.Node) { v(*n) }
+
+// envFieldsByName are the fields of Env: the record's and the helpers.
+var envFieldsByName = func() map[string]reflect.StructField {
+	m := map[string]reflect.StructField{}
+	for _, f := range reflect.VisibleFields(reflect.TypeFor[Env]()) {
+		if !f.Anonymous {
+			m[f.Name] = f
+		}
+	}
+	return m
+}()
+
+func isDataNode(n ast.Node) bool {
+	if !showable(n.Type()) {
+		return false
+	}
+	switch x := n.(type) {
+	case *ast.IdentifierNode:
+		f, ok := envFieldsByName[x.Value]
+		return ok && f.Type.Kind() != reflect.Func
+	case *ast.MemberNode:
+		if x.Method {
+			return false
+		}
+		root := x.Node
+		for {
+			m, ok := root.(*ast.MemberNode)
+			if !ok {
+				break
+			}
+			root = m.Node
+		}
+		id, ok := root.(*ast.IdentifierNode)
+		if !ok {
+			return false
+		}
+		f, ok := envFieldsByName[id.Value]
+		return ok && f.Type.Kind() != reflect.Func
+	case *ast.CallNode:
+		// Helpers that return text: an integer a helper returns (an IP
+		// version) is a measure, not data.
+		id, ok := x.Callee.(*ast.IdentifierNode)
+		if !ok || n.Type().Kind() == reflect.Int {
+			return false
+		}
+		f, ok := envFieldsByName[id.Value]
+		return ok && f.Type.Kind() == reflect.Func
+	}
+	return false
+}
+
+// showable reports whether a value of type t reads as text: a string, a
+// list of strings or an integer, not a boolean or a structure.
+func showable(t reflect.Type) bool {
+	if t == nil {
+		return false
+	}
+	switch t.Kind() {
+	case reflect.String, reflect.Int, reflect.Int64:
+		return true
+	case reflect.Slice:
+		return t.Elem().Kind() == reflect.String
+	}
+	return false
+}
+
+// fieldLabels name the fields a fix shows most often, for people.
+var fieldLabels = map[string]string{
+	"IP": "IP address", "IPSeenByResource": "IP seen by resource",
+	"User.UPN": "user", "User.Name": "user name", "User.ID": "user ID",
+	"App.Name": "app", "App.ID": "app ID", "Resource.Name": "resource", "Resource.ID": "resource ID",
+	"ServicePrincipal.Name": "service principal", "ServicePrincipal.ID": "service principal ID",
+	"Device.OS": "OS", "Device.ID": "device ID", "Device.Name": "device", "ClientApp": "client app",
+	"UserAgent": "user agent", "Status.Code": "error code", "Status.Reason": "failure reason",
+	"Location.City": "city", "Location.Country": "country",
+}
+
+// helperLabels name the values of the helpers that return data.
+var helperLabels = map[string]string{
+	"PolicyNames": "policy", "TrustedLocation": "trusted location", "NamedLocation": "named location",
+	"NamedLocations": "named locations", "CountryLocations": "country location", "CodeName": "error name",
+}
+
+// valueLabel names a value for people: "IP address" for IP, "policy" for
+// PolicyNames("failure"), "report-only policy" for
+// PolicyNames("reportOnlyFailure"); else its expression.
+func valueLabel(src string, n ast.Node) string {
+	if l, ok := fieldLabels[src]; ok {
+		return l
+	}
+	if c, ok := n.(*ast.CallNode); ok {
+		id, _ := c.Callee.(*ast.IdentifierNode)
+		if l, ok := helperLabels[id.Value]; ok {
+			if len(c.Arguments) == 1 {
+				switch arg := c.Arguments[0].(type) {
+				case *ast.StringNode:
+					if id.Value == "PolicyNames" && strings.HasPrefix(strings.ToLower(arg.Value), "reportonly") {
+						return "report-only policy"
+					}
+				default:
+					// TrustedLocation(IPSeenByResource): say of which
+					// address, unless it is the sign-in's own.
+					if a := arg.String(); a != "IP" && fieldLabels[a] != "" {
+						return l + " of " + fieldLabels[a]
+					}
+				}
+			}
+			return l
+		}
+	}
+	return src
 }
 
 // writeValue writes a placeholder's value as text.

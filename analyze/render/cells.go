@@ -180,10 +180,3 @@ func moreText(n int, what string) string {
 	}
 	return fmt.Sprintf("… and %s more %s (use --top 0 to list all)", analyze.Count(n), what)
 }
-
-// withoutPrefix removes a leading "name: " from a message: reader notes and
-// input errors sometimes repeat the input's name, which the report already
-// shows next to them.
-func withoutPrefix(msg, name string) string {
-	return strings.TrimPrefix(msg, name+": ")
-}

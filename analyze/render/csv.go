@@ -98,15 +98,31 @@ func csvRows(r *analyze.Report) []csvRow {
 		}
 	}
 
+	verdict := csvRow{Section: "verdict", Key: "answer", Detail: r.Verdict.Answer}
+	if len(r.Verdict.Causes) > 0 && r.Verdict.Causes[0].Explains {
+		c := r.Verdict.Causes[0]
+		verdict.Rule, verdict.Severity, verdict.Count, verdict.Failures = c.Rule, c.Severity.String(), num(c.SignIns), num(c.Failures)
+	}
+	add(verdict)
+	for _, c := range r.Verdict.Causes {
+		kind := "cause"
+		if !c.Explains {
+			kind = "note"
+		}
+		add(csvRow{Section: "cause", Key: strconv.Itoa(c.Finding), Name: kind, Severity: c.Severity.String(), Rule: c.Rule,
+			Count: num(c.SignIns), Failures: num(c.Failures), Detail: c.Text})
+	}
+	omitted("causes", "", r.Verdict.CausesOmitted)
+
 	for _, in := range r.Inputs {
 		add(csvRow{Section: "input", Key: in.Path, Name: in.Format, Count: num(in.Records),
-			Failures: num(in.Failures), Successes: num(in.Matched - in.Failures), Detail: withoutPrefix(in.Error, in.Path)})
+			Failures: num(in.Failures), Successes: num(in.Matched - in.Failures), Detail: analyze.WithoutInputName(in.Error, in.Path)})
 		for _, s := range in.SkipReasons {
-			add(csvRow{Section: "skipped", Key: in.Path, Name: s.Reason, Count: num(s.Count), Detail: withoutPrefix(s.First, in.Path)})
+			add(csvRow{Section: "skipped", Key: in.Path, Name: s.Reason, Count: num(s.Count), Detail: analyze.WithoutInputName(s.First, in.Path)})
 		}
 		if in.Error == "" {
 			for _, w := range in.Warnings {
-				add(csvRow{Section: "warning", Key: in.Path, Detail: withoutPrefix(w, in.Path)})
+				add(csvRow{Section: "warning", Key: in.Path, Detail: analyze.WithoutInputName(w, in.Path)})
 			}
 		}
 	}
@@ -135,10 +151,17 @@ func csvRows(r *analyze.Report) []csvRow {
 	}
 
 	for _, f := range r.Findings {
-		add(csvRow{Section: "finding", Key: f.Rule, Name: f.Title, Severity: f.Severity.String(), Rule: f.Rule, Count: num(f.Count), Detail: f.Fix})
+		add(csvRow{Section: "finding", Key: f.Rule, Name: f.Title, Severity: f.Severity.String(), Rule: f.Rule, Count: num(f.Count),
+			Failures: num(f.Failures), Detail: f.Fix})
 		for _, fx := range f.Fixes {
-			add(csvRow{Section: "fix", Key: f.Rule, Severity: f.Severity.String(), Rule: f.Rule, Count: num(fx.Count), Detail: fx.Fix})
+			add(csvRow{Section: "fix", Key: f.Rule, Name: strings.Join(fx.Labels, "; "), Severity: f.Severity.String(), Rule: f.Rule,
+				Count: num(fx.Count), Detail: fx.Fix})
+			for _, v := range fx.Values {
+				add(fixValueRow(f, fx.Labels, v))
+			}
+			omitted("fix-values", f.Rule, fx.ValuesOmitted)
 		}
+		omitted("fixes", f.Rule, f.FixesOmitted)
 		for _, e := range f.Evidence {
 			add(csvRow{Section: "evidence", Key: f.Rule, Severity: f.Severity.String(), Rule: f.Rule, First: timeText(e.Time),
 				User: e.User, App: e.App, IP: e.IP, Code: codeText(e.Code), Policy: strings.Join(e.Policies, "; "),
@@ -205,6 +228,33 @@ func csvRows(r *analyze.Report) []csvRow {
 		add(csvRow{Section: "rule-error", Key: e.Rule, Rule: e.Rule, Count: num(e.Count), Source: e.First, Detail: e.Error})
 	}
 	return rows
+}
+
+// fixValueRow is one combination of a fix's values: each value in the
+// column of its kind where there is one (IP, user, policy), and all of them
+// in detail.
+func fixValueRow(f analyze.Finding, labels []string, v analyze.FixValues) csvRow {
+	row := csvRow{Section: "fix-value", Key: f.Rule, Name: strings.Join(labels, "; "), Severity: f.Severity.String(), Rule: f.Rule, Count: num(v.Count)}
+	parts := make([]string, len(v.Values))
+	for i, x := range v.Values {
+		label := ""
+		if i < len(labels) {
+			label = labels[i]
+		}
+		parts[i] = label + ": " + x
+		switch label {
+		case "IP address":
+			row.IP = x
+		case "user":
+			row.User = x
+		case "policy":
+			row.Policy = x
+		case "app":
+			row.App = x
+		}
+	}
+	row.Detail = strings.Join(parts, "; ")
+	return row
 }
 
 // num writes a count as a spreadsheet reads it: digits only.

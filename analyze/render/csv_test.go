@@ -25,8 +25,8 @@ func readCSV(t *testing.T, r *analyze.Report) [][]string {
 func TestCSVHeaderAlways(t *testing.T) {
 	empty := &analyze.Report{}
 	rows := readCSV(t, empty)
-	if len(rows) != 2 || strings.Join(rows[0], ",") != strings.Join(csvHeader(), ",") || rows[1][0] != "scope" {
-		t.Errorf("an empty report gives %q, want the header and the scope row", rows)
+	if len(rows) != 3 || strings.Join(rows[0], ",") != strings.Join(csvHeader(), ",") || rows[1][0] != "verdict" || rows[2][0] != "scope" {
+		t.Errorf("an empty report gives %q, want the header, the verdict and the scope row", rows)
 	}
 	for _, row := range readCSV(t, fullReport()) {
 		if len(row) != len(csvHeader()) {

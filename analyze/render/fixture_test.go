@@ -97,6 +97,11 @@ func fullReport() *analyze.Report {
 	yes, no := true, false
 	return &analyze.Report{
 		Schema: analyze.Schema, Version: "test", GeneratedAt: goldenClock,
+		Verdict: analyze.Verdict{Answer: "9 of the 9 failures: Policy " + hostileScript + " blocked " + hostileFormula + ".",
+			Causes: []analyze.Cause{
+				{Finding: 1, Rule: "ip-outside-trusted-locations", Severity: rules.SeverityCritical, Text: "Policy " + hostileScript + " blocked 198.51.100.23.", SignIns: 9, Failures: 9, Explains: true},
+				{Finding: 2, Rule: "report-only-would-block", Severity: rules.SeverityLow, Text: hostileMarkup, SignIns: 1}},
+			CausesOmitted: 1},
 		Inputs: []analyze.InputSummary{
 			{Path: "exports/" + hostileFormula + ".csv", Format: "portal-csv", FormatName: "Entra portal CSV download",
 				Records: 12, Skipped: 2, Matched: 10, Failures: 8,
@@ -107,12 +112,21 @@ func fullReport() *analyze.Report {
 			{Path: "exports/notes.txt", Format: "unknown", Warnings: []string{"not read: not a sign-in log export"},
 				Error: "exports/notes.txt: not a sign-in log export: it begins \"hello\""},
 		},
+		Warnings: []analyze.WarningGroup{
+			{Text: "A portal CSV carries only the aggregate Conditional Access status.", Inputs: []string{"exports/" + hostileFormula + ".csv", "exports/b.json"}},
+			{Text: hostileScript, Inputs: []string{"exports/" + hostileFormula + ".csv"}},
+			{Text: `not read: not a sign-in log export: it begins "hello"`, Inputs: []string{"exports/notes.txt"}}},
 		Filter: analyze.FilterSummary{Users: []string{hostileFormula}, Apps: []string{"Azure DevOps"}, Flow: "non-interactive",
 			Since: &since, Until: &until, Status: "any", Where: "Status.Code == 53003", Description: "user " + hostileFormula + ", app Azure DevOps"},
-		Summary: analyze.Summary{Read: 15, Skipped: 2, Matched: 12, Failures: 9, Successes: 3, First: &first, Last: &last, UnknownFlow: 1},
+		Summary: analyze.Summary{Inputs: 3, Unread: 1, Read: 15, Skipped: 2, Matched: 12, Failures: 9, Successes: 3, First: &first, Last: &last, UnknownFlow: 1},
 		Findings: []analyze.Finding{
 			{Rule: "ip-outside-trusted-locations", Severity: rules.SeverityCritical, Title: "Blocked " + hostileScript, Description: "Desc " + hostileMarkup,
-				Count: 9, Fix: "Add 198.51.100.23 " + hostileScript, Fixes: []analyze.FixCount{{Fix: "Add 198.51.100.23 " + hostileScript, Count: 7}, {Fix: "Add 2001:db8::1", Count: 2}},
+				Count: 9, Failures: 9, Verdict: "Policy " + hostileScript + " blocked 198.51.100.23.",
+				Fix: "Add 198.51.100.23 " + hostileScript, Fixes: []analyze.FixGroup{
+					{Fix: "Add 198.51.100.23 " + hostileScript, Count: 7, Labels: []string{"IP address", "policy"},
+						Values:        []analyze.FixValues{{Values: []string{"198.51.100.23", hostileScript}, Count: 5}, {Values: []string{"=1+1", hostileMarkup}, Count: 2}},
+						ValuesOmitted: 1},
+					{Fix: "Add 2001:db8::1", Count: 2}},
 				Evidence: []analyze.Evidence{{Time: first, RequestID: "req-1", CorrelationID: "corr-1", User: hostileFormula, App: "Azure DevOps",
 					IP: "198.51.100.23", Code: 53003, Policies: []string{hostileScript, "CA002"}, Source: "exports/a.csv:12"},
 					{Time: last, RequestID: "req-2", User: "+" + hostileScript, IP: "2001:db8::1", Code: 53003, Source: "exports/b.json#3"}},

@@ -56,8 +56,8 @@ type htmlPage struct {
 	CSP                                 string
 	CSS                                 template.CSS
 	Nav                                 []htmlNav
+	Answer                              htmlAnswer
 	Cards                               []htmlCard
-	NoMatch                             string
 	Scope                               []scopeLine
 
 	Findings      []htmlFinding
@@ -76,14 +76,47 @@ type htmlPage struct {
 
 type htmlNav struct{ ID, Title string }
 
-type htmlCard struct{ Label, Value, Note, Class string }
+// htmlCard is one number of the page's head. A card of Parts (a time
+// span) breaks only between them.
+type htmlCard struct {
+	Label, Value, Note, Class string
+	Parts                     []string
+}
 
 type htmlWarning struct{ Text, Inputs string }
 
 type htmlFinding struct {
 	findingView
-	SevClass     string
-	EvidenceGrid htmlGrid
+	SevClass      string
+	EvidenceGrid  htmlGrid
+	FixValuesGrid htmlGrid
+	OtherFixGrids []htmlFix
+}
+
+type htmlFix struct {
+	Count, Text string
+	Values      htmlGrid
+}
+
+// htmlAnswer is the verdict at the top of the page.
+type htmlAnswer struct {
+	Text    string
+	NoMatch bool
+	Finding int
+	Rule    string // Of the answer's finding, for its anchor.
+	Class   string
+	Parts   []htmlAnswerPart
+	More    string
+}
+
+type htmlAnswerPart struct {
+	Title  string
+	Causes []htmlCause
+}
+
+type htmlCause struct {
+	causeView
+	Rule, SevClass string
 }
 
 // htmlGrid is a grid with its tones turned into CSS classes, and its
@@ -131,36 +164,42 @@ func breakPieces(s string) []string {
 }
 
 func newHTMLPage(r *analyze.Report, css string) htmlPage {
-	v := newView(r, viewOptions{})
+	v := newView(r, viewOptions{maxCauses: answerCauses})
 	p := htmlPage{Title: "Sign-in failure report", Filter: r.Filter.Description, Version: v.Version, GeneratedAt: v.GeneratedAt,
-		CSP: contentSecurityPolicy(css), CSS: template.CSS(css), NoMatch: v.NoMatch, Scope: v.Scope,
+		CSP: contentSecurityPolicy(css), CSS: template.CSS(css), Scope: v.Scope,
 		FindingsMore: v.FindingsMore, RuleErrors: htmlGridOf(v.RuleErrors),
-		TimelineChart: timelineChart(r.Timeline), PolicyChart: policyChart(r), IPChart: ipChart(r),
+		TimelineChart: timelineChart(r.Timeline, zoneName(r)), PolicyChart: policyChart(r), IPChart: ipChart(r),
 		Inputs: htmlGridOf(v.Inputs), Skipped: htmlGridOf(v.SkipReasons)}
 
 	s := r.Summary
 	p.Cards = []htmlCard{
-		{Label: "Records read", Value: analyze.Count(s.Read), Note: fmt.Sprintf("%s, %s skipped", plural(len(r.Inputs), "input", "inputs"), analyze.Count(s.Skipped))},
+		{Label: "Records read", Value: analyze.Count(s.Read), Note: fmt.Sprintf("%s, %s skipped", plural(s.Inputs, "input", "inputs"), analyze.Count(s.Skipped))},
 		{Label: "Matched", Value: analyze.Count(s.Matched), Note: "sign-ins in scope"},
 		{Label: "Failures", Value: analyze.Count(s.Failures), Class: "bad"},
 		{Label: "Successes", Value: analyze.Count(s.Successes), Class: "good"},
 		{Label: "Findings", Value: analyze.Count(len(r.Findings) + r.FindingsOmitted), Note: severityCounts(r.Findings)},
 	}
 	if s.First != nil {
-		p.Cards = append(p.Cards, htmlCard{Label: "From – to", Value: timePtrText(s.First) + " – " + timePtrText(s.Last), Class: "span"})
+		p.Cards = append(p.Cards, htmlCard{Label: "From – to", Parts: []string{timePtrText(s.First), timePtrText(s.Last)}, Class: "span"})
 	}
 	p.FindingsCount = plural(len(r.Findings)+r.FindingsOmitted, "finding", "findings")
+	rulesByFinding := map[int]string{}
 	for _, f := range v.Findings {
 		sev := "sev-" + f.Level.String()
-		p.Findings = append(p.Findings, htmlFinding{findingView: f, SevClass: sev, EvidenceGrid: htmlGridOf(f.Evidence)})
+		hf := htmlFinding{findingView: f, SevClass: sev, EvidenceGrid: htmlGridOf(f.Evidence), FixValuesGrid: htmlGridOf(f.FixValues)}
+		for _, o := range f.OtherFixes {
+			hf.OtherFixGrids = append(hf.OtherFixGrids, htmlFix{Count: o.Count, Text: o.Text, Values: htmlGridOf(o.Values)})
+		}
+		p.Findings = append(p.Findings, hf)
+		rulesByFinding[f.Number] = f.Rule
 	}
+	p.Answer = htmlAnswerOf(v.Answer, rulesByFinding)
 
-	p.Nav = append(p.Nav, htmlNav{"overview", "Overview"})
+	p.Nav = append(p.Nav, htmlNav{"answer", "Answer"}, htmlNav{"diagnosis", "Diagnosis"}, htmlNav{"overview", "Overview"})
 	for _, g := range v.Breakdowns {
 		p.Breakdowns = append(p.Breakdowns, htmlGridOf(g))
 		p.Nav = append(p.Nav, htmlNav{g.ID, g.Title})
 	}
-	p.Nav = append(p.Nav, htmlNav{"diagnosis", "Diagnosis"})
 	if len(r.RuleErrors) > 0 {
 		p.Nav = append(p.Nav, htmlNav{v.RuleErrors.ID, v.RuleErrors.Title})
 	}
@@ -175,6 +214,32 @@ func newHTMLPage(r *analyze.Report, css string) htmlPage {
 		p.Warnings = append(p.Warnings, htmlWarning{Text: w.Text, Inputs: w.InputsText(v.InputCount)})
 	}
 	return p
+}
+
+// htmlAnswerOf turns the answer's tones into classes and its finding
+// numbers into anchors.
+func htmlAnswerOf(a answerView, rulesByFinding map[int]string) htmlAnswer {
+	h := htmlAnswer{Text: a.Text, NoMatch: a.NoMatch, Finding: a.Finding, Rule: rulesByFinding[a.Finding], More: a.More}
+	switch {
+	case a.Finding > 0:
+		h.Class = "found"
+	case a.Tone == toneWarn:
+		h.Class = "warn"
+	}
+	for _, part := range []struct {
+		title  string
+		causes []causeView
+	}{{"Next causes", a.Causes}, {"Also noted", a.Notes}} {
+		if len(part.causes) == 0 {
+			continue
+		}
+		hp := htmlAnswerPart{Title: part.title}
+		for _, c := range part.causes {
+			hp.Causes = append(hp.Causes, htmlCause{causeView: c, Rule: rulesByFinding[c.Finding], SevClass: "sev-" + strings.ToLower(c.Severity)})
+		}
+		h.Parts = append(h.Parts, hp)
+	}
+	return h
 }
 
 // severityCounts writes how many findings each severity has: "6 high, 5

@@ -16,21 +16,47 @@ type Markdown struct{}
 
 var _ Renderer = Markdown{}
 
-// markdownEvidence is how many evidence rows a finding shows in a ticket.
-const markdownEvidence = 5
+// markdownEvidence is how many evidence rows a finding shows in a ticket,
+// and markdownValues how many combinations of values a fix lists.
+const (
+	markdownEvidence = 5
+	markdownValues   = 10
+)
 
 // Render implements Renderer.
 func (Markdown) Render(w io.Writer, r *analyze.Report) error {
-	v := newView(r, viewOptions{maxEvidence: markdownEvidence, barWidth: 20})
+	v := newView(r, viewOptions{maxEvidence: markdownEvidence, barWidth: 20, maxValues: markdownValues, maxCauses: answerCauses})
 	ew := &errWriter{w: w}
 	ew.println("# " + v.Title)
+
+	ew.println("\n## Answer\n")
+	answer := mdPara(v.Answer.Text)
+	if v.Answer.Finding > 0 {
+		answer += fmt.Sprintf(" (finding %d)", v.Answer.Finding)
+	}
+	if v.Answer.NoMatch {
+		answer = "> [!WARNING]\n> **No match:** " + answer
+	}
+	ew.println(answer)
+	for _, part := range []struct {
+		title  string
+		causes []causeView
+	}{{"Next causes", v.Answer.Causes}, {"Also noted", v.Answer.Notes}} {
+		if len(part.causes) == 0 {
+			continue
+		}
+		ew.printf("\n**%s**\n\n", part.title)
+		for _, c := range part.causes {
+			ew.printf("- %s (%s, finding %d): %s\n", c.Severity, c.Share, c.Finding, mdPara(c.Text))
+		}
+	}
+	if v.Answer.More != "" {
+		ew.println("\n" + mdPara(v.Answer.More))
+	}
 
 	ew.println("\n## Scope\n")
 	for _, s := range v.Scope {
 		ew.printf("- **%s:** %s\n", s.Label, mdEscape(s.Value))
-	}
-	if v.NoMatch != "" {
-		ew.printf("\n> [!WARNING]\n> **No match:** %s\n", mdPara(v.NoMatch))
 	}
 
 	for _, g := range v.Breakdowns {
@@ -51,8 +77,20 @@ func (Markdown) Render(w io.Writer, r *analyze.Report) error {
 		if f.Fix != "" {
 			ew.println("\n**Fix:** " + mdPara(f.Fix))
 		}
+		if len(f.FixValues.Rows) > 0 {
+			ew.println("")
+			markdownGrid(ew, f.FixValues)
+		}
 		for _, fix := range f.OtherFixes {
-			ew.println("\n- " + mdPara(fix))
+			if fix.Text == "" {
+				ew.println("\n" + mdPara(fix.Count))
+				continue
+			}
+			ew.println("\n" + mdPara(fix.Count) + ": " + mdPara(fix.Text))
+			if len(fix.Values.Rows) > 0 {
+				ew.println("")
+				markdownGrid(ew, fix.Values)
+			}
 		}
 		if len(f.References) > 0 {
 			refs := make([]string, len(f.References))

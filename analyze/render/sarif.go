@@ -39,9 +39,14 @@ type (
 		Runs    []sarifRun `json:"runs"`
 	}
 	sarifRun struct {
-		Tool        sarifTool         `json:"tool"`
-		Invocations []sarifInvocation `json:"invocations"`
-		Results     []sarifResult     `json:"results"`
+		Tool        sarifTool          `json:"tool"`
+		Invocations []sarifInvocation  `json:"invocations"`
+		Results     []sarifResult      `json:"results"`
+		Properties  sarifRunProperties `json:"properties"`
+	}
+	// sarifRunProperties carries the verdict, which SARIF has no place for.
+	sarifRunProperties struct {
+		Verdict string `json:"signinspect-verdict"`
 	}
 	sarifTool struct {
 		Driver sarifDriver `json:"driver"`
@@ -114,6 +119,7 @@ func (SARIF) Render(w io.Writer, r *analyze.Report) error {
 		Tool:        sarifTool{Driver: sarifDriver{Name: "signinspect", Version: r.Version, InformationURI: projectURI, Rules: []sarifRule{}}},
 		Invocations: []sarifInvocation{{ExecutionSuccessful: true}},
 		Results:     []sarifResult{},
+		Properties:  sarifRunProperties{Verdict: r.Verdict.Answer},
 	}
 	for i, f := range r.Findings {
 		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRuleOf(f))

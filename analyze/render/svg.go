@@ -3,8 +3,8 @@ package render
 import (
 	"fmt"
 	"math"
+	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/signinspect/signinspect/analyze"
 )
@@ -79,7 +79,7 @@ const (
 // timelineChart draws the timeline as stacked columns: failures at the
 // bottom, successes above them, with a y axis of round numbers and a date
 // under every few columns.
-func timelineChart(t analyze.Timeline) chart {
+func timelineChart(t analyze.Timeline, zone string) chart {
 	c := chart{ID: "chart-timeline", Title: "Failures and successes over time",
 		Width: timelineWidth, Height: timelineHeight, Empty: "No sign-in matched."}
 	if len(t.Buckets) == 0 {
@@ -132,7 +132,7 @@ func timelineChart(t analyze.Timeline) chart {
 		}
 	}
 	c.Lines = append(c.Lines, svgLine{X1: timelineLeft, Y1: base, X2: timelineWidth - timelineRight, Y2: base, Class: "axis"})
-	c.Texts = append(c.Texts, svgText{X: timelineLeft, Y: timelineHeight - 6, Text: fmt.Sprintf("UTC, one column per %s", bucketWords(t.BucketSeconds)), Anchor: "start", Class: "axis"})
+	c.Texts = append(c.Texts, svgText{X: timelineLeft, Y: timelineHeight - 6, Text: fmt.Sprintf("%s, one column per %s", zone, bucketWords(t.BucketSeconds)), Anchor: "start", Class: "axis"})
 	// The legend, top right.
 	lx := float64(timelineWidth - timelineRight - 200)
 	c.Rects = append(c.Rects, svgRect{X: lx, Y: 8, W: 12, H: 12, Class: "fail"}, svgRect{X: lx + 100, Y: 8, W: 12, H: 12, Class: "ok"})
@@ -144,9 +144,9 @@ func timelineChart(t analyze.Timeline) chart {
 // tickLabel writes a bucket start as short as the bucket width allows.
 func tickLabel(t time.Time, bucketSeconds int64) string {
 	if bucketSeconds >= 86400 {
-		return t.UTC().Format("Jan 2")
+		return t.Format("Jan 2")
 	}
-	return t.UTC().Format("Jan 2 15:04")
+	return t.Format("Jan 2 15:04")
 }
 
 // A barItem is one row of a horizontal bar chart.
@@ -158,17 +158,19 @@ type barItem struct {
 
 // Bar chart geometry, in SVG units.
 const (
-	barsWidth  = 560
-	barsLabelW = 240
-	barsRowH   = 26
-	barsMax    = 10
-	barsLabel  = 32 // Characters of a label shown before it is cut.
+	barsWidth     = 560
+	barsLabelW    = 240
+	barsRowH      = 26
+	barsLineH     = 14 // A label's line height, when it wraps.
+	barsMax       = 10
+	barsLabel     = 32 // Characters of a label's line.
+	barsLabelRows = 4  // Lines of a label; a longer one ends with "…".
 )
 
 // barChart draws items as horizontal bars, the largest first as given, at
 // most barsMax of them; total is how many items there were in all, for the
-// note under the chart.
-func barChart(id, title, empty string, items []barItem, total int) chart {
+// note under the chart, and what they are ("addresses").
+func barChart(id, title, empty string, items []barItem, total int, what string) chart {
 	c := chart{ID: id, Title: title, Width: barsWidth, Empty: empty}
 	if len(items) == 0 {
 		return c
@@ -177,33 +179,37 @@ func barChart(id, title, empty string, items []barItem, total int) chart {
 		items = items[:barsMax]
 	}
 	if total > len(items) {
-		c.Note = fmt.Sprintf("The %d with the most failures, of %d.", len(items), total)
+		c.Note = fmt.Sprintf("The %d with the most failures, of %s %s with failures.", len(items), analyze.Count(total), what)
 	}
 	c.Desc = fmt.Sprintf("Horizontal bars: %s.", title)
-	c.Height = len(items)*barsRowH + 8
 	peak := items[0].Value
 	for _, it := range items {
 		peak = max(peak, it.Value)
 	}
 	plotW := float64(barsWidth - barsLabelW - 56)
-	for i, it := range items {
-		top := float64(i*barsRowH + 4)
+	top := 4.0
+	for _, it := range items {
+		// A label wraps at its spaces onto as many lines as it needs (up
+		// to barsLabelRows), and its row grows to hold them.
+		lines := wrapText(it.Label, barsLabel)
+		if len(lines) > barsLabelRows {
+			lines = lines[:barsLabelRows]
+			lines[barsLabelRows-1] = strings.TrimRight(lines[barsLabelRows-1], " ") + "…"
+		}
+		rowH := math.Max(barsRowH, float64(len(lines)*barsLineH+12))
+		first := top + rowH/2 - float64(len(lines)-1)*barsLineH/2 + 4
+		for k, l := range lines {
+			c.Texts = append(c.Texts, svgText{X: barsLabelW - 8, Y: round1(first + float64(k*barsLineH)), Text: l, Anchor: "end", Class: "label", Tip: it.Label})
+		}
 		w := math.Max(2, float64(it.Value)/float64(max(peak, 1))*plotW)
-		c.Texts = append(c.Texts, svgText{X: barsLabelW - 8, Y: top + 16, Text: cutLabel(it.Label, barsLabel), Anchor: "end", Class: "label", Tip: it.Label})
-		c.Rects = append(c.Rects, svgRect{X: barsLabelW, Y: top + 3, W: round1(w), H: barsRowH - 8, Class: "fail", Tip: it.Tip})
-		c.Texts = append(c.Texts, svgText{X: round1(barsLabelW + w + 6), Y: top + 16, Text: analyze.Count(it.Value), Anchor: "start", Class: "value"})
+		barY := top + rowH/2 - (barsRowH-8)/2
+		c.Rects = append(c.Rects, svgRect{X: barsLabelW, Y: round1(barY), W: round1(w), H: barsRowH - 8, Class: "fail", Tip: it.Tip})
+		c.Texts = append(c.Texts, svgText{X: round1(barsLabelW + w + 6), Y: round1(barY + 13), Text: analyze.Count(it.Value), Anchor: "start", Class: "value"})
+		top += rowH
 	}
+	c.Height = int(math.Ceil(top)) + 4
 	c.Lines = append(c.Lines, svgLine{X1: barsLabelW, Y1: 2, X2: barsLabelW, Y2: float64(c.Height - 2), Class: "axis"})
 	return c
-}
-
-// cutLabel shortens a label to n characters, ending it with "…".
-func cutLabel(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
 }
 
 // policyChart draws the failures of each policy that failed a sign-in.
@@ -216,7 +222,7 @@ func policyChart(r *analyze.Report) chart {
 		}
 	}
 	return barChart("chart-policies", "Failures by Conditional Access policy",
-		"No Conditional Access policy failed a matched sign-in.", items, len(items))
+		"No Conditional Access policy failed a matched sign-in.", items, r.PoliciesFailing, "policies")
 }
 
 // ipChart draws the failures from each IP address that failed.
@@ -232,5 +238,5 @@ func ipChart(r *analyze.Report) chart {
 				Tip: fmt.Sprintf("%s %s: %s, %s", l.IP, locationText(l), plural(l.Failures, "failure", "failures"), plural(l.Successes, "success", "successes"))})
 		}
 	}
-	return barChart("chart-ips", "Failures by IP address", "No failure matched.", items, len(items))
+	return barChart("chart-ips", "Failures by IP address", "No failure matched.", items, r.LocationsFailing, "addresses")
 }

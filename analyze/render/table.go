@@ -25,14 +25,23 @@ var _ Renderer = (*Table)(nil)
 // the machine formats and HTML list all the report holds.
 const tableEvidence = 3
 
+// tableValues is how many combinations of values a fix lists in a
+// terminal.
+const tableValues = 5
+
+// answerCauses is how many causes the answer lists after the first, in
+// every format for people: the answer stays a few lines.
+const answerCauses = 3
+
 // minWrapWidth is the narrowest a wrapped column becomes.
 const minWrapWidth = 8
 
 // Render implements Renderer.
 func (t *Table) Render(w io.Writer, r *analyze.Report) error {
-	v := newView(r, viewOptions{maxEvidence: tableEvidence, barWidth: 24})
+	v := newView(r, viewOptions{maxEvidence: tableEvidence, barWidth: 24, maxValues: tableValues, maxCauses: answerCauses})
 	p := &textPrinter{ew: &errWriter{w: w}, color: t.Options.Color, width: t.Options.width()}
 
+	p.answer(v.Answer)
 	p.heading("Scope")
 	labelWidth := 0
 	for _, s := range v.Scope {
@@ -41,10 +50,6 @@ func (t *Table) Render(w io.Writer, r *analyze.Report) error {
 	for _, s := range v.Scope {
 		label := s.Label + strings.Repeat(" ", labelWidth-len(s.Label)+2)
 		p.wrapped("  "+p.paint(label, toneMuted), strings.Repeat(" ", labelWidth+4), s.Value, tonePlain)
-	}
-	if v.NoMatch != "" {
-		p.blank()
-		p.wrapped("  "+p.paint("No match: ", toneWarn), "  ", v.NoMatch, toneWarn)
 	}
 
 	for _, g := range v.Breakdowns {
@@ -139,17 +144,59 @@ func (p *textPrinter) wrapped(first, indent, s string, t tone) {
 	}
 }
 
+// answer writes the verdict: the answer, then the next causes and the
+// findings that only inform, each pointing at its finding.
+func (p *textPrinter) answer(a answerView) {
+	p.heading("Answer")
+	text := a.Text
+	if a.Finding > 0 {
+		text += fmt.Sprintf(" (finding %d)", a.Finding)
+	}
+	if a.NoMatch {
+		p.wrapped("  "+p.paint("No match: ", toneWarn), "  ", text, toneWarn)
+	} else {
+		p.wrapped("  ", "  ", text, tonePlain)
+	}
+	for _, part := range []struct {
+		title  string
+		causes []causeView
+	}{{"Next causes", a.Causes}, {"Also noted", a.Notes}} {
+		if len(part.causes) == 0 {
+			continue
+		}
+		p.blank()
+		p.line("  " + p.paint(part.title, toneMuted))
+		for _, c := range part.causes {
+			p.wrapped(fmt.Sprintf("  %d. ", c.Finding), "     ", fmt.Sprintf("%s (%s): %s", c.Severity, c.Share, c.Text), tonePlain)
+		}
+	}
+	if a.More != "" {
+		p.line("  " + p.paint(a.More, toneMuted))
+	}
+}
+
 func (p *textPrinter) finding(f findingView) {
 	number := fmt.Sprintf("%2d. ", f.Number)
 	indent := strings.Repeat(" ", len(number))
 	severity := p.paint(fmt.Sprintf("%-8s", f.Severity), f.Tone) + " "
 	p.wrapped(number+severity, indent+strings.Repeat(" ", 9), f.Title, toneHeading)
 	p.line(indent + p.paint(f.Count+" · rule "+f.Rule, toneMuted))
+	fixIndent := indent + "     "
 	if f.Fix != "" {
-		p.wrapped(indent+p.paint("Fix: ", toneGood), indent+"     ", f.Fix, tonePlain)
+		p.wrapped(indent+p.paint("Fix: ", toneGood), fixIndent, f.Fix, tonePlain)
+	}
+	if len(f.FixValues.Rows) > 0 {
+		p.list(f.FixValues, fixIndent)
 	}
 	for _, fix := range f.OtherFixes {
-		p.wrapped(indent+"     ", indent+"     ", fix, tonePlain)
+		if fix.Text == "" {
+			p.line(fixIndent + p.paint(fix.Count, toneMuted))
+			continue
+		}
+		p.wrapped(fixIndent+p.paint(fix.Count+": ", toneMuted), fixIndent, fix.Text, tonePlain)
+		if len(fix.Values.Rows) > 0 {
+			p.list(fix.Values, fixIndent)
+		}
 	}
 	if len(f.Evidence.Rows) > 0 {
 		p.list(f.Evidence, indent)
@@ -197,7 +244,7 @@ func (p *textPrinter) list(g grid, indent string) {
 	for k, i := range main {
 		head = append(head, pad(g.Columns[i].Name, k))
 	}
-	p.line(indent + p.paint(strings.Join(head, gap), toneHeading))
+	p.line(indent + p.paint(strings.TrimRight(strings.Join(head, gap), " "), toneHeading))
 	for _, row := range g.Rows {
 		var line []string
 		for k, i := range main[:len(main)-1] {
@@ -224,7 +271,10 @@ func (p *textPrinter) list(g grid, indent string) {
 }
 
 // grid writes a grid as a box-drawn table, its wrap columns narrowed so
-// that the table fits the width.
+// that the table fits the width without breaking a word that fits a
+// column. A grid that cannot fit so (many columns on a narrow terminal) is
+// written as a list of records instead (see records), never wider than the
+// width.
 func (p *textPrinter) grid(g grid, indent string) {
 	if len(g.Rows) == 0 {
 		if g.Empty != "" {
@@ -233,25 +283,43 @@ func (p *textPrinter) grid(g grid, indent string) {
 		return
 	}
 	cells := make([]int, len(g.Columns)) // The widest cell of each column.
+	words := make([]int, len(g.Columns)) // The longest unbreakable piece of each column.
 	for _, row := range g.Rows {
 		for i, c := range row {
 			cells[i] = max(cells[i], widest(c.String()))
+			words[i] = max(words[i], longestPiece(c.String()))
 		}
 	}
 	natural := make([]int, len(g.Columns))
+	least := make([]int, len(g.Columns)) // The narrowest each column may become.
 	total := 3*len(g.Columns) + 1
+	narrowest := total
 	for i, c := range g.Columns {
 		natural[i] = max(cells[i], widest(c.Name))
 		total += natural[i]
+		least[i] = natural[i]
+		if c.Wrap {
+			// A word longer than maxWordWidth (a path, a long UPN) may
+			// break at its punctuation; shorter words stay whole.
+			least[i] = max(min(words[i], maxWordWidth), longestWord(c.Name), minWrapWidth, c.MinWidth)
+			least[i] = min(least[i], natural[i])
+		} else {
+			least[i] = max(cells[i], longestWord(c.Name))
+		}
+		narrowest += least[i]
 	}
 	avail := p.width - len(indent)
+	if narrowest > avail {
+		p.records(g, indent)
+		return
+	}
 	if total > avail {
 		// Headers wrap at their spaces before any cell does.
 		for i, c := range g.Columns {
 			natural[i] = max(cells[i], longestWord(c.Name))
 		}
 	}
-	limits := fitWidths(g.Columns, natural, avail)
+	limits := fitWidths(g.Columns, natural, least, avail)
 	for i, c := range g.Columns {
 		if limits[i] == 0 && natural[i] < widest(c.Name) {
 			limits[i] = natural[i]
@@ -267,6 +335,59 @@ func (p *textPrinter) grid(g grid, indent string) {
 	tw.Style().Format.Header = text.FormatDefault // As written, not upper case.
 	for _, l := range strings.Split(tw.Render(), "\n") {
 		p.line(indent + l)
+	}
+	if g.More != "" {
+		p.line(indent + p.paint(g.More, toneMuted))
+	}
+}
+
+// maxWordWidth is the longest word a wrapped column keeps whole when the
+// table must be narrowed.
+const maxWordWidth = 24
+
+// longestPiece returns the display width of the widest piece of s that
+// wrapText keeps on one line: a word, or the part of a word between the
+// punctuation it breaks after (Noord-|Holland, a/b/c).
+func longestPiece(s string) int {
+	n := 0
+	for _, w := range strings.Fields(s) {
+		start := 0
+		for i, r := range w {
+			if strings.ContainsRune(breakAfter, r) {
+				n = max(n, text.StringWidthWithoutEscSequences(w[start:i+len(string(r))]))
+				start = i + len(string(r))
+			}
+		}
+		n = max(n, text.StringWidthWithoutEscSequences(w[start:]))
+	}
+	return n
+}
+
+// records writes a grid too wide for the width as a list: each row's
+// non-empty cells on labelled lines, wrapped to the width, the first in
+// bold, and a blank line between rows.
+func (p *textPrinter) records(g grid, indent string) {
+	labelWidth := 0
+	for _, c := range g.Columns {
+		labelWidth = max(labelWidth, widest(c.Name))
+	}
+	for r, row := range g.Rows {
+		if r > 0 {
+			p.blank()
+		}
+		for i, c := range row {
+			v := c.String()
+			if v == "" {
+				continue
+			}
+			t := c.tone()
+			if i == 0 {
+				t = toneHeading
+			}
+			name := g.Columns[i].Name
+			label := indent + "  " + name + strings.Repeat(" ", labelWidth-widest(name)+2)
+			p.wrapped(p.paint(label, toneMuted), strings.Repeat(" ", len(indent)+labelWidth+4), strings.ReplaceAll(v, "\n", ", "), t)
+		}
 	}
 	if g.More != "" {
 		p.line(indent + p.paint(g.More, toneMuted))
@@ -315,10 +436,12 @@ func prettyTable(g grid, head func(i int, name string) string, body func(i int, 
 }
 
 // fitWidths returns the width each column may take for a table of these
-// natural column widths to fit in total: columns that may wrap share what
-// the others leave, narrow ones first, never below minWrapWidth. 0 means
-// the natural width. A table that cannot fit even so comes out wider.
-func fitWidths(cols []column, natural []int, total int) []int {
+// natural column widths to fit in total: every column that may wrap starts
+// at its least width, and what the others leave is shared out among them,
+// narrow ones first, up to their natural widths. 0 means the natural width.
+// When even the least widths do not fit, the table comes out wider; grid
+// writes such a table as records instead.
+func fitWidths(cols []column, natural, least []int, total int) []int {
 	limits := make([]int, len(cols))
 	overhead := 3*len(cols) + 1 // "│ " before each column, " " after, and the last "│".
 	sum := overhead
@@ -333,15 +456,20 @@ func fitWidths(cols []column, natural []int, total int) []int {
 	for i, c := range cols {
 		if c.Wrap {
 			wraps = append(wraps, i)
+			limits[i] = least[i]
+			avail -= least[i]
 		} else {
 			avail -= natural[i]
 		}
 	}
 	sort.SliceStable(wraps, func(a, b int) bool { return natural[wraps[a]] < natural[wraps[b]] })
 	for k, i := range wraps {
-		share := avail / (len(wraps) - k)
-		limits[i] = max(min(natural[i], share), min(natural[i], max(minWrapWidth, cols[i].MinWidth)))
-		avail -= limits[i]
+		if avail <= 0 {
+			break
+		}
+		grow := min(natural[i]-limits[i], avail/(len(wraps)-k))
+		limits[i] += max(grow, 0)
+		avail -= max(grow, 0)
 	}
 	return limits
 }

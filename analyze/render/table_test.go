@@ -67,9 +67,9 @@ func TestTableNoMatchIsProminent(t *testing.T) {
 	if rep.Summary.NoMatch == "" {
 		t.Fatal("the no-match case matched")
 	}
-	scope := out[:strings.Index(out, "── Diagnosis")]
-	if !strings.Contains(scope, "No match: 0 of 264 records matched: none was for user nobody@contoso.com") {
-		t.Errorf("the scope section does not lead with the no-match line:\n%s", scope)
+	answer := out[:strings.Index(out, "── Scope")]
+	if !strings.HasPrefix(answer, "── Answer") || !strings.Contains(answer, "No match: 0 of 264 records matched: none was for user nobody@contoso.com") {
+		t.Errorf("the report does not open with the no-match reason as its answer:\n%s", answer)
 	}
 }
 

@@ -51,6 +51,10 @@ func wrapText(s string, width int) []string {
 	return out
 }
 
+// breakAfter are the punctuation marks after which a word too long for its
+// line may break (besides slashes, which are preferred).
+const breakAfter = "-_,.!/\\"
+
 // breakWord splits a word wider than width into a head that fits and the
 // rest. In the head's last two thirds it prefers to break after a slash,
 // then before an '@', then after other punctuation ('-', '_', ',', '.'),
@@ -78,7 +82,7 @@ func breakWord(w string, width int) (head, rest string) {
 		case used <= width/3:
 		case r == '/' || r == '\\':
 			afterSlash = cut
-		case strings.ContainsRune("-_,.!", r):
+		case strings.ContainsRune(breakAfter, r):
 			afterPunct = cut
 		}
 		prev = r

@@ -133,32 +133,64 @@ type findingView struct {
 	Count       string // "41 sign-ins".
 	Description string
 	Fix         string
-	// OtherFixes are the fixes rendered for fewer sign-ins than Fix.
-	OtherFixes []string
+	// FixValues lists the values Fix applies to, when they differ between
+	// its sign-ins; it has no rows otherwise.
+	FixValues grid
+	// OtherFixes are the fixes of fewer sign-ins than Fix.
+	OtherFixes []fixView
 	References []string
 	Evidence   grid
 }
 
-// A warningGroup is one warning and every input it concerns, so that a
-// capability note shared by twenty files is said once.
-type warningGroup struct {
+// A fixView is one fix of a finding other than the first.
+type fixView struct {
+	Count  string // "For 9 sign-ins".
 	Text   string
-	Inputs []string
+	Values grid
+}
+
+// An answerView is the verdict laid out for people: the answer, then the
+// next causes and the findings that only inform.
+type answerView struct {
+	Text string
+	// Finding is the number of the finding the answer comes from, or 0.
+	Finding int
+	// NoMatch is set when the answer is why nothing matched.
+	NoMatch bool
+	Tone    tone
+	Causes  []causeView // After the first.
+	Notes   []causeView // Findings that explain no failure.
+	More    string
+}
+
+// A causeView is one cause of the verdict.
+type causeView struct {
+	Finding  int
+	Severity string
+	Tone     tone
+	Share    string // "4 failures", "3 sign-ins".
+	Text     string
+}
+
+// A warningGroup is one warning and every input it concerns.
+type warningGroup struct {
+	analyze.WarningGroup
 }
 
 // InputsText names the inputs of a group briefly: "all 24 inputs", or up
 // to three names and how many more.
 func (g warningGroup) InputsText(totalInputs int) string {
-	n := len(g.Inputs)
+	n := len(g.Inputs) + g.InputsOmitted
 	switch {
-	case n == 1:
+	case n == 1 && len(g.Inputs) == 1:
 		return g.Inputs[0]
-	case n == totalInputs:
+	case n == totalInputs && n > 1:
 		return fmt.Sprintf("all %d inputs", n)
-	case n <= 3:
+	case n <= 3 && len(g.Inputs) == n:
 		return strings.Join(g.Inputs, ", ")
 	}
-	return fmt.Sprintf("%s and %d more", strings.Join(g.Inputs[:2], ", "), n-2)
+	shown := g.Inputs[:min(2, len(g.Inputs))]
+	return fmt.Sprintf("%s and %d more", strings.Join(shown, ", "), n-len(shown))
 }
 
 // A scopeLine is one labelled fact of the scope section.
@@ -171,9 +203,8 @@ type view struct {
 	Title       string
 	Version     string
 	GeneratedAt string
+	Answer      answerView
 	Scope       []scopeLine
-	// NoMatch says why nothing matched; it is shown prominently.
-	NoMatch string
 
 	Inputs      grid
 	InputCount  int
@@ -199,16 +230,23 @@ type viewOptions struct {
 	// barWidth is the width of the timeline's text bars; 0 leaves the bar
 	// column out (HTML draws a chart instead).
 	barWidth int
+	// maxValues bounds the rows of a fix's value list, and maxCauses the
+	// causes of the answer after the first; 0 shows all the report holds.
+	maxValues, maxCauses int
 }
 
 // newView lays a report out.
 func newView(r *analyze.Report, o viewOptions) *view {
-	v := &view{Title: "signinspect report", Version: r.Version, InputCount: len(r.Inputs)}
+	v := &view{Title: "signinspect report", Version: r.Version, InputCount: len(r.Inputs) + r.InputsOmitted}
 	if !r.GeneratedAt.IsZero() {
 		v.GeneratedAt = timeText(r.GeneratedAt)
 	}
-	v.Scope, v.NoMatch = scopeLines(r), r.Summary.NoMatch
-	v.Inputs, v.Warnings, v.SkipReasons = inputsGrid(r), warningGroups(r), skipGrid(r)
+	v.Answer = answerOf(r, o)
+	v.Scope = scopeLines(r)
+	v.Inputs, v.SkipReasons = inputsGrid(r), skipGrid(r)
+	for _, g := range r.Warnings {
+		v.Warnings = append(v.Warnings, warningGroup{g})
+	}
 	for i, f := range r.Findings {
 		v.Findings = append(v.Findings, findingOf(i+1, f, r, o))
 	}
@@ -230,9 +268,14 @@ func newView(r *analyze.Report, o viewOptions) *view {
 
 func scopeLines(r *analyze.Report) []scopeLine {
 	s := r.Summary
-	read := fmt.Sprintf("%s records from %s", analyze.Count(s.Read), plural(len(r.Inputs), "input", "inputs"))
-	if unread := unreadInputs(r); unread > 0 {
-		read += fmt.Sprintf(" (%s not read)", analyze.Count(unread))
+	read := fmt.Sprintf("%s records from %s", analyze.Count(s.Read), plural(s.Inputs, "input", "inputs"))
+	switch {
+	case s.Unread > 0 && s.Damaged > 0:
+		read += fmt.Sprintf(" (%s not read, %s damaged)", analyze.Count(s.Unread), analyze.Count(s.Damaged))
+	case s.Unread > 0:
+		read += fmt.Sprintf(" (%s not read)", analyze.Count(s.Unread))
+	case s.Damaged > 0:
+		read += fmt.Sprintf(" (%s damaged, read in part)", analyze.Count(s.Damaged))
 	}
 	read += fmt.Sprintf(", %s skipped", analyze.Count(s.Skipped))
 	lines := []scopeLine{
@@ -242,7 +285,11 @@ func scopeLines(r *analyze.Report) []scopeLine {
 			plural(s.Failures, "failure", "failures"), plural(s.Successes, "success", "successes"))},
 	}
 	if s.First != nil {
-		lines = append(lines, scopeLine{"Time", fmt.Sprintf("%s to %s", timePtrText(s.First), timePtrText(s.Last))})
+		span := fmt.Sprintf("%s to %s", timePtrText(s.First), timePtrText(s.Last))
+		if z := zoneName(r); z != "UTC" {
+			span += " (" + z + ")"
+		}
+		lines = append(lines, scopeLine{"Time", span})
 	}
 	if s.UnknownFlow > 0 {
 		lines = append(lines, scopeLine{"Unknown flow", fmt.Sprintf("%s of the matched sign-ins do not say their flow; they are kept whatever --flow says", analyze.Count(s.UnknownFlow))})
@@ -252,7 +299,13 @@ func scopeLines(r *analyze.Report) []scopeLine {
 		if s.DuplicatesPartial {
 			atLeast = "at least "
 		}
-		lines = append(lines, scopeLine{"Duplicates", fmt.Sprintf("%s%s of the matched sign-ins appear in more than one input (same request ID); every copy is counted", atLeast, analyze.Count(s.Duplicates))})
+		text := fmt.Sprintf("%s%s of sign-ins that an earlier input already held (same request ID) ", atLeast, plural(s.Duplicates, "copy", "copies"))
+		if s.DuplicatesMerged {
+			text += "were counted once; --keep-duplicates counts every copy"
+		} else {
+			text += "are counted as they are"
+		}
+		lines = append(lines, scopeLine{"Duplicates", text})
 	}
 	if r.Redacted {
 		lines = append(lines, scopeLine{"Redacted", "personal data in this report is pseudonymized"})
@@ -260,21 +313,11 @@ func scopeLines(r *analyze.Report) []scopeLine {
 	return lines
 }
 
-func unreadInputs(r *analyze.Report) int {
-	n := 0
-	for _, in := range r.Inputs {
-		if in.Error != "" {
-			n++
-		}
-	}
-	return n
-}
-
 func inputsGrid(r *analyze.Report) grid {
 	g := grid{ID: "inputs", Title: "Inputs",
 		Columns: []column{{Name: "Input", Wrap: true}, {Name: "Format", Wrap: true}, {Name: "Records", Numeric: true},
 			{Name: "Skipped", Numeric: true}, {Name: "Matched", Numeric: true}, {Name: "Failures", Numeric: true}},
-		Empty: "No input."}
+		Empty: "No input.", More: moreText(r.InputsOmitted, "inputs")}
 	for _, in := range r.Inputs {
 		format := toned(in.Format, tonePlain)
 		if in.Error != "" {
@@ -286,54 +329,68 @@ func inputsGrid(r *analyze.Report) grid {
 	return g
 }
 
-// warningGroups collects the inputs' warnings, each text once with every
-// input it concerns, in the order they first appear. An input that could
-// not be read is described by its error alone.
-func warningGroups(r *analyze.Report) []warningGroup {
-	var groups []warningGroup
-	index := map[string]int{}
-	add := func(msg, input string) {
-		i, ok := index[msg]
-		if !ok {
-			i = len(groups)
-			index[msg] = i
-			groups = append(groups, warningGroup{Text: msg})
-		}
-		if in := groups[i].Inputs; len(in) == 0 || in[len(in)-1] != input {
-			groups[i].Inputs = append(groups[i].Inputs, input)
-		}
-	}
-	for _, in := range r.Inputs {
-		if in.Error != "" {
-			add("not read: "+withoutPrefix(in.Error, in.Path), in.Path)
-			continue
-		}
-		for _, w := range in.Warnings {
-			add(withoutPrefix(w, in.Path), in.Path)
-		}
-	}
-	return groups
-}
-
 func skipGrid(r *analyze.Report) grid {
 	g := grid{ID: "skipped", Title: "Skipped records",
 		Columns: []column{{Name: "Input", Wrap: true}, {Name: "Records", Numeric: true}, {Name: "Reason", Wrap: true}, {Name: "First", Wrap: true}}}
 	for _, in := range r.Inputs {
 		for _, s := range in.SkipReasons {
-			g.Rows = append(g.Rows, []cell{plain(in.Path), count(s.Count, toneWarn), plain(s.Reason), toned(withoutPrefix(s.First, in.Path), toneMuted)})
+			g.Rows = append(g.Rows, []cell{plain(in.Path), count(s.Count, toneWarn), plain(s.Reason), toned(analyze.WithoutInputName(s.First, in.Path), toneMuted)})
 		}
 	}
 	return g
+}
+
+// answerOf lays the verdict out: the answer, then up to maxCauses more
+// causes and notes, each pointing at its finding.
+func answerOf(r *analyze.Report, o viewOptions) answerView {
+	a := answerView{Text: r.Verdict.Answer, Tone: tonePlain}
+	causes := r.Verdict.Causes
+	switch {
+	case len(causes) > 0 && causes[0].Explains:
+		a.Finding, a.Tone = causes[0].Finding, severityTone(causes[0].Severity)
+		causes = causes[1:]
+	case r.Summary.NoMatch != "":
+		a.Tone, a.NoMatch = toneWarn, true
+	}
+	shown := 0
+	for _, c := range causes {
+		if o.maxCauses > 0 && shown == o.maxCauses {
+			break
+		}
+		cv := causeView{Finding: c.Finding, Severity: strings.ToUpper(c.Severity.String()), Tone: severityTone(c.Severity), Text: c.Text}
+		if c.Explains {
+			cv.Share = plural(c.Failures, "failure", "failures")
+			a.Causes = append(a.Causes, cv)
+		} else {
+			cv.Share = plural(c.SignIns, "sign-in", "sign-ins")
+			a.Notes = append(a.Notes, cv)
+		}
+		shown++
+	}
+	if left := len(causes) - shown + r.Verdict.CausesOmitted; left > 0 {
+		noun := "findings"
+		if left == 1 {
+			noun = "finding"
+		}
+		a.More = fmt.Sprintf("… and %s more %s in the diagnosis", analyze.Count(left), noun)
+	}
+	return a
 }
 
 func findingOf(n int, f analyze.Finding, r *analyze.Report, o viewOptions) findingView {
 	fv := findingView{Number: n, Level: f.Severity, Severity: strings.ToUpper(f.Severity.String()), Tone: severityTone(f.Severity),
 		Title: f.Title, Rule: f.Rule, Count: plural(f.Count, "sign-in", "sign-ins"),
 		Description: f.Description, Fix: f.Fix, References: f.References}
-	for _, fx := range f.Fixes {
-		if fx.Fix != f.Fix {
-			fv.OtherFixes = append(fv.OtherFixes, fmt.Sprintf("For %s: %s", plural(fx.Count, "sign-in", "sign-ins"), fx.Fix))
+	for i, g := range f.Fixes {
+		values := fixValuesGrid(f.Rule, i, g, o)
+		if i == 0 {
+			fv.FixValues = values
+			continue
 		}
+		fv.OtherFixes = append(fv.OtherFixes, fixView{Count: "For " + plural(g.Count, "sign-in", "sign-ins"), Text: g.Fix, Values: values})
+	}
+	if f.FixesOmitted > 0 {
+		fv.OtherFixes = append(fv.OtherFixes, fixView{Count: moreText(f.FixesOmitted, "fixes")})
 	}
 	manyApps := len(r.Apps)+r.AppsOmitted > 1
 	g := grid{ID: "evidence-" + f.Rule, Title: "Evidence"}
@@ -366,6 +423,46 @@ func findingOf(n int, f analyze.Finding, r *analyze.Report, o viewOptions) findi
 	}
 	fv.Evidence = g
 	return fv
+}
+
+// fixValuesGrid lists the values a fix applies to and their sign-ins, or
+// is empty when the fix applies to one combination of values.
+func fixValuesGrid(rule string, n int, g analyze.FixGroup, o viewOptions) grid {
+	out := grid{ID: fmt.Sprintf("fix-%s-%d", rule, n+1), Title: "Values"}
+	if len(g.Values) < 2 && g.ValuesOmitted == 0 {
+		return out
+	}
+	out.Columns = append(out.Columns, column{Name: "Sign-ins", Numeric: true})
+	for _, l := range g.Labels {
+		out.Columns = append(out.Columns, column{Name: capitalize(l), Wrap: true})
+	}
+	rows := g.Values
+	if o.maxValues > 0 && len(rows) > o.maxValues {
+		rows = rows[:o.maxValues]
+	}
+	for _, v := range rows {
+		row := make([]cell, 0, len(v.Values)+1)
+		row = append(row, plain(analyze.Count(v.Count)))
+		for _, x := range v.Values {
+			row = append(row, plain(x))
+		}
+		out.Rows = append(out.Rows, row)
+	}
+	left := len(g.Values) - len(rows) + g.ValuesOmitted
+	out.More = moreText(left, "values")
+	if g.ValuesPartial {
+		out.More = strings.TrimSpace(out.More + " (more values than the analysis counts one by one)")
+	}
+	return out
+}
+
+// capitalize writes a label as a column name: "IP address" stays, "policy"
+// becomes "Policy".
+func capitalize(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
 }
 
 func groupGrid(id, title, label string, gs []analyze.GroupStat, omitted int, what string) grid {
@@ -421,7 +518,7 @@ func locationsGrid(r *analyze.Report) grid {
 
 func devicesGrid(r *analyze.Report) grid {
 	g := grid{ID: "devices", Title: "Devices",
-		Columns: []column{{Name: "Device ID"}, {Name: "OS", Wrap: true}, {Name: "Browser", Wrap: true}, {Name: "Client app", Wrap: true},
+		Columns: []column{{Name: "Device ID present"}, {Name: "OS", Wrap: true}, {Name: "Browser", Wrap: true}, {Name: "Client app", Wrap: true},
 			{Name: "Compliant"}, {Name: "Managed"}, {Name: "Join type", Wrap: true}, {Name: "Failures", Numeric: true}, {Name: "Successes", Numeric: true}},
 		More:  moreText(r.DevicesOmitted, "device shapes"),
 		Empty: "No sign-in matched."}
@@ -452,7 +549,7 @@ func timelineGrid(r *analyze.Report, barWidth int) grid {
 		Columns: []column{{Name: "From"}, {Name: "Failures", Numeric: true}, {Name: "Successes", Numeric: true}},
 		Empty:   "No sign-in matched."}
 	if len(t.Buckets) > 0 {
-		g.Intro = fmt.Sprintf("Failures and successes per %s, UTC.", bucketWords(t.BucketSeconds))
+		g.Intro = fmt.Sprintf("Failures and successes per %s, %s.", bucketWords(t.BucketSeconds), zoneName(r))
 	}
 	if barWidth > 0 {
 		g.Columns = append(g.Columns, column{Name: ""})
@@ -537,4 +634,12 @@ func ruleErrorsGrid(r *analyze.Report) grid {
 		g.Rows = append(g.Rows, []cell{plain(e.Rule), count(e.Count, toneWarn), toned(e.First, toneMuted), plain(e.Error)})
 	}
 	return g
+}
+
+// zoneName is the time zone the report's times are in.
+func zoneName(r *analyze.Report) string {
+	if r.Filter.TimeZone == "" {
+		return "UTC"
+	}
+	return r.Filter.TimeZone
 }
