@@ -35,7 +35,8 @@ type listAggregates struct {
 	aggs   map[string]string
 	byAgg  map[string]string
 	kinds  map[string]kind
-	result bool // The Policies element's result is used.
+	result    bool // The Policies element's result is used.
+	anonymous int  // Aggregates named by number so far.
 }
 
 func newEnvironment(ctx *rules.Context) *environment {
@@ -80,7 +81,8 @@ func (e *environment) aggregate(list, hint, agg string, k kind) value {
 	}
 	name := hint
 	if name == "" {
-		name = fmt.Sprintf("_%s_%d", list, len(la.names)+1)
+		la.anonymous++
+		name = fmt.Sprintf("_%s_%d", list, la.anonymous)
 	}
 	la.names = append(la.names, name)
 	la.aggs[name] = agg
@@ -141,7 +143,7 @@ func (e *environment) resultMatch(result string) string {
 func (e *environment) conditionTest(ref, condition string, fold bool) value {
 	if strings.EqualFold(condition, "none") {
 		// Neither form ever lists "none": it is the empty set.
-		return atom("false", kindBool)
+		return constBool(false)
 	}
 	bit := int64(0)
 	for i, name := range parse.ConditionFlags(1<<15 - 1) {
@@ -283,18 +285,18 @@ func (tr *translator) call(n *ast.CallNode, sc scope) (value, error) {
 	case "CountryLocations":
 		return e.loc.countries(args[0]), nil
 	case "HasNamedLocations":
-		return atom(strconv.FormatBool(e.loc.count > 0), kindBool), nil
+		return constBool(e.loc.count > 0), nil
 	case "HasTrustedRanges":
 		if len(args) == 1 && args[0].isConst && args[0].kind == kindInt {
 			v, _ := strconv.Atoi(args[0].text)
-			return atom(strconv.FormatBool(e.loc.hasTrusted(v)), kindBool), nil
+			return constBool(e.loc.hasTrusted(v)), nil
 		}
 		return value{}, tr.fail(n, "HasTrustedRanges with a version that is not a constant")
 	case "EqualFold":
 		return binary(args[0], "=~", args[1], kindBool), nil
 	case "ContainsFold":
 		if args[1].isConst && args[1].str == "" {
-			return atom("true", kindBool), nil
+			return constBool(true), nil
 		}
 		return binary(args[0], "contains", args[1], kindBool), nil
 	case "CodeName":
@@ -567,7 +569,7 @@ func rangeTest(ip value, prefixes []netip.Prefix) value {
 	}
 	switch len(terms) {
 	case 0:
-		return atom("false", kindBool)
+		return constBool(false)
 	case 1:
 		return atom(terms[0], kindBool)
 	}

@@ -171,7 +171,7 @@ func (e *environment) clone() *environment {
 		c.funcs[k] = v
 	}
 	for k, la := range e.lists {
-		n := &listAggregates{names: append([]string(nil), la.names...), aggs: map[string]string{}, byAgg: map[string]string{}, kinds: map[string]kind{}, result: la.result}
+		n := &listAggregates{names: append([]string(nil), la.names...), aggs: map[string]string{}, byAgg: map[string]string{}, kinds: map[string]kind{}, result: la.result, anonymous: la.anonymous}
 		for a, b := range la.aggs {
 			n.aggs[a] = b
 		}

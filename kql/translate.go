@@ -44,10 +44,33 @@ type value struct {
 	upper   bool
 }
 
+// precedence ranks KQL's operators: or below and below the comparisons
+// below arithmetic.
+func precedence(op string) int {
+	switch op {
+	case "or":
+		return 1
+	case "and":
+		return 2
+	case "+", "-":
+		return 4
+	case "*", "/", "%":
+		return 5
+	}
+	return 3 // ==, !=, <, =~, in, contains, matches, between, ...
+}
+
 // operand returns v's text ready to be an operand of op: parenthesized
-// unless it is atomic, or a chain of the same associative operator.
+// unless it binds tighter than op, or is a chain of the same associative
+// operator. An and inside an or keeps its parentheses, for the reader.
 func (v value) operand(op string) string {
-	if v.op == "" || v.op == op && (op == "and" || op == "or") {
+	switch {
+	case v.op == "":
+		return v.text
+	case v.op == op && (op == "and" || op == "or" || op == "+" || op == "*"):
+		return v.text
+	case op == "or" && v.op == "and":
+	case precedence(v.op) > precedence(op) && precedence(op) < 3:
 		return v.text
 	}
 	return "(" + v.text + ")"
@@ -55,8 +78,38 @@ func (v value) operand(op string) string {
 
 func atom(text string, k kind) value { return value{text: text, kind: k} }
 
+// constBool returns a boolean literal.
+func constBool(b bool) value {
+	if b {
+		return value{text: "true", kind: kindBool, isConst: true}
+	}
+	return value{text: "false", kind: kindBool, isConst: true}
+}
+
 func binary(l value, op string, r value, k kind) value {
+	// Constant conditions (no trusted ranges given, say) fold away, so
+	// that the query says only what can vary.
+	if op == "and" || op == "or" {
+		for _, pair := range [][2]value{{l, r}, {r, l}} {
+			c, other := pair[0], pair[1]
+			if !c.isConst || c.kind != kindBool {
+				continue
+			}
+			if (c.text == "true") == (op == "and") {
+				return other
+			}
+			return c
+		}
+	}
 	return value{text: l.operand(op) + " " + op + " " + r.operand(op), kind: k, op: op}
+}
+
+// not negates a condition.
+func not(x value) value {
+	if x.isConst && x.kind == kindBool {
+		return constBool(x.text != "true")
+	}
+	return atom("not("+x.text+")", kindBool)
 }
 
 // scope is what a translation is inside of: let variables and, in a
@@ -82,10 +135,7 @@ func (tr *translator) expr(n ast.Node, sc scope) (value, error) {
 	case *ast.NilNode:
 		return value{text: "nil", kind: kindMaybe, isConst: true}, nil
 	case *ast.BoolNode:
-		if n.Value {
-			return value{text: "true", kind: kindBool, isConst: true}, nil
-		}
-		return value{text: "false", kind: kindBool, isConst: true}, nil
+		return constBool(n.Value), nil
 	case *ast.IntegerNode:
 		return value{text: itoa(n.Value), kind: kindInt, isConst: true}, nil
 	case *ast.FloatNode:
@@ -115,6 +165,12 @@ func (tr *translator) expr(n ast.Node, sc scope) (value, error) {
 		b, err := tr.expr(n.Exp2, sc)
 		if err != nil {
 			return value{}, err
+		}
+		if c.isConst {
+			if c.text == "true" {
+				return a, nil
+			}
+			return b, nil
 		}
 		return atom("iff("+c.text+", "+a.text+", "+b.text+")", a.kind), nil
 	case *ast.VariableDeclaratorNode:
@@ -268,7 +324,7 @@ func (tr *translator) unary(n *ast.UnaryNode, sc scope) (value, error) {
 		if x.kind != kindBool {
 			return value{}, tr.fail(n, "! on a value that may be unknown ("+n.Node.String()+")")
 		}
-		return atom("not("+x.text+")", kindBool), nil
+		return not(x), nil
 	case "-":
 		return value{text: "-" + x.operand("-"), kind: x.kind, op: "-"}, nil
 	case "+":
@@ -509,9 +565,9 @@ func caseless(x value, c string, upper, negate bool) value {
 	}
 	if folded != c {
 		if negate {
-			return atom("true", kindBool)
+			return constBool(true)
 		}
-		return atom("false", kindBool)
+		return constBool(false)
 	}
 	op := "=~"
 	if negate {
@@ -532,7 +588,7 @@ func (tr *translator) stringTest(op string, l, r value) value {
 			folded = strings.ToUpper(r.str)
 		}
 		if folded != r.str {
-			return atom("false", kindBool)
+			return constBool(false)
 		}
 		return binary(*l.lowered, kop, r, kindBool)
 	}
@@ -560,7 +616,7 @@ func (tr *translator) in(n *ast.BinaryNode, sc scope) (value, error) {
 			items = append(items, v.text)
 		}
 		if len(items) == 0 {
-			return atom("false", kindBool), nil
+			return constBool(false), nil
 		}
 		if allConst {
 			return value{text: x.operand("in") + " in (" + strings.Join(items, ", ") + ")", kind: kindBool, op: "in"}, nil
@@ -693,7 +749,15 @@ func (tr *translator) aggregate(n *ast.BuiltinNode, sc scope) (value, error) {
 	if sc.list != "" {
 		return value{}, tr.fail(n, n.Name+"() inside another predicate")
 	}
-	list, err := tr.expr(n.Arguments[0], sc)
+	// map(filter(list, p), f) is one pass: the f of the elements where p.
+	source := n.Arguments[0]
+	var where *ast.PredicateNode
+	if f, ok := source.(*ast.BuiltinNode); ok && f.Name == "filter" && n.Name == "map" && len(f.Arguments) == 2 {
+		if p, ok := f.Arguments[1].(*ast.PredicateNode); ok {
+			source, where = f.Arguments[0], p
+		}
+	}
+	list, err := tr.expr(source, sc)
 	if err != nil {
 		return value{}, err
 	}
@@ -713,11 +777,19 @@ func (tr *translator) aggregate(n *ast.BuiltinNode, sc scope) (value, error) {
 	k := kindBool
 	switch n.Name {
 	case "map":
-		switch body.kind {
-		case kindString:
-			agg, k = "make_list("+body.text+")", kindStrings
-		default:
+		if body.kind != kindString {
 			return value{}, tr.fail(n, "map() to anything but strings")
+		}
+		agg, k = "make_list("+body.text+")", kindStrings
+		if where != nil {
+			cond, err := tr.expr(where.Node, inner)
+			if err != nil {
+				return value{}, err
+			}
+			if cond.kind != kindBool {
+				return value{}, tr.fail(where, "a predicate that is not a condition")
+			}
+			agg = "make_list_if(" + body.text + ", " + cond.text + ")"
 		}
 	default:
 		if body.kind != kindBool {
