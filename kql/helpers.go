@@ -31,10 +31,10 @@ type environment struct {
 // listAggregates are the values computed per row over one list field, by
 // one mv-apply: column name → aggregation, in order of first use.
 type listAggregates struct {
-	names  []string
-	aggs   map[string]string
-	byAgg  map[string]string
-	kinds  map[string]kind
+	names     []string
+	aggs      map[string]string
+	byAgg     map[string]string
+	kinds     map[string]kind
 	result    bool // The Policies element's result is used.
 	anonymous int  // Aggregates named by number so far.
 }
