@@ -163,3 +163,39 @@ func TestCheckerGuard(t *testing.T) {
 		}
 	}
 }
+
+// TestColumnsMatchReference checks the column map against the tables as
+// Microsoft's reference declares them (testdata/tables.json): every column
+// the translation reads has the declared type, and a column it takes for
+// absent is absent. This needs no Node.
+func TestColumnsMatchReference(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "tables.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ref struct {
+		Tables map[string]map[string]string `json:"tables"`
+	}
+	if err := json.Unmarshal(data, &ref); err != nil {
+		t.Fatal(err)
+	}
+	for _, tb := range Tables {
+		cols, ok := ref.Tables[tb.Name]
+		if !ok {
+			t.Errorf("%s: not in testdata/tables.json", tb.Name)
+			continue
+		}
+		for name := range columns {
+			if got, want := tb.columnType(name), cols[name]; got != want {
+				t.Errorf("%s.%s: the column map says %q, the table reference %q", tb.Name, name, got, want)
+			}
+		}
+	}
+	for _, f := range fields {
+		for _, s := range f.from {
+			if _, ok := columns[s.column]; !ok {
+				t.Errorf("field %s reads %s, which the column map lacks", f.path, s.column)
+			}
+		}
+	}
+}

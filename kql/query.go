@@ -193,6 +193,9 @@ type query struct {
 	tables []*Table
 	where  *value
 	rules  []translatedRule
+	// passthrough are source columns kept as they are (the conformance
+	// script's Case).
+	passthrough []string
 }
 
 // newQuery translates the filter and the rules.
@@ -250,19 +253,26 @@ func (q *query) version() string {
 func (q *query) signIns(b *strings.Builder, withTime bool) {
 	// The body first: reading the fields registers the prologue's
 	// functions it calls.
+	body := q.rows(func(t *Table) string { return t.Name }, withTime)
+	b.WriteString(prologueText(q.env.funcs))
+	b.WriteString("let SignIns = materialize(" + body + ");\n")
+}
+
+// rows returns the normalized, filtered sign-ins of the query's tables,
+// each read from source(table).
+func (q *query) rows(source func(*Table) string, withTime bool) string {
 	var body strings.Builder
-	body.WriteString("let SignIns = materialize(")
 	if len(q.tables) > 1 {
 		body.WriteString("union\n")
 		for i, t := range q.tables {
-			body.WriteString("    (" + q.leg(t, withTime, "    ") + ")")
+			body.WriteString("    (" + q.leg(t, source(t), withTime, "    ") + ")")
 			if i < len(q.tables)-1 {
 				body.WriteString(",")
 			}
 			body.WriteString("\n")
 		}
 	} else {
-		body.WriteString(q.leg(q.tables[0], withTime, "") + "\n")
+		body.WriteString(q.leg(q.tables[0], source(q.tables[0]), withTime, "") + "\n")
 	}
 	f := q.opts.Filter
 	if withTime {
@@ -305,9 +315,7 @@ func (q *query) signIns(b *strings.Builder, withTime bool) {
 	if q.where != nil {
 		fmt.Fprintf(&body, "| where %s\n", q.where.text)
 	}
-	body.WriteString(");\n")
-	b.WriteString(prologueText(q.env.funcs))
-	b.WriteString(body.String())
+	return body.String()
 }
 
 // apps returns the folded names and IDs the app filter keeps, or nil for
@@ -341,9 +349,9 @@ func (q *query) neededFields() []*field {
 }
 
 // leg returns one table's rows as normalized sign-ins.
-func (q *query) leg(t *Table, withTime bool, indent string) string {
+func (q *query) leg(t *Table, source string, withTime bool, indent string) string {
 	var b strings.Builder
-	b.WriteString(t.Name)
+	b.WriteString(source)
 	f := q.opts.Filter
 	if withTime {
 		switch {
@@ -363,6 +371,7 @@ func (q *query) leg(t *Table, withTime bool, indent string) string {
 	for _, name := range sortedKeys(q.env.known) {
 		assigns = append(assigns, knownColumn(name)+" = "+q.knownValue(name, t, parsed))
 	}
+	assigns = append(assigns, q.passthrough...)
 	var parses []string
 	for _, c := range sortedKeys(parsed) {
 		parses = append(parses, "_"+c+" = parse_json("+c+")")

@@ -2,8 +2,8 @@ package kql
 
 import (
 	"crypto/sha1"
-	"errors"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
