@@ -67,10 +67,10 @@ func (v value) operand(op string) string {
 	switch {
 	case v.op == "":
 		return v.text
-	case v.op == op && (op == "and" || op == "or" || op == "+" || op == "*"):
-		return v.text
 	case op == "or" && v.op == "and":
-	case precedence(v.op) > precedence(op) && precedence(op) < 3:
+	case precedence(v.op) > precedence(op):
+		return v.text
+	case v.op == op && (op == "and" || op == "or" || op == "+" || op == "*"):
 		return v.text
 	}
 	return "(" + v.text + ")"
@@ -308,8 +308,12 @@ func (tr *translator) member(n *ast.MemberNode, sc scope) (value, error) {
 	if n.Method {
 		return value{}, tr.fail(n, "the method "+n.String())
 	}
-	if _, ok := n.Property.(*ast.IntegerNode); ok {
+	if _, ok := n.Property.(*ast.StringNode); !ok {
 		return value{}, tr.fail(n, "indexing ("+n.String()+")")
+	}
+	// The base is not a field: say what it is.
+	if _, err := tr.expr(n.Node, sc); err != nil {
+		return value{}, err
 	}
 	return value{}, tr.fail(n, "the member access "+n.String())
 }
