@@ -654,14 +654,7 @@ type RuleQuery struct {
 // matches, newest first, with what the report shows of each (time, user,
 // app, IP, error code, request ID, failing policies) and the rendered fix.
 func PerRule(rs []*rules.Compiled, opts Options) ([]RuleQuery, error) {
-	var out []RuleQuery
-	var errs []error
-	for _, c := range rs {
-		q, err := newQuery([]*rules.Compiled{c}, opts)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
+	return eachRule(rs, opts, func(c *rules.Compiled, q *query) RuleQuery {
 		q.env.useFieldPath("RequestID")
 		q.env.useFieldPath("App.Name")
 		q.env.useFieldPath("App.ID")
@@ -673,7 +666,22 @@ func PerRule(rs []*rules.Compiled, opts Options) ([]RuleQuery, error) {
 		fmt.Fprintf(&b, "SignIns\n| where %s\n", predicate(r.when, "    "))
 		fmt.Fprintf(&b, "| extend Rule = %s, User = %s, App = coalesce(App_Name, App_ID), FailedPolicies = strcat_array(_PolicyNames_failure, \", \"), Fix = %s\n", quote(c.ID), userColumn, r.fix.text)
 		b.WriteString("| project Time, Rule, User, App, IP, Code = Status_Code, RequestID, FailedPolicies, Fix\n| order by Time desc\n")
-		out = append(out, RuleQuery{Rule: c, Text: b.String()})
+		return RuleQuery{Rule: c, Text: b.String()}
+	})
+}
+
+// eachRule builds one query per rule with build; the rules that do not
+// translate are errors, joined.
+func eachRule[T any](rs []*rules.Compiled, opts Options, build func(*rules.Compiled, *query) T) ([]T, error) {
+	var out []T
+	var errs []error
+	for _, c := range rs {
+		q, err := newQuery([]*rules.Compiled{c}, opts)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		out = append(out, build(c, q))
 	}
 	return out, errors.Join(errs...)
 }

@@ -3,7 +3,6 @@ package kql
 import (
 	"crypto/sha1"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -80,14 +79,7 @@ func yamlBlock(s, indent string) string {
 // users, apps, flow, status and --where scope each rule; its times do not
 // (the rule runs over its query period), and the caller refuses them.
 func Sentinel(rs []*rules.Compiled, opts Options) ([]SentinelRule, error) {
-	var out []SentinelRule
-	var errs []error
-	for _, c := range rs {
-		q, err := newQuery([]*rules.Compiled{c}, opts)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
+	return eachRule(rs, opts, func(c *rules.Compiled, q *query) SentinelRule {
 		r := q.rules[0]
 		var b strings.Builder
 		q.header(&b, "kql -o sentinel")
@@ -137,9 +129,8 @@ alertDetailsOverride:
 		fmt.Fprintf(&y, "  alertDisplayNameFormat: %s\n", yamlString(c.Title+" ({{Account}} from {{IPAddress}})"))
 		y.WriteString("  alertDescriptionFormat: \"{{Fix}}\"\n")
 		y.WriteString("eventGroupingSettings:\n  aggregationKind: AlertPerResult\nversion: 1.0.0\nkind: Scheduled\n")
-		out = append(out, SentinelRule{Rule: c, Query: query, YAML: y.String()})
-	}
-	return out, errors.Join(errs...)
+		return SentinelRule{Rule: c, Query: query, YAML: y.String()}
+	})
 }
 
 // Check reports whether each rule translates to KQL: nil for a rule that

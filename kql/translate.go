@@ -450,24 +450,11 @@ func balanced(s string) bool {
 
 // splitArgs splits a call's argument text at its top-level commas.
 func splitArgs(s string) []string {
-	var out []string
-	depth, start := 0, 0
-	pos := 0
-	for _, part := range scanKQL(s) {
-		switch part {
-		case "(", "[", "{":
-			depth++
-		case ")", "]", "}":
-			depth--
-		case ",":
-			if depth == 0 {
-				out = append(out, strings.TrimSpace(s[start:pos]))
-				start = pos + 1
-			}
-		}
-		pos += len(part)
+	parts := splitTop(s, ",")
+	for i := range parts {
+		parts[i] = strings.TrimSpace(parts[i])
 	}
-	return append(out, strings.TrimSpace(s[start:]))
+	return parts
 }
 
 // scanKQL splits KQL text into string literals, single punctuation
