@@ -20,9 +20,9 @@ var knownApps = [][]string{
 	{"1950a258-227b-4e31-a9cf-717495945fc2", "Microsoft Azure PowerShell", "Azure PowerShell"},
 }
 
-// appAliases returns the lower-case values an --app value matches: itself,
+// AppAliases returns the lower-case values an --app value matches: itself,
 // and the ID and names of the well-known app it names.
-func appAliases(v string) []string {
+func AppAliases(v string) []string {
 	v = strings.ToLower(strings.TrimSpace(v))
 	for _, app := range knownApps {
 		for _, name := range app {

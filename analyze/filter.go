@@ -172,7 +172,7 @@ func newMatcher(f Filter) *matcher {
 			m.apps = nil
 			break
 		}
-		m.apps = append(m.apps, appAliases(a)...)
+		m.apps = append(m.apps, AppAliases(a)...)
 	}
 	if f.Flow != FlowAny {
 		m.flow = f.Flow

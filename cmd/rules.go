@@ -27,6 +27,8 @@ type RulesOptions struct {
 	ID string
 	// Verbose makes test list every case, not only the failures.
 	Verbose bool
+	// KQL makes lint also check that every rule translates to KQL.
+	KQL bool
 }
 
 // newCmdRules builds `rules` and its subcommands.
@@ -79,7 +81,7 @@ func newCmdRulesShow(ios *IOStreams) *cobra.Command {
 
 func newCmdRulesLint(ios *IOStreams) *cobra.Command {
 	opts := &RulesOptions{IO: ios}
-	return &cobra.Command{
+	c := &cobra.Command{
 		Use:   "lint PATH...",
 		Short: "Check rule files: YAML, keys, values, IDs and expressions",
 		Long: `Load and compile rule files (or directories of them) the way analyze --rules
@@ -92,6 +94,8 @@ has an error.`,
 			return rulesLintRun(opts)
 		},
 	}
+	c.Flags().BoolVar(&opts.KQL, "kql", false, "also report which rules translate to KQL (signinspect kql)")
+	return c
 }
 
 func newCmdRulesTest(ios *IOStreams) *cobra.Command {
@@ -228,8 +232,14 @@ func rulesLintRun(opts *RulesOptions) error {
 	if err != nil {
 		return err
 	}
-	if _, err := rules.Compile(rs, nil); err != nil {
+	set, err := rules.Compile(rs, nil)
+	if err != nil {
 		return err
+	}
+	if opts.KQL {
+		if err := lintKQL(opts.IO, set); err != nil {
+			return err
+		}
 	}
 	builtin, err := rules.Builtin()
 	if err != nil {

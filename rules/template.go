@@ -39,9 +39,10 @@ type templateValue struct {
 }
 
 type templatePart struct {
-	text string      // Literal text, when prog is nil.
-	src  string      // The placeholder's expression.
-	prog *vm.Program // The compiled placeholder.
+	text   string      // Literal text, when prog is nil.
+	src    string      // The placeholder's expression.
+	offset int         // Byte offset of the placeholder's expression in the text.
+	prog   *vm.Program // The compiled placeholder.
 }
 
 // templateError is an error in the placeholder at byte offset of the text.
@@ -93,7 +94,7 @@ func compileTemplate(text string, loc *policy.Locations) (*template, error) {
 			}
 			prog, err := compileExpr(src, loc)
 			if err == nil {
-				part, end, firstErr = templatePart{src: strings.TrimSpace(src), prog: prog}, j, nil
+				part, end, firstErr = templatePart{src: strings.TrimSpace(src), offset: start, prog: prog}, j, nil
 				break
 			}
 			if firstErr == nil {
