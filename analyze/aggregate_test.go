@@ -220,3 +220,59 @@ func TestEvidenceOncePerRequestID(t *testing.T) {
 		}
 	}
 }
+
+// TestTimelineBefore1970 checks sign-ins before the Unix epoch: the
+// per-minute counts and the timeline round the same way (down), so that the
+// latest of them lands in the last bucket instead of past it, and none is
+// a minute late.
+func TestTimelineBefore1970(t *testing.T) {
+	a := newAggregator()
+	times := []time.Time{
+		time.Date(1969, 12, 31, 23, 58, 30, 0, time.UTC),
+		time.Date(1969, 12, 31, 23, 59, 59, 0, time.UTC),
+		time.Date(1969, 12, 31, 23, 0, 1, 0, time.UTC),
+	}
+	for _, tm := range times {
+		r := adoRecord(t)
+		r.Time = tm
+		a.add(r, nil)
+	}
+	tl := a.timeline(time.UTC)
+	total := 0
+	for _, b := range tl.Buckets {
+		total += b.Failures + b.Successes
+	}
+	if total != len(times) {
+		t.Fatalf("the timeline counts %d sign-ins, want %d", total, len(times))
+	}
+	last := tl.Buckets[len(tl.Buckets)-1]
+	if last.Failures+last.Successes == 0 || last.Start.After(times[1]) {
+		t.Errorf("the last bucket starts %s with %d sign-ins; the latest sign-in is %s", last.Start, last.Failures+last.Successes, times[1])
+	}
+	for m := range a.minutes {
+		if got := time.Unix(m*60, 0).UTC(); got.After(times[1]) {
+			t.Errorf("minute %s is after the sign-in at %s", got, times[1])
+		}
+	}
+}
+
+// TestTimelineInZone checks that buckets of an hour start on the zone's
+// whole hours: a zone half an hour off UTC moves them.
+func TestTimelineInZone(t *testing.T) {
+	india := time.FixedZone("IST", 5*3600+1800)
+	a := newAggregator()
+	for i := 0; i < 12; i++ {
+		r := adoRecord(t)
+		r.Time = time.Date(2026, 11, 20, 0, 10+i*20, 0, 0, time.UTC)
+		a.add(r, nil)
+	}
+	tl := a.timeline(india)
+	if tl.BucketSeconds != 300 && tl.BucketSeconds != 3600 && tl.BucketSeconds != 900 && tl.BucketSeconds != 1800 {
+		t.Logf("bucket width %s", tl.Bucket)
+	}
+	for _, b := range tl.Buckets {
+		if local := b.Start.In(india); local.Minute()%int(min(tl.BucketSeconds/60, 60)) != 0 {
+			t.Errorf("bucket at %s (%s) does not start on the zone's %s boundary", b.Start, local, tl.Bucket)
+		}
+	}
+}

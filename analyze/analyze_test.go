@@ -183,3 +183,27 @@ func TestRunCancelled(t *testing.T) {
 		t.Errorf("err = %v, want context.Canceled", err)
 	}
 }
+
+// TestRunTimeZone checks that --tz shows every time of the report in its
+// zone and says which.
+func TestRunTimeZone(t *testing.T) {
+	dir := t.TempDir()
+	p := writeFile(t, dir, "NonInteractiveSignIns_a.csv", csvHeader+csvRow(1, "2026-11-20T10:00:00Z", 53003)+csvRow(2, "2026-11-20T11:00:00Z", 0))
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := DefaultFilter()
+	f.Location = berlin
+	rep, err := Run(context.Background(), []string{p}, Options{Filter: f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Filter.TimeZone != "Europe/Berlin" || FormatTime(*rep.Summary.First) != "2026-11-20T11:00:00+01:00" ||
+		FormatTime(rep.Timeline.Buckets[0].Start) != "2026-11-20T11:00:00+01:00" {
+		t.Errorf("zone %q, first %s, bucket %s", rep.Filter.TimeZone, FormatTime(*rep.Summary.First), FormatTime(rep.Timeline.Buckets[0].Start))
+	}
+	if rep.Users[0].First.Location() != berlin {
+		t.Errorf("user times are in %s", rep.Users[0].First.Location())
+	}
+}

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -8,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -262,5 +264,132 @@ func TestAnalyzeColour(t *testing.T) {
 				t.Errorf("ANSI codes in the output: %v, want %v", got, c.want)
 			}
 		})
+	}
+}
+
+// TestAnalyzeFolderWithDamagedFiles checks that a corrupt ZIP and a
+// truncated export in a folder do not sink the batch: the good file is
+// analysed, the damaged ones are in the inputs section and one stderr
+// line, and the exit code is 0; --strict makes it an error.
+func TestAnalyzeFolderWithDamagedFiles(t *testing.T) {
+	dir := t.TempDir()
+	good, err := os.ReadFile(filepath.Join(samplesDir, "portal-json", "NonInteractiveSignIns_2026-11-16_2026-11-22.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string][]byte{
+		"a-good.json":      good,
+		"b-corrupt.zip":    []byte("PK\x03\x04 this is no archive"),
+		"c-truncated.json": good[:len(good)/2],
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ios, _, out, errOut := Test()
+	if code := analyzeCmd(t, ios, dir, "--user", "svc-build@contoso.com", "-o", "json"); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var rep struct {
+		Inputs []struct {
+			Path    string
+			Records int
+			Error   string
+			Damaged bool
+		}
+		Summary struct{ Matched, Damaged int }
+	}
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Inputs) != 3 || rep.Summary.Damaged != 2 || rep.Summary.Matched == 0 {
+		t.Fatalf("report inputs %+v, summary %+v", rep.Inputs, rep.Summary)
+	}
+	for _, in := range rep.Inputs[1:] {
+		if !in.Damaged || in.Error == "" {
+			t.Errorf("%s: damaged %v, error %q; want it reported as damaged", in.Path, in.Damaged, in.Error)
+		}
+	}
+	if !strings.Contains(rep.Inputs[1].Error, "unreadable ZIP archive") {
+		t.Errorf("corrupt ZIP error: %s", rep.Inputs[1].Error)
+	}
+	if rep.Inputs[2].Records == 0 || !strings.Contains(rep.Inputs[2].Error, "records before it were read") {
+		t.Errorf("truncated export: %d records, error %q; want the records before the damage read", rep.Inputs[2].Records, rep.Inputs[2].Error)
+	}
+	lines := strings.Split(strings.TrimSpace(errOut.String()), "\n")
+	if len(lines) != 1 || !strings.Contains(lines[0], "2 inputs could not be read whole") || !strings.Contains(lines[0], "b-corrupt.zip") {
+		t.Errorf("stderr = %q, want one line naming the damaged inputs", errOut)
+	}
+
+	ios, _, _, errOut = Test()
+	if code := analyzeCmd(t, ios, dir, "--user", "svc-build@contoso.com", "--strict"); code != ExitError {
+		t.Errorf("--strict: exit %d, want %d: %s", code, ExitError, errOut)
+	}
+	// A damaged file named on its own stays an error.
+	ios, _, _, errOut = Test()
+	if code := analyzeCmd(t, ios, filepath.Join(dir, "b-corrupt.zip")); code != ExitError || !strings.Contains(errOut.String(), "unreadable ZIP archive") {
+		t.Errorf("a named corrupt ZIP: exit %d: %s", code, errOut)
+	}
+}
+
+// TestAnalyzeOutNeverOverInput checks that --out refuses to replace an
+// input, to write into an input folder, and a folder that does not exist,
+// before reading anything, and leaves the input as it was.
+func TestAnalyzeOutNeverOverInput(t *testing.T) {
+	dir := t.TempDir()
+	export := filepath.Join(dir, "in.json")
+	data, err := os.ReadFile(filepath.Join(samplesDir, "portal-json", "NonInteractiveSignIns_2026-11-16_2026-11-22.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(export, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(t.TempDir(), "link.json")
+	if err := os.Symlink(export, link); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"the input itself", []string{export, "--out", export}, "is the input"},
+		{"the input through a link", []string{export, "--out", link, "-o", "json"}, "is the input"},
+		{"into the input folder", []string{dir, "--out", filepath.Join(dir, "report.html")}, "is inside the input folder"},
+		{"a missing folder", []string{export, "--out", filepath.Join(dir, "missing", "r.html")}, "does not exist"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ios, _, _, errOut := Test()
+			if code := analyzeCmd(t, ios, c.args...); code != ExitUsage || !strings.Contains(errOut.String(), c.want) {
+				t.Errorf("exit %d, stderr %q; want %d and %q", code, errOut, ExitUsage, c.want)
+			}
+			if got, _ := os.ReadFile(export); !bytes.Equal(got, data) {
+				t.Fatal("the input was changed")
+			}
+		})
+	}
+	if _, err := os.Stat(filepath.Join(dir, "report.html")); err == nil {
+		t.Error("a report was written into the input folder")
+	}
+}
+
+// TestAnalyzeOutSaysWhatItWrote checks the line a terminal gets after a
+// report is written to a file, and that a pipe gets none.
+func TestAnalyzeOutSaysWhatItWrote(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "report.html")
+	for _, tty := range []bool{true, false} {
+		ios, _, _, errOut := Test()
+		ios.StderrTTY = tty
+		if code := analyzeCmd(t, ios, samplesDir, "--out", out); code != ExitOK {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		got := errOut.String()
+		if tty && !regexp.MustCompile(`^wrote .*report\.html \(html, \d+ KB\)\n$`).MatchString(got) {
+			t.Errorf("on a terminal, stderr = %q", got)
+		}
+		if !tty && got != "" {
+			t.Errorf("on a pipe, stderr = %q, want nothing", got)
+		}
 	}
 }

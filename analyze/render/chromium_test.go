@@ -13,17 +13,29 @@ import (
 	"time"
 )
 
-// chromium returns the path of a Chromium to test the HTML report in, or
-// skips the test: CI machines need not have one.
-func chromium(t *testing.T) string {
+// browserCheck is set (to 1) where the browser tests must run, as in CI:
+// a missing Chromium or pdftotext then fails them instead of skipping.
+var browserCheck = os.Getenv("SIGNINSPECT_BROWSER_CHECK") == "1"
+
+// tool returns the path of the first of names on PATH, or skips the test
+// (fails it under browserCheck) with how to install it.
+func tool(t *testing.T, install string, names ...string) string {
 	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+	for _, name := range names {
 		if p, err := exec.LookPath(name); err == nil {
 			return p
 		}
 	}
-	t.Skip("no Chromium installed (apt-get install chromium to run this test)")
+	if browserCheck {
+		t.Fatalf("%s is not installed (%s); SIGNINSPECT_BROWSER_CHECK=1 requires it", names[0], install)
+	}
+	t.Skipf("%s is not installed (%s to run this test)", names[0], install)
 	return ""
+}
+
+// chromium returns the path of a Chromium to test the HTML report in.
+func chromium(t *testing.T) string {
+	return tool(t, "apt-get install chromium", "chromium", "chromium-browser", "google-chrome")
 }
 
 // runChromium runs headless Chromium with flags that keep it off the
@@ -56,7 +68,8 @@ func TestHTMLInChromium(t *testing.T) {
 	bin := chromium(t)
 	dir := t.TempDir()
 	page := filepath.Join(dir, "report.html")
-	if err := os.WriteFile(page, []byte(renderHTML(t, sampleReport(t, sampleCases[0]))), 0o644); err != nil {
+	rep := sampleReport(t, sampleCases[0])
+	if err := os.WriteFile(page, []byte(renderHTML(t, rep)), 0o644); err != nil {
 		t.Fatal(err)
 	}
 
@@ -79,7 +92,7 @@ func TestHTMLInChromium(t *testing.T) {
 		return
 	}
 
-	for _, want := range []string{`id="chart-timeline"`, `id="chart-policies"`, `id="chart-ips"`, "<svg", "<rect", `id="diagnosis"`} {
+	for _, want := range []string{`id="answer"`, `id="chart-timeline"`, `id="chart-policies"`, `id="chart-ips"`, "<svg", "<rect", `id="diagnosis"`} {
 		if !strings.Contains(string(dom), want) {
 			t.Errorf("the rendered DOM lacks %s", want)
 		}
@@ -106,6 +119,19 @@ func TestHTMLInChromium(t *testing.T) {
 	data, err := os.ReadFile(pdf)
 	if err != nil || !bytes.HasPrefix(data, []byte("%PDF")) || len(data) < 20000 {
 		t.Errorf("printing to PDF gave %d bytes (%v)", len(data), err)
+	}
+	// The printout's first page holds the answer and the diagnosis.
+	pdftotext := tool(t, "apt-get install poppler-utils", "pdftotext")
+	first, err := exec.Command(pdftotext, "-f", "1", "-l", "1", "-layout", pdf, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	pageText := strings.Join(strings.Fields(string(first)), " ")
+	answerStart := strings.Join(strings.Fields(rep.Verdict.Answer), " ")[:40]
+	for _, want := range []string{"ANSWER", answerStart, "Diagnosis", rep.Findings[0].Title} {
+		if !strings.Contains(pageText, want) {
+			t.Errorf("page 1 of the printout lacks %q:\n%s", want, first)
+		}
 	}
 
 	if keep := os.Getenv("SIGNINSPECT_KEEP_SCREENSHOT"); keep != "" {

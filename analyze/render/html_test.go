@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
+	"fmt"
+	"html"
 	"regexp"
 	"strings"
 	"testing"
@@ -114,5 +116,48 @@ func TestBreakPieces(t *testing.T) {
 	got := strings.Join(breakPieces("samples/a_b.json:12"), "|")
 	if want := "samples/|a_|b.|json:12"; got != want {
 		t.Errorf("breakPieces = %q, want %q", got, want)
+	}
+}
+
+// TestHTMLTellsTheStory checks what the HTML page puts first: the answer,
+// then the diagnosis, then the charts; that the policy chart writes whole
+// policy names, wrapped; that the IP chart's note counts every address with
+// failures, listed or not; and that the time span card breaks only between
+// its two times.
+func TestHTMLTellsTheStory(t *testing.T) {
+	rep := sampleReport(t, sampleCases[1])
+	out := renderHTML(t, rep)
+	answer, diagnosis, charts := strings.Index(out, `id="answer"`), strings.Index(out, `id="diagnosis"`), strings.Index(out, `id="overview"`)
+	if answer < 0 || !(answer < diagnosis && diagnosis < charts) {
+		t.Errorf("sections at %d (answer), %d (diagnosis), %d (charts): want the answer first, then the diagnosis, then the charts", answer, diagnosis, charts)
+	}
+	if !strings.Contains(out[answer:diagnosis], html.EscapeString(rep.Verdict.Answer)) {
+		t.Error("the answer block lacks the verdict's answer")
+	}
+
+	long := "CA001 - Azure DevOps: block service accounts outside corporate network"
+	c := policyChart(&analyze.Report{Policies: []analyze.PolicyStat{{Name: long, Failures: 3}}, PoliciesFailing: 1})
+	var label []string
+	for _, tx := range c.Texts {
+		if tx.Class == "label" {
+			label = append(label, tx.Text)
+		}
+	}
+	if len(label) < 2 || strings.Join(label, " ") != long {
+		t.Errorf("the policy label is drawn as %q, want %q wrapped on several lines", label, long)
+	}
+
+	locations := make([]analyze.LocationStat, 12)
+	for i := range locations {
+		locations[i] = analyze.LocationStat{IP: fmt.Sprintf("198.51.100.%d", i), Failures: 20 - i}
+	}
+	c = ipChart(&analyze.Report{Locations: locations, LocationsOmitted: 40, LocationsFailing: 52})
+	if want := "The 10 with the most failures, of 52 addresses with failures."; c.Note != want {
+		t.Errorf("IP chart note %q, want %q", c.Note, want)
+	}
+
+	span := regexp.MustCompile(`<div class="card-value"><span class="nowrap">([^<]+)</span> – <span class="nowrap">([^<]+)</span></div>`).FindStringSubmatch(out)
+	if span == nil || span[1] != timePtrText(rep.Summary.First) || span[2] != timePtrText(rep.Summary.Last) {
+		t.Errorf("the time span card is not two unbreakable times: %q", span)
 	}
 }

@@ -21,11 +21,12 @@ var _ Renderer = Markdown{}
 const (
 	markdownEvidence = 5
 	markdownValues   = 10
+	markdownFixes    = 5
 )
 
 // Render implements Renderer.
 func (Markdown) Render(w io.Writer, r *analyze.Report) error {
-	v := newView(r, viewOptions{maxEvidence: markdownEvidence, barWidth: 20, maxValues: markdownValues, maxCauses: answerCauses})
+	v := newView(r, viewOptions{maxEvidence: markdownEvidence, barWidth: 20, maxValues: markdownValues, maxFixes: markdownFixes, maxCauses: answerCauses})
 	ew := &errWriter{w: w}
 	ew.println("# " + v.Title)
 

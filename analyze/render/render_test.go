@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/jedib0t/go-pretty/v6/text"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -76,6 +78,27 @@ func TestGolden(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestGoldenTable80 renders the walk-through's report as a terminal of 80
+// columns shows it, against testdata/table_vs403463_80.golden: every line
+// fits, tables too wide for the width are written as records.
+func TestGoldenTable80(t *testing.T) {
+	testdata, err := filepath.Abs("testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := sampleReport(t, sampleCases[0])
+	var b bytes.Buffer
+	if err := (&Table{Options: Options{Width: 80}}).Render(&b, rep); err != nil {
+		t.Fatal(err)
+	}
+	for i, line := range strings.Split(b.String(), "\n") {
+		if w := text.StringWidthWithoutEscSequences(line); w > 80 {
+			t.Errorf("line %d is %d wide: %q", i+1, w, line)
+		}
+	}
+	checkGolden(t, filepath.Join(testdata, "table_vs403463_80.golden"), b.Bytes())
 }
 
 func TestRegistry(t *testing.T) {

@@ -33,12 +33,23 @@ const tableValues = 5
 // every format for people: the answer stays a few lines.
 const answerCauses = 3
 
+// listLastWidth is the narrowest the last column of a list may become
+// before it moves to a line of its own.
+const listLastWidth = 20
+
+// tableFixes is how many fixes of a finding a terminal shows, and
+// tableRows how many rows of a long section; the others are counted.
+const (
+	tableFixes = 2
+	tableRows  = 10
+)
+
 // minWrapWidth is the narrowest a wrapped column becomes.
 const minWrapWidth = 8
 
 // Render implements Renderer.
 func (t *Table) Render(w io.Writer, r *analyze.Report) error {
-	v := newView(r, viewOptions{maxEvidence: tableEvidence, barWidth: 24, maxValues: tableValues, maxCauses: answerCauses})
+	v := newView(r, viewOptions{maxEvidence: tableEvidence, barWidth: 24, maxValues: tableValues, maxFixes: tableFixes, maxCauses: answerCauses, maxRows: tableRows})
 	p := &textPrinter{ew: &errWriter{w: w}, color: t.Options.Color, width: t.Options.width()}
 
 	p.answer(v.Answer)
@@ -131,10 +142,23 @@ func (p *textPrinter) heading(title string) {
 }
 
 // wrapped writes s wrapped to the width: the first line after first, the
-// others after indent.
+// others after indent, each as long as the width allows.
 func (p *textPrinter) wrapped(first, indent, s string, t tone) {
-	firstWidth := text.StringWidthWithoutEscSequences(first)
-	lines := wrapText(s, p.width-max(firstWidth, len(indent)))
+	firstWidth, indentWidth := text.StringWidthWithoutEscSequences(first), text.StringWidthWithoutEscSequences(indent)
+	// The first line has less room when first is longer than indent: a
+	// placeholder word of the difference takes it, and is taken out.
+	var pad string
+	if extra := firstWidth - indentWidth; extra > 1 && strings.TrimSpace(s) != "" {
+		pad = strings.Repeat("x", extra-1)
+		s = pad + " " + s
+	}
+	lines := wrapText(s, p.width-indentWidth)
+	if pad != "" {
+		lines[0] = strings.TrimPrefix(strings.TrimPrefix(lines[0], pad), " ")
+		if lines[0] == "" && len(lines) > 1 {
+			lines = lines[1:]
+		}
+	}
 	for i, l := range lines {
 		prefix := indent
 		if i == 0 {
@@ -217,12 +241,30 @@ func (p *textPrinter) list(g grid, indent string) {
 		}
 	}
 	const gap = "  "
+	width := func(i int) int {
+		w := widest(g.Columns[i].Name)
+		for _, row := range g.Rows {
+			w = max(w, widest(row[i].String()))
+		}
+		return w
+	}
+	// Main columns that do not fit on a line, the last one keeping at
+	// least a few words' width, move, the last first, to labelled lines of
+	// their own under the row.
+	for len(main) > 2 {
+		total := len(indent) + min(width(main[len(main)-1]), listLastWidth)
+		for _, i := range main[:len(main)-1] {
+			total += width(i) + len(gap)
+		}
+		if total <= p.width {
+			break
+		}
+		detail = append([]int{main[len(main)-1]}, detail...)
+		main = main[:len(main)-1]
+	}
 	widths := make([]int, len(main))
 	for k, i := range main {
-		widths[k] = widest(g.Columns[i].Name)
-		for _, row := range g.Rows {
-			widths[k] = max(widths[k], widest(row[i].String()))
-		}
+		widths[k] = width(i)
 	}
 	labelWidth := 0
 	for _, i := range detail {
@@ -363,30 +405,21 @@ func longestPiece(s string) int {
 	return n
 }
 
-// records writes a grid too wide for the width as a list: each row's
-// non-empty cells on labelled lines, wrapped to the width, the first in
-// bold, and a blank line between rows.
+// records writes a grid too wide for the width as a list of records,
+// compact enough for a long section: each row's first cell, labelled, on a
+// line of its own, and its other non-empty cells as "label: value" pieces
+// under it, wrapped to the width.
 func (p *textPrinter) records(g grid, indent string) {
-	labelWidth := 0
-	for _, c := range g.Columns {
-		labelWidth = max(labelWidth, widest(c.Name))
-	}
-	for r, row := range g.Rows {
-		if r > 0 {
-			p.blank()
+	for _, row := range g.Rows {
+		p.wrapped(indent, indent+"  ", g.Columns[0].Name+": "+row[0].String(), toneHeading)
+		var parts []string
+		for i, c := range row[1:] {
+			if v := c.String(); v != "" {
+				parts = append(parts, g.Columns[i+1].Name+": "+strings.ReplaceAll(v, "\n", ", "))
+			}
 		}
-		for i, c := range row {
-			v := c.String()
-			if v == "" {
-				continue
-			}
-			t := c.tone()
-			if i == 0 {
-				t = toneHeading
-			}
-			name := g.Columns[i].Name
-			label := indent + "  " + name + strings.Repeat(" ", labelWidth-widest(name)+2)
-			p.wrapped(p.paint(label, toneMuted), strings.Repeat(" ", len(indent)+labelWidth+4), strings.ReplaceAll(v, "\n", ", "), t)
+		if len(parts) > 0 {
+			p.wrapped(indent+"  ", indent+"  ", strings.Join(parts, " · "), tonePlain)
 		}
 	}
 	if g.More != "" {

@@ -118,6 +118,10 @@ type grid struct {
 	Rows    [][]cell
 	// More says how many rows were left out, or is "".
 	More string
+	// omitted and noun make More: the rows the report left out, and what
+	// they are, so that a format that shows fewer rows can say how many.
+	omitted int
+	noun    string
 	// Empty is shown instead of the table when there are no rows.
 	Empty string
 }
@@ -230,9 +234,11 @@ type viewOptions struct {
 	// barWidth is the width of the timeline's text bars; 0 leaves the bar
 	// column out (HTML draws a chart instead).
 	barWidth int
-	// maxValues bounds the rows of a fix's value list, and maxCauses the
-	// causes of the answer after the first; 0 shows all the report holds.
-	maxValues, maxCauses int
+	// maxValues bounds the rows of a fix's value list, maxFixes the fixes
+	// of a finding, maxCauses the causes of the answer after the first,
+	// and maxRows the rows of the inputs, breakdown and detail tables (not
+	// the timeline, a series); 0 shows all the report holds.
+	maxValues, maxFixes, maxCauses, maxRows int
 }
 
 // newView lays a report out.
@@ -263,7 +269,32 @@ func newView(r *analyze.Report, o viewOptions) *view {
 	}
 	v.Details = []grid{policies, locationsGrid(r), devicesGrid(r), errorsGrid(r), timelineGrid(r, o.barWidth)}
 	v.RuleErrors = ruleErrorsGrid(r)
+	for _, g := range append(append([]*grid{&v.Inputs}, gridRefs(v.Breakdowns)...), gridRefs(v.Details[:4])...) {
+		g.cap(o.maxRows)
+	}
 	return v
+}
+
+// gridRefs returns pointers to the grids of gs.
+func gridRefs(gs []grid) []*grid {
+	out := make([]*grid, len(gs))
+	for i := range gs {
+		out[i] = &gs[i]
+	}
+	return out
+}
+
+// cap keeps at most n rows (all when n is 0) and writes More: the rows cut
+// here and those the report left out.
+func (g *grid) cap(n int) {
+	left := g.omitted
+	if n > 0 && len(g.Rows) > n {
+		left += len(g.Rows) - n
+		g.Rows = g.Rows[:n]
+	}
+	if g.noun != "" {
+		g.More = moreText(left, g.noun)
+	}
 }
 
 func scopeLines(r *analyze.Report) []scopeLine {
@@ -317,7 +348,7 @@ func inputsGrid(r *analyze.Report) grid {
 	g := grid{ID: "inputs", Title: "Inputs",
 		Columns: []column{{Name: "Input", Wrap: true}, {Name: "Format", Wrap: true}, {Name: "Records", Numeric: true},
 			{Name: "Skipped", Numeric: true}, {Name: "Matched", Numeric: true}, {Name: "Failures", Numeric: true}},
-		Empty: "No input.", More: moreText(r.InputsOmitted, "inputs")}
+		Empty: "No input.", omitted: r.InputsOmitted, noun: "inputs"}
 	for _, in := range r.Inputs {
 		format := toned(in.Format, tonePlain)
 		if in.Error != "" {
@@ -381,7 +412,11 @@ func findingOf(n int, f analyze.Finding, r *analyze.Report, o viewOptions) findi
 	fv := findingView{Number: n, Level: f.Severity, Severity: strings.ToUpper(f.Severity.String()), Tone: severityTone(f.Severity),
 		Title: f.Title, Rule: f.Rule, Count: plural(f.Count, "sign-in", "sign-ins"),
 		Description: f.Description, Fix: f.Fix, References: f.References}
-	for i, g := range f.Fixes {
+	fixes := f.Fixes
+	if o.maxFixes > 0 && len(fixes) > o.maxFixes {
+		fixes = fixes[:o.maxFixes]
+	}
+	for i, g := range fixes {
 		values := fixValuesGrid(f.Rule, i, g, o)
 		if i == 0 {
 			fv.FixValues = values
@@ -389,8 +424,8 @@ func findingOf(n int, f analyze.Finding, r *analyze.Report, o viewOptions) findi
 		}
 		fv.OtherFixes = append(fv.OtherFixes, fixView{Count: "For " + plural(g.Count, "sign-in", "sign-ins"), Text: g.Fix, Values: values})
 	}
-	if f.FixesOmitted > 0 {
-		fv.OtherFixes = append(fv.OtherFixes, fixView{Count: moreText(f.FixesOmitted, "fixes")})
+	if left := len(f.Fixes) - len(fixes) + f.FixesOmitted; left > 0 {
+		fv.OtherFixes = append(fv.OtherFixes, fixView{Count: moreText(left, "fixes")})
 	}
 	manyApps := len(r.Apps)+r.AppsOmitted > 1
 	g := grid{ID: "evidence-" + f.Rule, Title: "Evidence"}
@@ -469,7 +504,7 @@ func groupGrid(id, title, label string, gs []analyze.GroupStat, omitted int, wha
 	g := grid{ID: id, Title: title,
 		Columns: []column{{Name: label, Wrap: true}, {Name: "Sign-ins", Numeric: true}, {Name: "Failures", Numeric: true},
 			{Name: "First – last", Wrap: true, MinWidth: 22}, {Name: "Error", Numeric: true}, {Name: "Top finding", Wrap: true}},
-		More: moreText(omitted, what)}
+		omitted: omitted, noun: what}
 	for _, s := range gs {
 		g.Rows = append(g.Rows, []cell{plain(s.Name), plain(analyze.Count(s.Matched)), count(s.Failures, toneBad),
 			plain(spanText(s.First, s.Last)), plain(codeText(s.TopError)), plain(s.TopFinding)})
@@ -481,7 +516,7 @@ func policiesGrid(r *analyze.Report) grid {
 	g := grid{ID: "policies", Title: "Conditional Access policies",
 		Columns: []column{{Name: "Policy", Wrap: true}, {Name: "Failures", Numeric: true},
 			{Name: "Results", Wrap: true}, {Name: "Controls", Wrap: true}},
-		More:  moreText(r.PoliciesOmitted, "policies"),
+		omitted: r.PoliciesOmitted, noun: "policies",
 		Empty: "No Conditional Access policy is listed on the matched sign-ins."}
 	for _, p := range r.Policies {
 		g.Rows = append(g.Rows, []cell{plain(policyName(p)), count(p.Failures, toneBad),
@@ -495,7 +530,7 @@ func locationsGrid(r *analyze.Report) grid {
 		Columns: []column{{Name: "IP"}, {Name: "Location", Wrap: true},
 			{Name: "Named locations", Wrap: true}, {Name: "Trusted"}, {Name: "Seen by resource"},
 			{Name: "Failures", Numeric: true}, {Name: "Successes", Numeric: true}},
-		More:  moreText(r.LocationsOmitted, "addresses"),
+		omitted: r.LocationsOmitted, noun: "addresses",
 		Empty: "No sign-in matched."}
 	for _, l := range r.Locations {
 		trusted := plain(dash)
@@ -520,7 +555,7 @@ func devicesGrid(r *analyze.Report) grid {
 	g := grid{ID: "devices", Title: "Devices",
 		Columns: []column{{Name: "Device ID present"}, {Name: "OS", Wrap: true}, {Name: "Browser", Wrap: true}, {Name: "Client app", Wrap: true},
 			{Name: "Compliant"}, {Name: "Managed"}, {Name: "Join type", Wrap: true}, {Name: "Failures", Numeric: true}, {Name: "Successes", Numeric: true}},
-		More:  moreText(r.DevicesOmitted, "device shapes"),
+		omitted: r.DevicesOmitted, noun: "device shapes",
 		Empty: "No sign-in matched."}
 	for _, d := range r.Devices {
 		g.Rows = append(g.Rows, []cell{plain(yesNoBool(d.DeviceID)), plain(d.OS), plain(d.Browser), plain(d.ClientApp),
@@ -532,8 +567,8 @@ func devicesGrid(r *analyze.Report) grid {
 func errorsGrid(r *analyze.Report) grid {
 	g := grid{ID: "errors", Title: "Error codes",
 		Columns: []column{{Name: "Code", Numeric: true}, {Name: "Name", Wrap: true}, {Name: "CA"}, {Name: "Sign-ins", Numeric: true}, {Name: "Meaning", Wrap: true}},
-		More:    moreText(r.ErrorsOmitted, "error codes"),
-		Empty:   "No failure matched."}
+		omitted: r.ErrorsOmitted, noun: "error codes",
+		Empty: "No failure matched."}
 	for _, e := range r.Errors {
 		g.Rows = append(g.Rows, []cell{toned(fmt.Sprint(e.Code), toneBad), plain(e.Name), plain(yesNoBool(e.ConditionalAccess)),
 			plain(analyze.Count(e.Count)), plain(errorText(e))})
