@@ -130,3 +130,65 @@ func TestWrapText(t *testing.T) {
 		}
 	}
 }
+
+// TestGridLayouts checks the three layouts of a grid in the table format:
+// a box at its natural width when it fits, a box whose wrap columns are
+// narrowed when it does not, and a list of records when even the narrowest
+// box is wider than the width.
+func TestGridLayouts(t *testing.T) {
+	g := grid{
+		Columns: []column{{Name: "Policy"}, {Name: "Failures", Numeric: true}, {Name: "Why", Wrap: true}},
+		Rows: [][]cell{
+			{plain("Office only"), plain("12"), plain("the caller's address is in no trusted named location")},
+			{plain("Require compliant device"), plain("3"), plain("")},
+		},
+	}
+	render := func(width int) string {
+		var b bytes.Buffer
+		p := &textPrinter{ew: &errWriter{w: &b}, width: width}
+		p.grid(g, "  ")
+		if p.ew.err != nil {
+			t.Fatal(p.ew.err)
+		}
+		return b.String()
+	}
+	for _, tt := range []struct {
+		width int
+		want  string
+	}{
+		{120, `  ┌──────────────────────────┬──────────┬──────────────────────────────────────────────────────┐
+  │ Policy                   │ Failures │ Why                                                  │
+  ├──────────────────────────┼──────────┼──────────────────────────────────────────────────────┤
+  │ Office only              │       12 │ the caller's address is in no trusted named location │
+  │ Require compliant device │        3 │                                                      │
+  └──────────────────────────┴──────────┴──────────────────────────────────────────────────────┘
+`},
+		{60, `  ┌──────────────────────────┬──────────┬──────────────────┐
+  │ Policy                   │ Failures │ Why              │
+  ├──────────────────────────┼──────────┼──────────────────┤
+  │ Office only              │       12 │ the caller's     │
+  │                          │          │ address is in no │
+  │                          │          │ trusted named    │
+  │                          │          │ location         │
+  │ Require compliant device │        3 │                  │
+  └──────────────────────────┴──────────┴──────────────────┘
+`},
+		{40, `  Policy: Office only
+    Failures: 12 · Why: the caller's
+    address is in no trusted named
+    location
+  Policy: Require compliant device
+    Failures: 3
+`},
+	} {
+		got := render(tt.width)
+		if got != tt.want {
+			t.Errorf("at width %d:\n%s\nwant\n%s", tt.width, got, tt.want)
+		}
+		for i, line := range strings.Split(got, "\n") {
+			if w := text.StringWidthWithoutEscSequences(line); w > tt.width {
+				t.Errorf("at width %d, line %d is %d wide", tt.width, i+1, w)
+			}
+		}
+	}
+}
