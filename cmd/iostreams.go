@@ -22,9 +22,10 @@ type IOStreams struct {
 	StderrTTY bool
 	// NoColor is set by NO_COLOR or --no-color.
 	NoColor bool
-	// Width is the width to fit stdout to: the terminal's, or the COLUMNS
-	// environment variable's when stdout is not a terminal (a pipe into a
-	// pager), or 0 for the default.
+	// Width is the width to fit stdout to: the terminal's; when stdout is
+	// not a terminal (a pipe into a pager), the COLUMNS environment
+	// variable's, else the terminal's that stderr writes to; or 0 for the
+	// default.
 	Width int
 	// Getenv reads the environment; tests replace it.
 	Getenv func(string) string
@@ -42,6 +43,13 @@ func System() *IOStreams {
 	}
 	if io.Width == 0 {
 		io.Width = columnsEnv(os.Getenv("COLUMNS"))
+	}
+	if io.Width == 0 && io.StderrTTY {
+		// Output piped into a pager or head is read on the terminal
+		// that standard error still writes to: fit that.
+		if w, _, err := term.GetSize(int(os.Stderr.Fd())); err == nil {
+			io.Width = w
+		}
 	}
 	if v, ok := os.LookupEnv("NO_COLOR"); ok && v != "" {
 		io.NoColor = true

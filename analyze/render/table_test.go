@@ -122,6 +122,7 @@ func TestWrapText(t *testing.T) {
 		{"svc-build@contoso.com", 12, []string{"svc-build", "@contoso.com"}},
 		{"ExpiredOrRevokedGrantInactiveToken", 20, []string{"ExpiredOrRevoked", "GrantInactiveToken"}},
 		{"abcdefghij", 4, []string{"abcd", "efgh", "ij"}},
+		{"ip-outside-trusted-locations", 9, []string{"ip-", "outside-", "trusted-", "locations"}},
 		{"", 10, []string{""}},
 	} {
 		got := wrapText(c.in, c.width)

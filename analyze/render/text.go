@@ -58,11 +58,12 @@ const breakAfter = "-_,.!/\\"
 // breakWord splits a word wider than width into a head that fits and the
 // rest. In the head's last two thirds it prefers to break after a slash,
 // then before an '@', then after other punctuation ('-', '_', ',', '.'),
-// then before a capital that starts a CamelCase word; failing all of these
-// it breaks at the width.
+// then before a capital that starts a CamelCase word, then after
+// punctuation in its first third (a short head beats a word cut in two);
+// failing all of these it breaks at the width.
 func breakWord(w string, width int) (head, rest string) {
 	cut, used := 0, 0
-	afterSlash, beforeAt, afterPunct, beforeCamel := -1, -1, -1, -1
+	afterSlash, beforeAt, afterPunct, beforeCamel, earlyPunct := -1, -1, -1, -1, -1
 	var prev rune
 	for i, r := range w {
 		rw := text.RuneWidth(r)
@@ -80,6 +81,9 @@ func breakWord(w string, width int) (head, rest string) {
 		cut = i + len(string(r))
 		switch {
 		case used <= width/3:
+			if strings.ContainsRune(breakAfter, r) {
+				earlyPunct = cut
+			}
 		case r == '/' || r == '\\':
 			afterSlash = cut
 		case strings.ContainsRune(breakAfter, r):
@@ -91,7 +95,7 @@ func breakWord(w string, width int) (head, rest string) {
 		_, size := firstRune(w)
 		return w[:size], w[size:]
 	}
-	for _, at := range []int{afterSlash, beforeAt, afterPunct, beforeCamel} {
+	for _, at := range []int{afterSlash, beforeAt, afterPunct, beforeCamel, earlyPunct} {
 		if at > 0 && at < len(w) {
 			return w[:at], w[at:]
 		}
