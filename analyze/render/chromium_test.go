@@ -7,10 +7,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/signinspect/signinspect/analyze"
 )
 
 // browserCheck is set (to 1) where the browser tests must run, as in CI:
@@ -141,5 +144,50 @@ func TestHTMLInChromium(t *testing.T) {
 				t.Error(err)
 			}
 		}
+	}
+}
+
+// TestHTMLFitsAPhone opens the HTML report at a phone's width, with input
+// paths and IDs long enough to overflow, and checks that the page does not
+// scroll sideways: only the wide tables do, inside their own frames. The
+// report's Content-Security-Policy forbids scripts, so the test opens a
+// copy without it and with a script that measures the page.
+func TestHTMLFitsAPhone(t *testing.T) {
+	if testing.Short() {
+		t.Skip("Chromium takes seconds to start; skipped with -short")
+	}
+	bin := chromium(t)
+	rep := sampleReport(t, sampleCases[0])
+	long := "exports/" + strings.Repeat("PT1H-noninteractive-2026-11-20T10_", 4) + ".json.gz"
+	rep.Inputs = append(rep.Inputs, analyze.InputSummary{Path: long, Format: "diagnostic", Records: 1, Warnings: []string{"a warning"}})
+	rep.Warnings = append(rep.Warnings, analyze.WarningGroup{Text: "a warning", Inputs: []string{long}})
+	page := renderHTML(t, rep)
+	csp := regexp.MustCompile(`<meta http-equiv="Content-Security-Policy"[^>]*>`)
+	if !csp.MatchString(page) {
+		t.Fatal("the report has no Content-Security-Policy to take out")
+	}
+	page = csp.ReplaceAllString(page, "")
+	const measure = `<script>addEventListener("load", () => {
+  const w = document.documentElement.clientWidth, out = [];
+  document.querySelectorAll("body *").forEach(e => {
+    if (!e.closest(".table-wrap") && e.getBoundingClientRect().right > w + 1) out.push(e.tagName + "." + e.className);
+  });
+  const p = document.createElement("pre");
+  p.id = "measured";
+  p.textContent = "width=" + w + " scroll=" + document.documentElement.scrollWidth + " over=" + out.join(",");
+  document.body.prepend(p);
+});</script>`
+	page = strings.Replace(page, "</body>", measure+"</body>", 1)
+	file := filepath.Join(t.TempDir(), "phone.html")
+	if err := os.WriteFile(file, []byte(page), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dom := string(runChromium(t, bin, file, "--dump-dom", "--window-size=400,2000"))
+	m := regexp.MustCompile(`width=(\d+) scroll=(\d+) over=([^<]*)`).FindStringSubmatch(dom)
+	if m == nil {
+		t.Fatalf("the measuring script did not run:\n%.500s", dom)
+	}
+	if m[1] != m[2] {
+		t.Errorf("at a phone's width the page is %s pixels wide for a window of %s; too wide: %s", m[2], m[1], m[3])
 	}
 }
