@@ -116,10 +116,10 @@ func analyzeRun(ctx context.Context, o *AnalyzeOptions) error {
 		return err
 	}
 	for _, re := range rep.RuleErrors {
-		fmt.Fprintf(o.IO.ErrOut, "signinspect: warning: %s\n", re.Message)
+		o.IO.Messagef("signinspect: warning: %s\n", re.Message)
 	}
 	if w := damagedWarning(rep); w != "" {
-		fmt.Fprintf(o.IO.ErrOut, "signinspect: warning: %s\n", w)
+		o.IO.Messagef("signinspect: warning: %s\n", w)
 	}
 	return out.write(o.IO, rep)
 }

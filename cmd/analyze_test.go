@@ -167,6 +167,18 @@ func TestWriteOutputAtomic(t *testing.T) {
 // sample sign-in the ticket quotes.
 func hostileExport(t *testing.T) string {
 	t.Helper()
+	return editedExport(t, func(rec map[string]any) {
+		rec["userPrincipalName"] = `=cmd|' /C calc'!A0`
+		rec["userDisplayName"] = `<script>alert(1)</script>`
+		rec["userAgent"] = `<script>alert(1)</script>`
+		rec["appliedConditionalAccessPolicies"].([]any)[0].(map[string]any)["displayName"] = `<script>alert("policy")</script>`
+	})
+}
+
+// editedExport writes a portal JSON export of one sign-in of the samples
+// (the blocked Azure DevOps call README quotes), changed by edit.
+func editedExport(t *testing.T, edit func(rec map[string]any)) string {
+	t.Helper()
 	data, err := os.ReadFile(filepath.Join(samplesDir, "portal-json", "NonInteractiveSignIns_2026-11-16_2026-11-22.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -184,15 +196,12 @@ func hostileExport(t *testing.T) string {
 	if rec == nil {
 		t.Fatal("the quoted sign-in is not in the sample")
 	}
-	rec["userPrincipalName"] = `=cmd|' /C calc'!A0`
-	rec["userDisplayName"] = `<script>alert(1)</script>`
-	rec["userAgent"] = `<script>alert(1)</script>`
-	rec["appliedConditionalAccessPolicies"].([]any)[0].(map[string]any)["displayName"] = `<script>alert("policy")</script>`
+	edit(rec)
 	out, err := json.Marshal([]any{rec})
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(t.TempDir(), "hostile.json")
+	path := filepath.Join(t.TempDir(), "edited.json")
 	if err := os.WriteFile(path, out, 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -336,7 +336,7 @@ func (o *reportOutput) write(ios *IOStreams, rep *analyze.Report) error {
 		return err
 	}
 	if o.file != "" && ios.StderrTTY {
-		fmt.Fprintf(ios.ErrOut, "wrote %s (%s, %s)\n", o.file, o.format, byteSize(size))
+		ios.Messagef("wrote %s (%s, %s)\n", o.file, o.format, byteSize(size))
 	}
 	if o.hasFailOn && reachesSeverity(rep, o.failOn) {
 		return ErrFindings

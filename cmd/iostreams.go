@@ -2,12 +2,15 @@ package cmd
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"strconv"
 	"strings"
 
 	"golang.org/x/term"
+
+	"github.com/signinspect/signinspect/internal/safetext"
 )
 
 // IOStreams carries the standard streams and what is known about them, so
@@ -77,4 +80,12 @@ func columnsEnv(v string) int {
 		return 0
 	}
 	return n
+}
+
+// Messagef writes a message to ErrOut with the control and bidirectional
+// characters of its values made visible (safetext.Visible): an error that
+// quotes a file name or a value of an export never writes an escape
+// sequence to the terminal.
+func (s *IOStreams) Messagef(format string, args ...any) {
+	fmt.Fprint(s.ErrOut, safetext.Visible(fmt.Sprintf(format, args...)))
 }

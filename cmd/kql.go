@@ -173,7 +173,7 @@ func writeSentinel(o *KQLOptions, srs []kql.SentinelRule) error {
 			return fmt.Errorf("--out: %w", err)
 		}
 	}
-	fmt.Fprintf(o.IO.ErrOut, "signinspect: wrote %s to %s\n", plural(len(srs), "analytics rule"), o.OutPath)
+	o.IO.Messagef("signinspect: wrote %s to %s\n", plural(len(srs), "analytics rule"), o.OutPath)
 	return nil
 }
 

@@ -108,7 +108,7 @@ func redactRun(ctx context.Context, o *RedactOptions) error {
 		return redactFlagErrors(err)
 	}
 	for _, n := range sum.Notes {
-		fmt.Fprintf(o.IO.ErrOut, "signinspect: note: %s\n", n)
+		o.IO.Messagef("signinspect: note: %s\n", n)
 	}
 	printRedactSummary(o.IO, sum)
 	return nil

@@ -52,7 +52,7 @@ func Run(ctx context.Context, ios *IOStreams, args []string) int {
 		if isCobraUsageError(err) {
 			err = &FlagError{Err: err}
 		}
-		fmt.Fprintf(ios.ErrOut, "signinspect: %s\n", strings.TrimSpace(err.Error()))
+		ios.Messagef("signinspect: %s\n", strings.TrimSpace(err.Error()))
 		var fe *FlagError
 		if errors.As(err, &fe) {
 			fmt.Fprintln(ios.ErrOut, "Run 'signinspect --help' for usage.")

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/signinspect/signinspect/analyze"
+	"github.com/signinspect/signinspect/internal/safetext"
 )
 
 // CSV writes the report as one table for spreadsheets: one row per report
@@ -62,12 +63,13 @@ func csvHeader() []string {
 }
 
 // record returns the row's cells, in column order, made safe to open in a
-// spreadsheet.
+// spreadsheet: invisible characters shown (a bidirectional override would
+// reorder the cell as the spreadsheet shows it) and formulas neutralised.
 func (r *csvRow) record() []string {
 	v := reflect.ValueOf(r).Elem()
 	out := make([]string, v.NumField())
 	for i := range out {
-		out[i] = csvSafe(v.Field(i).String())
+		out[i] = csvSafe(safetext.Visible(v.Field(i).String()))
 	}
 	return out
 }

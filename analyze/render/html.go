@@ -30,6 +30,7 @@ var htmlFiles embed.FS
 
 // Render implements Renderer.
 func (HTML) Render(w io.Writer, r *analyze.Report) error {
+	r = shownReport(r) // Values made visible and bounded: see display.go.
 	tmpl, err := template.ParseFS(htmlFiles, "html/report.tmpl")
 	if err != nil {
 		return fmt.Errorf("html template: %w", err)

@@ -49,6 +49,7 @@ const minWrapWidth = 8
 
 // Render implements Renderer.
 func (t *Table) Render(w io.Writer, r *analyze.Report) error {
+	r = shownReport(r) // Values made visible and bounded: see display.go.
 	v := newView(r, viewOptions{maxEvidence: tableEvidence, barWidth: 24, maxValues: tableValues, maxFixes: tableFixes, maxCauses: answerCauses, maxRows: tableRows})
 	p := &textPrinter{ew: &errWriter{w: w}, color: t.Options.Color, width: t.Options.width()}
 
@@ -80,7 +81,7 @@ func (t *Table) Render(w io.Writer, r *analyze.Report) error {
 	}
 	if v.FindingsMore != "" {
 		p.blank()
-		p.line(p.paint(v.FindingsMore, toneMuted))
+		p.wrapped("", "", v.FindingsMore, toneMuted)
 	}
 
 	if len(v.RuleErrors.Rows) > 0 {
@@ -154,10 +155,9 @@ func (p *textPrinter) wrapped(first, indent, s string, t tone) {
 	}
 	lines := wrapText(s, p.width-indentWidth)
 	if pad != "" {
+		// When no word of s fits after first, first stands alone on
+		// its line (lines[0] is then empty).
 		lines[0] = strings.TrimPrefix(strings.TrimPrefix(lines[0], pad), " ")
-		if lines[0] == "" && len(lines) > 1 {
-			lines = lines[1:]
-		}
 	}
 	for i, l := range lines {
 		prefix := indent
@@ -195,7 +195,7 @@ func (p *textPrinter) answer(a answerView) {
 		}
 	}
 	if a.More != "" {
-		p.line("  " + p.paint(a.More, toneMuted))
+		p.wrapped("  ", "  ", a.More, toneMuted)
 	}
 }
 
@@ -204,7 +204,7 @@ func (p *textPrinter) finding(f findingView) {
 	indent := strings.Repeat(" ", len(number))
 	severity := p.paint(fmt.Sprintf("%-8s", f.Severity), f.Tone) + " "
 	p.wrapped(number+severity, indent+strings.Repeat(" ", 9), f.Title, toneHeading)
-	p.line(indent + p.paint(f.Count+" · rule "+f.Rule, toneMuted))
+	p.wrapped(indent, indent, f.Count+" · rule "+f.Rule, toneMuted)
 	fixIndent := indent + "     "
 	if f.Fix != "" {
 		p.wrapped(indent+p.paint("Fix: ", toneGood), fixIndent, f.Fix, tonePlain)
@@ -251,24 +251,31 @@ func (p *textPrinter) list(g grid, indent string) {
 	// Main columns that do not fit on a line, the last one keeping at
 	// least a few words' width, move, the last first, to labelled lines of
 	// their own under the row.
-	for len(main) > 2 {
-		total := len(indent) + min(width(main[len(main)-1]), listLastWidth)
+	fits := func() bool {
+		last := main[len(main)-1]
+		total := len(indent) + max(min(width(last), listLastWidth), widest(g.Columns[last].Name))
 		for _, i := range main[:len(main)-1] {
 			total += width(i) + len(gap)
 		}
-		if total <= p.width {
-			break
-		}
+		return total <= p.width
+	}
+	for len(main) > 2 && !fits() {
 		detail = append([]int{main[len(main)-1]}, detail...)
 		main = main[:len(main)-1]
-	}
-	widths := make([]int, len(main))
-	for k, i := range main {
-		widths[k] = width(i)
 	}
 	labelWidth := 0
 	for _, i := range detail {
 		labelWidth = max(labelWidth, len(g.Columns[i].Name))
+	}
+	if !fits() || len(indent)+labelWidth+4+minWrapWidth > p.width {
+		// Even the first columns, or a label, are too wide for a line:
+		// a long value of the export. Each row becomes a record, wrapped.
+		p.records(g, indent)
+		return
+	}
+	widths := make([]int, len(main))
+	for k, i := range main {
+		widths[k] = width(i)
 	}
 	lastStart := len(indent)
 	for _, w := range widths[:len(widths)-1] {
@@ -308,7 +315,7 @@ func (p *textPrinter) list(g grid, indent string) {
 		}
 	}
 	if g.More != "" {
-		p.line(indent + p.paint(g.More, toneMuted))
+		p.wrapped(indent, indent, g.More, toneMuted)
 	}
 }
 
@@ -379,7 +386,7 @@ func (p *textPrinter) grid(g grid, indent string) {
 		p.line(indent + l)
 	}
 	if g.More != "" {
-		p.line(indent + p.paint(g.More, toneMuted))
+		p.wrapped(indent, indent, g.More, toneMuted)
 	}
 }
 
@@ -423,7 +430,7 @@ func (p *textPrinter) records(g grid, indent string) {
 		}
 	}
 	if g.More != "" {
-		p.line(indent + p.paint(g.More, toneMuted))
+		p.wrapped(indent, indent, g.More, toneMuted)
 	}
 }
 
