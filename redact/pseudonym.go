@@ -242,10 +242,13 @@ func (p *Pseudonymizer) ID(s string) string {
 	return out
 }
 
-// IP returns the pseudonym of an IP address, in the same family and keyed
-// prefix-preserving (see prefixMap): addresses that share a prefix share
-// exactly the same prefix after redaction. ok is false when s is not an
-// address. With KeepIPs, s is returned as it is.
+// IP returns the pseudonym of an IP address: an address of the same family
+// in a block that no real sign-in comes from (240.0.0.0/4, 3fff::/20, or
+// ::ffff: and an address of 240.0.0.0/4 for an IPv4-mapped address), keyed
+// and prefix-preserving within the block (see ipMaps): addresses that share
+// a prefix of /4 (/20) or longer share exactly that prefix after
+// redaction. ok is false when s is not an address. With KeepIPs, s is
+// returned as it is.
 func (p *Pseudonymizer) IP(s string) (string, bool) {
 	a, err := netip.ParseAddr(s)
 	if err != nil {
