@@ -648,7 +648,9 @@ func decodeJSONString(raw []byte) (string, []int) {
 	for i := 0; i < len(raw); {
 		c := raw[i]
 		if c != '\\' || i+1 == len(raw) {
-			put(string(c), i)
+			// A raw byte, of ASCII or of UTF-8, is copied as it is.
+			b.WriteByte(c)
+			offsets = append(offsets, i)
 			i++
 			continue
 		}
