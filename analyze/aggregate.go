@@ -20,6 +20,8 @@ type Hit struct {
 	Tags        []string
 	References  []string
 	Fix         string // The fix rendered for this record.
+	// FixValues are where Fix holds the record's values (see rules.Span).
+	FixValues []rules.Span
 }
 
 // maxEvidence is how many sign-ins a finding lists as evidence.
@@ -168,10 +170,12 @@ type groupAgg struct {
 }
 
 type findingAgg struct {
-	hit      Hit
-	count    int
-	fixes    map[string]int
-	evidence []Evidence // Sorted, at most maxEvidence: the earliest.
+	hit   Hit
+	count int
+	fixes map[string]int
+	// fixValues holds the spans of each distinct fix, as first rendered.
+	fixValues map[string][]rules.Span
+	evidence  []Evidence // Sorted, at most maxEvidence: the earliest.
 }
 
 // add counts one matched record and the rule hits on it.
@@ -390,12 +394,15 @@ func (a *aggregator) addGroup(m map[string]*groupAgg, key, name, id string, rec 
 func (a *aggregator) addHit(h *Hit, rec *parse.Record) {
 	f := a.findings[h.Rule]
 	if f == nil {
-		f = &findingAgg{hit: *h, fixes: map[string]int{}}
-		f.hit.Fix = ""
+		f = &findingAgg{hit: *h, fixes: map[string]int{}, fixValues: map[string][]rules.Span{}}
+		f.hit.Fix, f.hit.FixValues = "", nil
 		a.findings[h.Rule] = f
 	}
 	f.count++
 	if h.Fix != "" && len(f.fixes) < 1000 {
+		if _, ok := f.fixes[h.Fix]; !ok {
+			f.fixValues[h.Fix] = h.FixValues
+		}
 		f.fixes[h.Fix]++
 	}
 	f.offerEvidence(rec)
@@ -544,10 +551,10 @@ func (a *aggregator) fillFindings(r *Report, o sectionOptions) {
 			Count: f.count, Evidence: f.evidence, EvidenceOmitted: f.count - len(f.evidence),
 			Tags: f.hit.Tags, References: f.hit.References}
 		for _, fix := range sortedByCount(f.fixes) {
-			fd.Fixes = append(fd.Fixes, FixCount{Fix: fix, Count: f.fixes[fix]})
+			fd.Fixes = append(fd.Fixes, FixCount{Fix: fix, Count: f.fixes[fix], Values: f.fixValues[fix]})
 		}
 		if len(fd.Fixes) > 0 {
-			fd.Fix = fd.Fixes[0].Fix
+			fd.Fix, fd.FixValues = fd.Fixes[0].Fix, fd.Fixes[0].Values
 		}
 		if len(fd.Fixes) == 1 {
 			fd.Fixes = nil

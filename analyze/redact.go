@@ -1,17 +1,22 @@
 package analyze
 
 import (
+	"strings"
+
 	"github.com/signinspect/signinspect/redact"
+	"github.com/signinspect/signinspect/rules"
 )
 
 // Redact pseudonymizes the personal data of a report in place, with the
 // same pseudonyms signinspect redact gives the same values under the same
 // key: users (UPNs, display names, object IDs) in the filter, evidence and
-// the users breakdown, IP addresses in evidence and locations, and every
-// e-mail address, IP address and known user in the report's texts (fixes,
-// failure reasons, warnings, skipped-record errors, rule errors). Policy,
-// application and named-location names, request and correlation IDs, times
-// and counts are kept. It marks the report Redacted.
+// the users breakdown, the tenant's own applications (Microsoft's are
+// kept), IP addresses in evidence and locations, and every e-mail address,
+// IP address, phone number and known identity in the report's texts: the
+// values a fix quotes (never the rule's own words around them), failure
+// reasons, warnings, skipped-record errors, rule errors. Policy and
+// named-location names, request and correlation IDs, times and counts are
+// kept. It marks the report Redacted.
 //
 // Identities are known from the report itself: a display name or device
 // name that a custom rule's fix quotes, and that the report shows nowhere
@@ -29,6 +34,15 @@ func Redact(rep *Report, p *redact.Pseudonymizer) {
 	for _, g := range rep.Users {
 		ids.Add(redact.UserKind(g.Name), g.Name)
 		ids.Add(redact.KindUserID, g.ID)
+	}
+	for _, g := range rep.Apps {
+		if g.ID != "" && !redact.FirstParty(g.ID) {
+			ids.Add(redact.KindAppID, g.ID)
+			ids.Add(redact.KindAppName, g.Name)
+		}
+	}
+	for _, l := range rep.Locations {
+		ids.AddIP(l.IP)
 	}
 	r := redact.NewRedactor(p, ids)
 	text := func(s *string) { *s = r.Text(*s) }
@@ -56,9 +70,9 @@ func Redact(rep *Report, p *redact.Pseudonymizer) {
 
 	for i := range rep.Findings {
 		f := &rep.Findings[i]
-		text(&f.Fix)
+		f.Fix = redactValues(r, f.Fix, f.FixValues)
 		for j := range f.Fixes {
-			text(&f.Fixes[j].Fix)
+			f.Fixes[j].Fix = redactValues(r, f.Fixes[j].Fix, f.Fixes[j].Values)
 		}
 		for j := range f.Evidence {
 			e := &f.Evidence[j]
@@ -85,6 +99,13 @@ func Redact(rep *Report, p *redact.Pseudonymizer) {
 		g.Name = r.User(g.Name)
 		g.ID = r.Value(redact.KindUserID, g.ID)
 	}
+	for i := range rep.Apps {
+		text(&rep.Apps[i].Name)
+		text(&rep.Apps[i].ID)
+	}
+	for i := range rep.Filter.Apps {
+		text(&rep.Filter.Apps[i])
+	}
 	for i := range rep.RuleErrors {
 		re := &rep.RuleErrors[i]
 		text(&re.Error)
@@ -92,4 +113,21 @@ func Redact(rep *Report, p *redact.Pseudonymizer) {
 		text(&re.First)
 	}
 	rep.Redacted = true
+}
+
+// redactValues redacts the spans of text that hold values, and leaves the
+// rest as it is. The spans are adjusted for the new lengths.
+func redactValues(r *redact.Redactor, text string, spans []rules.Span) string {
+	var b strings.Builder
+	prev := 0
+	for _, sp := range spans {
+		if sp.Start < prev || sp.End > len(text) {
+			break // Not spans of this text: keep the rest as it is.
+		}
+		b.WriteString(text[prev:sp.Start])
+		b.WriteString(r.Text(text[sp.Start:sp.End]))
+		prev = sp.End
+	}
+	b.WriteString(text[prev:])
+	return b.String()
 }

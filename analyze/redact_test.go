@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/signinspect/signinspect/redact"
+	"github.com/signinspect/signinspect/rules"
 )
 
 // personalReport is a report with identities in every field that can hold
@@ -27,8 +28,10 @@ func personalReport() *Report {
 			Description: "user svc-build@contoso.com or Adele Vance or 1c69e53a-3c5b-488f-9caf-8103dcc79d39"},
 		Summary: Summary{Read: 3, NoMatch: "0 matched: svc-build@contoso.com signed in only interactively"},
 		Findings: []Finding{{Rule: "ip-outside-trusted-locations", Title: "Blocked", Count: 2,
-			Fix:   "Add 198.51.100.23 for svc-build@contoso.com to policy CA001",
-			Fixes: []FixCount{{Fix: "Add 2001:db8:4d2:10::17 for Build Service", Count: 1}},
+			Fix:       "Add 198.51.100.23 for svc-build@contoso.com to policy CA001, as ::ffff:203.0.113.7 (the ::ffff: form) if it calls over IPv6",
+			FixValues: spansOf("Add 198.51.100.23 for svc-build@contoso.com to policy CA001", "198.51.100.23", "svc-build@contoso.com"),
+			Fixes: []FixCount{{Fix: "Add 2001:db8:4d2:10::17 for Build Service", Count: 1,
+				Values: spansOf("Add 2001:db8:4d2:10::17 for Build Service", "2001:db8:4d2:10::17", "Build Service")}},
 			Evidence: []Evidence{
 				{Time: at, RequestID: "b27fd72f-4b41-446e-8160-b072930b6057", User: "svc-build@contoso.com", App: "Azure DevOps",
 					IP: "198.51.100.23", Code: 53003, Policies: []string{"CA001 - Azure DevOps: block"}, Source: "export.json:2"},
@@ -43,6 +46,19 @@ func personalReport() *Report {
 		Apps:       []GroupStat{{Name: "Azure DevOps", ID: "499b84ac-1321-427f-aa17-267ca6975798", Matched: 2}},
 		RuleErrors: []RuleError{{Rule: "x", Error: "no IP 198.51.100.23", First: "export.json:2", Message: "rule x failed for Adele Vance"}},
 	}
+}
+
+// spansOf returns the spans of text where each value first occurs, in
+// order: where a fix's placeholders wrote them.
+func spansOf(text string, values ...string) []rules.Span {
+	var out []rules.Span
+	from := 0
+	for _, v := range values {
+		i := strings.Index(text[from:], v) + from
+		out = append(out, rules.Span{Start: i, End: i + len(v)})
+		from = i + len(v)
+	}
+	return out
 }
 
 func TestRedact(t *testing.T) {
@@ -60,8 +76,9 @@ func TestRedact(t *testing.T) {
 			t.Errorf("the redacted report holds %q", s)
 		}
 	}
-	// Kept: apps, policies, request IDs, devices, places, rule IDs.
-	for _, s := range []string{"Azure DevOps", "499b84ac-1321-427f-aa17-267ca6975798", "CA001 - Azure DevOps: block",
+	// Kept: apps, policies, request IDs, devices, places, rule IDs, and
+	// the rule's own words around the values its fix quotes.
+	for _, s := range []string{"::ffff:203.0.113.7 (the ::ffff: form) if it calls over IPv6", "Azure DevOps", "499b84ac-1321-427f-aa17-267ca6975798", "CA001 - Azure DevOps: block",
 		"6c6fe338-a1db-4bbc-b984-0054d8199eb6", "b27fd72f-4b41-446e-8160-b072930b6057", "Rich Client 4.66.1.0",
 		"Amsterdam", "ip-outside-trusted-locations", "export.json:2"} {
 		if !strings.Contains(out, s) {

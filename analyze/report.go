@@ -129,9 +129,12 @@ type Finding struct {
 	Count int `json:"count"`
 	// Fix is the most frequent rendered fix; Fixes lists every distinct
 	// rendered fix with how many sign-ins it came from.
-	Fix      string     `json:"fix"`
-	Fixes    []FixCount `json:"fixes,omitempty"`
-	Evidence []Evidence `json:"evidence"`
+	Fix string `json:"fix"`
+	// FixValues are where Fix holds the sign-ins' values rather than the
+	// rule's words: what Redact rewrites.
+	FixValues []rules.Span `json:"-"`
+	Fixes     []FixCount   `json:"fixes,omitempty"`
+	Evidence  []Evidence   `json:"evidence"`
 	// EvidenceOmitted counts the sign-ins not listed as evidence.
 	EvidenceOmitted int      `json:"evidenceOmitted,omitempty"`
 	Tags            []string `json:"tags,omitempty"`
@@ -142,6 +145,8 @@ type Finding struct {
 type FixCount struct {
 	Fix   string `json:"fix"`
 	Count int    `json:"count"`
+	// Values are where Fix holds the sign-ins' values (see Finding).
+	Values []rules.Span `json:"-"`
 }
 
 // Evidence is one sign-in a finding fired on.

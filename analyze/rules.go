@@ -25,7 +25,7 @@ func (e *ruleEvaluator) eval(rec *parse.Record) []Hit {
 		e.hits = append(e.hits, Hit{
 			Rule: r.ID, Severity: r.Severity,
 			Title: r.Title, Description: r.Description, Tags: r.Tags, References: r.References,
-			Fix: m.Fix,
+			Fix: m.Fix, FixValues: m.FixValues,
 		})
 	}
 	return e.hits

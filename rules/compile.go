@@ -187,6 +187,9 @@ func compileCase(tc *Case) (compiledCase, error) {
 type Match struct {
 	Rule *Compiled
 	Fix  string
+	// FixValues are where the fix's placeholders wrote the sign-in's
+	// values, in order.
+	FixValues []Span
 }
 
 // An Evaluator evaluates a Set's rules. It holds a VM and an environment,
@@ -219,11 +222,11 @@ func (e *Evaluator) Eval(rec *parse.Record) []Match {
 		if !ok {
 			continue
 		}
-		fix, err := c.fix.render(&e.vm, e.env)
+		fix, spans, err := c.fix.render(&e.vm, e.env)
 		if err != nil {
 			e.set.runs.add(c.ID, "fix", err, rec)
 		}
-		e.matches = append(e.matches, Match{Rule: c, Fix: fix})
+		e.matches = append(e.matches, Match{Rule: c, Fix: fix, FixValues: spans})
 	}
 	e.env.record = nil
 	return e.matches

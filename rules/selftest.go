@@ -59,7 +59,7 @@ func runCase(m *vm.VM, c *Compiled, i int) CaseResult {
 	}
 	res.Matched = matched
 	if matched {
-		res.Fix, err = c.fix.render(m, env)
+		res.Fix, _, err = c.fix.render(m, env)
 		if err != nil {
 			res.Err = fmt.Errorf("fix: %w", err)
 			return res
