@@ -20,6 +20,7 @@ import (
 type Mapping struct {
 	fingerprint string
 	entries     map[string]*MapEntry // By pseudonym.
+	parts       map[string]string    // See indexParts; nil until needed.
 }
 
 // A MapEntry is one pseudonym and the originals it replaced.
@@ -75,6 +76,7 @@ func (m *Mapping) addN(k Kind, orig, pseudonym string, n int) {
 		m.entries[pseudonym] = e
 	}
 	e.Spellings[orig] += n
+	m.parts = nil
 }
 
 // Merge adds the entries of o, which must have been made with the same
@@ -281,16 +283,61 @@ func (m *Mapping) lookupToken(tok string) (string, bool) {
 			return orig + tok[i:], true
 		}
 	}
-	if strings.HasPrefix(tok, "user-") {
-		if local, domain, ok := strings.Cut(tok, "@"); ok {
-			lo, ok1 := m.Lookup(local)
-			do, ok2 := m.Lookup(domain)
-			if ok1 && ok2 {
-				return lo + "@" + do, true
+	if strings.HasPrefix(tok, "user-") || strings.HasPrefix(tok, "domain-") {
+		// A part of a pseudonymous UPN or domain, cut off by a line break
+		// or mentioned alone: the same part of the original.
+		m.indexParts()
+		local, domain, hasDomain := strings.Cut(tok, "@")
+		if !hasDomain && strings.HasPrefix(tok, "domain-") {
+			local, domain = "", tok
+		}
+		var out string
+		if local != "" {
+			lo, ok := m.parts[local]
+			if !ok {
+				return "", false
+			}
+			out = lo
+		}
+		if domain != "" {
+			do, ok := m.parts[domain]
+			if !ok {
+				return "", false
+			}
+			if local != "" || hasDomain {
+				out += "@"
+			}
+			out += do
+		}
+		return out, true
+	}
+	return "", false
+}
+
+// indexParts maps the local parts of pseudonymous UPNs and the first labels
+// of pseudonymous domains to those of their originals.
+func (m *Mapping) indexParts() {
+	if m.parts != nil {
+		return
+	}
+	m.parts = map[string]string{}
+	for p, e := range m.entries {
+		orig := e.Original()
+		switch e.Kind {
+		case KindUPN:
+			pl, _, ok1 := strings.Cut(p, "@")
+			at := strings.LastIndexByte(orig, '@')
+			if ok1 && at >= 0 {
+				m.parts[pl] = orig[:at]
+			}
+		case KindDomain:
+			m.parts[p] = orig
+			if pl, _, ok := strings.Cut(p, "."); ok {
+				ol, _, _ := strings.Cut(orig, ".")
+				m.parts[pl] = ol
 			}
 		}
 	}
-	return "", false
 }
 
 // ErrWrongMapping says that a report holds pseudonyms but none of the

@@ -1,0 +1,152 @@
+package render
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"html"
+	"strings"
+	"unicode"
+)
+
+// A TextRewriter rewrites a piece of a rendered report's text. It writes
+// each new value through escape, which makes text safe where it goes in
+// that format: `signinspect unredact` puts real names, which may hold any
+// character, where pseudonyms were.
+type TextRewriter func(text string, escape func(string) string) string
+
+// Rewrite applies rw to the text of a report rendered in a format, with
+// the format's escaping: JSON string escapes (json and sarif), HTML
+// escapes, Markdown escapes outside code spans, CSV cells re-quoted and
+// neutralised against formulas, and control characters replaced in the
+// table format.
+func Rewrite(format string, in []byte, rw TextRewriter) ([]byte, error) {
+	switch strings.ToLower(format) {
+	case "json", "sarif":
+		return []byte(rw(string(in), jsonEscape)), nil
+	case "html":
+		return []byte(rw(string(in), html.EscapeString)), nil
+	case "markdown":
+		return rewriteMarkdown(in, rw), nil
+	case "csv":
+		return rewriteCSV(in, rw)
+	case "table":
+		return []byte(rw(string(in), plainText)), nil
+	}
+	return nil, fmt.Errorf("unknown output format %q (want one of %s)", format, strings.Join(Names(), ", "))
+}
+
+// Sniff tells the format of a rendered report from its first bytes, for
+// reports whose file name does not say.
+func Sniff(in []byte) string {
+	head := bytes.TrimLeft(in[:min(len(in), 4096)], " \t\r\n\ufeff")
+	switch {
+	case bytes.HasPrefix(head, []byte("{")):
+		if bytes.Contains(head, []byte(`"$schema"`)) && bytes.Contains(head, []byte("sarif")) {
+			return "sarif"
+		}
+		return "json"
+	case bytes.HasPrefix(bytes.ToLower(head), []byte("<!doctype html")), bytes.HasPrefix(bytes.ToLower(head), []byte("<html")):
+		return "html"
+	case bytes.HasPrefix(head, []byte("section,")):
+		return "csv"
+	case bytes.HasPrefix(head, []byte("# ")):
+		return "markdown"
+	}
+	return "table"
+}
+
+// jsonEscape escapes text for the inside of a JSON string.
+func jsonEscape(s string) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s)
+	out := strings.TrimSuffix(b.String(), "\n")
+	return out[1 : len(out)-1]
+}
+
+// plainText replaces control characters, so that text printed to a
+// terminal cannot move the cursor or change colours.
+func plainText(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return '?'
+		}
+		return r
+	}, s)
+}
+
+// rewriteMarkdown rewrites Markdown text: outside code spans values are
+// escaped as the Markdown renderer escapes them (and "|", which would end
+// a table cell); inside a code span, where escapes do not work, a value
+// goes in as it is unless it holds a backtick, which is replaced.
+func rewriteMarkdown(in []byte, rw TextRewriter) []byte {
+	outside := func(s string) string { return strings.ReplaceAll(mdEscape(plainText(s)), "|", `\|`) }
+	inside := func(s string) string { return strings.ReplaceAll(plainText(s), "`", "'") }
+	var b strings.Builder
+	for _, line := range strings.SplitAfter(string(in), "\n") {
+		code := false
+		for {
+			i := unescapedBacktick(line)
+			if i < 0 {
+				break
+			}
+			if code {
+				b.WriteString(rw(line[:i], inside))
+			} else {
+				b.WriteString(rw(line[:i], outside))
+			}
+			b.WriteByte('`')
+			line = line[i+1:]
+			code = !code
+		}
+		if code {
+			b.WriteString(rw(line, inside))
+		} else {
+			b.WriteString(rw(line, outside))
+		}
+	}
+	return []byte(b.String())
+}
+
+// unescapedBacktick returns the index of the first backtick of s that no
+// backslash escapes, or -1.
+func unescapedBacktick(s string) int {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case '`':
+			return i
+		}
+	}
+	return -1
+}
+
+// rewriteCSV rewrites each cell of a CSV report and writes it back,
+// quoted where needed; a cell that changed is neutralised against formulas
+// as the CSV renderer neutralises cells.
+func rewriteCSV(in []byte, rw TextRewriter) ([]byte, error) {
+	r := csv.NewReader(bytes.NewReader(in))
+	r.FieldsPerRecord = -1
+	recs, err := r.ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("not a CSV report: %w", err)
+	}
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	for _, rec := range recs {
+		for i, cell := range rec {
+			if out := rw(cell, plainText); out != cell {
+				rec[i] = csvSafe(out)
+			}
+		}
+		if err := w.Write(rec); err != nil {
+			return nil, err
+		}
+	}
+	w.Flush()
+	return b.Bytes(), w.Error()
+}
