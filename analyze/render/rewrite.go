@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
+	"regexp"
 	"strings"
 	"unicode"
 )
@@ -26,7 +27,7 @@ func Rewrite(format string, in []byte, rw TextRewriter) ([]byte, error) {
 	case "json", "sarif":
 		return []byte(rw(string(in), jsonEscape)), nil
 	case "html":
-		return []byte(rw(string(in), html.EscapeString)), nil
+		return rewriteHTML(in, rw), nil
 	case "markdown":
 		return rewriteMarkdown(in, rw), nil
 	case "csv":
@@ -55,6 +56,64 @@ func Sniff(in []byte) string {
 		return "markdown"
 	}
 	return "table"
+}
+
+// chartLabel is a chart's label cut to fit, after its full text in a
+// tooltip (see bars in svg.go).
+var chartLabel = regexp.MustCompile(`<title>([^<]*)</title>([^<]*…)</text>`)
+
+// htmlTag matches a tag (or a comment) of the HTML report.
+var htmlTag = regexp.MustCompile(`<[^>]*>`)
+
+// rewriteHTML rewrites HTML text with HTML escapes. Text that the renderer
+// broke into pieces with <wbr> (see htmlSpan) is rewritten whole and broken
+// again, and a chart label that was cut to fit
+// ("3fff:1a7:fdce:7ee:3f3c:587c:9cf…") is cut again from its rewritten
+// tooltip.
+func rewriteHTML(in []byte, rw TextRewriter) []byte {
+	doc := string(in)
+	var b strings.Builder
+	var run strings.Builder // Text, and the <wbr> tags inside it.
+	flush := func() {
+		text := run.String()
+		run.Reset()
+		if !strings.Contains(text, "<wbr>") {
+			b.WriteString(rw(text, html.EscapeString))
+			return
+		}
+		joined := strings.ReplaceAll(text, "<wbr>", "")
+		out := rw(joined, html.EscapeString)
+		if out == joined {
+			b.WriteString(text)
+			return
+		}
+		for i, p := range breakPieces(html.UnescapeString(out)) {
+			if i > 0 {
+				b.WriteString("<wbr>")
+			}
+			b.WriteString(html.EscapeString(p))
+		}
+	}
+	prev := 0
+	for _, loc := range htmlTag.FindAllStringIndex(doc, -1) {
+		run.WriteString(doc[prev:loc[0]])
+		tag := doc[loc[0]:loc[1]]
+		prev = loc[1]
+		if tag == "<wbr>" {
+			run.WriteString(tag)
+			continue
+		}
+		flush()
+		b.WriteString(rw(tag, html.EscapeString))
+	}
+	run.WriteString(doc[prev:])
+	flush()
+	out := chartLabel.ReplaceAllStringFunc(b.String(), func(m string) string {
+		sub := chartLabel.FindStringSubmatch(m)
+		full := html.UnescapeString(sub[1])
+		return "<title>" + sub[1] + "</title>" + html.EscapeString(cutLabel(full, barsLabel)) + "</text>"
+	})
+	return []byte(out)
 }
 
 // jsonEscape escapes text for the inside of a JSON string.
