@@ -358,4 +358,21 @@ func TestAnalyzeRedact(t *testing.T) {
 	if !rep.Redacted {
 		t.Error("the JSON report does not say it is redacted")
 	}
+	// The rules' own words stay as their authors wrote them: only the
+	// values their fixes quote are redacted.
+	found := false
+	for _, f := range rep.Findings {
+		if f.Rule == "ipv6-caller-ipv4-only-locations" {
+			found = true
+			if !strings.Contains(f.Fix, "::ffff:203.0.113.7, the ::ffff: form of its IPv4 range") {
+				t.Errorf("the rule's example was rewritten: %s", f.Fix)
+			}
+			if !strings.Contains(f.Fix, "(3fff:") || strings.Contains(f.Fix, "2001:db8:4d2:10::17") {
+				t.Errorf("the caller's address in the fix is not redacted: %s", f.Fix)
+			}
+		}
+	}
+	if !found {
+		t.Error("no IPv6 finding: the test does not test")
+	}
 }
