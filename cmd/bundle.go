@@ -199,18 +199,16 @@ func printBundleSummary(o *BundleOptions, res *bundle.Result) {
 			records += *f.Records
 		}
 	}
-	fmt.Fprintf(w, "Wrote %s: %s redacted exports (%s sign-ins), report.html, report.md, report.json, manifest.json, README.txt\n",
-		o.Out, analyze.Count(exports), analyze.Count(records))
-	fmt.Fprintf(w, "Reports: %s; %s of %s sign-ins matched, %s failures, %s findings\n", m.Filter.Description,
-		analyze.Count(m.Summary.Matched), analyze.Count(m.Summary.Read), analyze.Count(m.Summary.Failures), analyze.Count(len(res.Report.Findings)))
-	fmt.Fprintf(w, "Redacted:")
-	for i, k := range m.Redacted {
-		sep := ","
-		if i == 0 {
-			sep = ""
-		}
-		fmt.Fprintf(w, "%s %s %s", sep, analyze.Count(k.Values), k.Name)
+	fmt.Fprintf(w, "Wrote %s: %s (%s sign-ins), report.html, report.md, report.json, manifest.json, README.txt\n",
+		o.Out, plural(exports, "redacted export"), analyze.Count(records))
+	fmt.Fprintf(w, "Reports: %s; %s of %s sign-ins matched, %s failures, %s\n", m.Filter.Description,
+		analyze.Count(m.Summary.Matched), analyze.Count(m.Summary.Read), analyze.Count(m.Summary.Failures),
+		plural(len(res.Report.Findings), "finding"))
+	var kinds []string
+	for _, k := range m.Redacted {
+		kinds = append(kinds, fmt.Sprintf("%s %s", k.Name, analyze.Count(k.Values)))
 	}
+	fmt.Fprintf(w, "Redacted: %s", strings.Join(kinds, ", "))
 	fmt.Fprintf(w, "\nKey fingerprint %s", m.Key.Fingerprint)
 	if !m.Key.Kept {
 		fmt.Fprint(w, " (a random key, not kept: use --key-file for the same pseudonyms in a later bundle)")
