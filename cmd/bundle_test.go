@@ -172,7 +172,7 @@ func TestRoundTrip(t *testing.T) {
 		t.Fatalf("redact: exit %d: %s", code, errOut)
 	}
 	os.Rename(filepath.Join(redDir, "exports", "named-locations.json"), filepath.Join(redDir, "named-locations.json"))
-	generated := regexp.MustCompile(`(?m)^.*(generatedAt|Generated|generated).*$`)
+	generated := regexp.MustCompile(`(?m)^.*(generatedAt|Generated|generated|Made by).*$`)
 	report := func(dir, format string) string {
 		t.Chdir(dir)
 		code, out, errOut := redactCmd(t, "analyze", "exports", "--named-locations", "named-locations.json", "--app", "any", "--flow", "any", "--top", "0", "-o", format)
