@@ -82,6 +82,11 @@ func (m *prefixMap) apply(addr [16]byte, bits int) [16]byte {
 //     one in 2^28 (2^108) per pair;
 //   - a range shorter than /4 (/20) becomes the whole block (and so holds
 //     more pseudonyms than it held addresses); /0 stays /0.
+//
+// Run checks the second and third cases for the records' addresses and the
+// named locations' ranges under the key in use (checkIPRelations) and notes
+// each one, so that a customer never sends a copy whose analysis differs
+// without being told.
 const (
 	synthetic4Bits = 4
 	synthetic6Bits = 20

@@ -3,9 +3,11 @@ package redact
 import (
 	"fmt"
 	"net/netip"
+	"strings"
 	"testing"
 
 	"github.com/signinspect/signinspect/internal/samplegen/scenario"
+	"github.com/signinspect/signinspect/policy"
 )
 
 // TestIPMapKeepsSampleNamedLocations checks, under several keys, every
@@ -114,5 +116,52 @@ func TestIPMapSyntheticBlocksAndMappedForm(t *testing.T) {
 		if got := must(p.Prefix(tt.in)); got != tt.want {
 			t.Errorf("Prefix(%s) = %s, want %s", tt.in, got, tt.want)
 		}
+	}
+}
+
+// TestCheckIPRelations finds, under a key, the relations the IP map does
+// not keep: an address of another /4 that lands in a range's pseudonym,
+// and a range shorter than /4; and none for the samples.
+func TestCheckIPRelations(t *testing.T) {
+	p := testPseudonymizer(t, Options{})
+	r := netip.MustParsePrefix("20.0.0.0/8")
+	// Find an address of another /4 block whose pseudonym lands in the
+	// range's pseudonym: one in 16 does.
+	mr := p.ips.prefix(r)
+	var outside netip.Addr
+	for first := 32; first < 224; first++ {
+		a := netip.AddrFrom4([4]byte{byte(first), 1, 2, 3})
+		if mr.Contains(p.ips.addr(a)) {
+			outside = a
+			break
+		}
+	}
+	if !outside.IsValid() {
+		t.Fatal("no address of another block lands in the range's pseudonym")
+	}
+	ips := map[netip.Addr]bool{outside: true, netip.MustParseAddr("20.1.2.3"): true}
+	locs := []policy.NamedLocation{{Name: "Azure West Europe", Ranges: []netip.Prefix{r, netip.MustParsePrefix("0.0.0.0/2")}}}
+	notes := checkIPRelations(p, ips, locs)
+	if len(notes) != 2 || !strings.Contains(notes[0], outside.String()) || !strings.Contains(notes[1], "shorter than /4") {
+		t.Errorf("notes: %q", notes)
+	}
+
+	sc := scenario.New()
+	ips = map[netip.Addr]bool{}
+	for _, s := range sc.SignIns {
+		if s.From.IP != "" {
+			ips[netip.MustParseAddr(s.From.IP)] = true
+		}
+	}
+	var sampleLocs []policy.NamedLocation
+	for _, l := range sc.NamedLocations {
+		var ranges []netip.Prefix
+		for _, r := range l.Ranges {
+			ranges = append(ranges, netip.MustParsePrefix(r))
+		}
+		sampleLocs = append(sampleLocs, policy.NamedLocation{Name: l.Name, Ranges: ranges})
+	}
+	if notes := checkIPRelations(p, ips, sampleLocs); len(notes) != 0 {
+		t.Errorf("notes for the samples: %q", notes)
 	}
 }

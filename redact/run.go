@@ -19,6 +19,7 @@ import (
 
 	"github.com/signinspect/signinspect/internal/atomicfile"
 	"github.com/signinspect/signinspect/parse"
+	"github.com/signinspect/signinspect/policy"
 )
 
 // RunOptions control Run.
@@ -155,6 +156,14 @@ func Run(ctx context.Context, paths []string, p *Pseudonymizer, opts RunOptions)
 		for m := range u.archive {
 			addPathIdentities(ids, m)
 		}
+	}
+
+	if opts.NamedLocations != "" {
+		locs, err := policy.LoadNamedLocations(opts.NamedLocations, opts.Parse)
+		if err != nil {
+			return nil, &NamedLocationsError{Path: opts.NamedLocations, Err: err}
+		}
+		sum.Notes = append(sum.Notes, checkIPRelations(p, ids.ips, locs)...)
 	}
 
 	// The output names, redacted, must still be distinct and must not
