@@ -184,7 +184,9 @@ func cidrSuffix(s string, i, max int) (bits, k int, ok bool) {
 	for k < len(s) && k-i <= 3 && isDigit(s[k]) {
 		k++
 	}
-	if k == i+1 || wordAt(s, k) {
+	// Digits that go on with a dot start an address (192.0.2.1/203.0.113.7),
+	// not a prefix length.
+	if k == i+1 || wordAt(s, k) || k < len(s) && (s[k] == '.' || s[k] == ':') {
 		return 0, 0, false
 	}
 	bits, err := strconv.Atoi(s[i+1 : k])

@@ -71,7 +71,16 @@ var htmlTag = regexp.MustCompile(`<[^>]*>`)
 // ("3fff:1a7:fdce:7ee:3f3c:587c:9cf…") is cut again from its rewritten
 // tooltip.
 func rewriteHTML(in []byte, rw TextRewriter) []byte {
-	doc := string(in)
+	// Chart labels first: a label cut to fit is cut again from its
+	// tooltip, when the tooltip changes.
+	doc := chartLabel.ReplaceAllStringFunc(string(in), func(m string) string {
+		sub := chartLabel.FindStringSubmatch(m)
+		tip := rw(sub[1], html.EscapeString)
+		if tip == sub[1] {
+			return m
+		}
+		return "<title>" + tip + "</title>" + html.EscapeString(cutLabel(html.UnescapeString(tip), barsLabel)) + "</text>"
+	})
 	var b strings.Builder
 	var run strings.Builder // Text, and the <wbr> tags inside it.
 	flush := func() {
@@ -108,12 +117,7 @@ func rewriteHTML(in []byte, rw TextRewriter) []byte {
 	}
 	run.WriteString(doc[prev:])
 	flush()
-	out := chartLabel.ReplaceAllStringFunc(b.String(), func(m string) string {
-		sub := chartLabel.FindStringSubmatch(m)
-		full := html.UnescapeString(sub[1])
-		return "<title>" + sub[1] + "</title>" + html.EscapeString(cutLabel(full, barsLabel)) + "</text>"
-	})
-	return []byte(out)
+	return []byte(b.String())
 }
 
 // jsonEscape escapes text for the inside of a JSON string.
