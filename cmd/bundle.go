@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -27,9 +26,6 @@ type BundleOptions struct {
 	FilterFlags
 	RuleFlags
 	InputFlags
-
-	// Clock fixes the bundle's time in tests.
-	Clock func() time.Time
 }
 
 // NewCmdBundle builds the bundle command. runF replaces bundleRun in tests
@@ -120,7 +116,6 @@ func bundleRun(ctx context.Context, o *BundleOptions) error {
 		Prepare:        o.prepare,
 		Top:            20,
 		Version:        Version,
-		Clock:          o.Clock,
 	})
 	if err != nil {
 		return bundleFlagErrors(err)

@@ -9,11 +9,11 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"unicode"
 
 	"github.com/spf13/cobra"
 
 	"github.com/signinspect/signinspect/analyze"
+	"github.com/signinspect/signinspect/analyze/render"
 	"github.com/signinspect/signinspect/internal/atomicfile"
 	"github.com/signinspect/signinspect/internal/errlist"
 	"github.com/signinspect/signinspect/policy"
@@ -221,23 +221,12 @@ func printMappingSamples(w io.Writer, m *redact.Mapping) {
 		fmt.Fprintf(w, "  %s (%s):\n", k, analyze.Count(len(es)))
 		const shown = 3
 		for _, e := range es[:min(len(es), shown)] {
-			fmt.Fprintf(w, "    %s -> %s\n", terminalSafe(e.Original()), e.Pseudonym)
+			fmt.Fprintf(w, "    %s -> %s\n", render.PlainText(e.Original()), e.Pseudonym)
 		}
 		if len(es) > shown {
 			fmt.Fprintf(w, "    ... and %s more\n", analyze.Count(len(es)-shown))
 		}
 	}
-}
-
-// terminalSafe replaces control characters, which an export's text may
-// hold, so that printing a value cannot move the cursor or change colours.
-func terminalSafe(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return '?'
-		}
-		return r
-	}, s)
 }
 
 // redactFlagErrors says which flag each of redact.Run's errors about its

@@ -121,16 +121,23 @@ func (r *Redactor) ip4Edits(s string, mode scanMode, edits []edit) []edit {
 		if mode == scanVersion && !r.ids.ips[addr] && looksLikeVersion(s, start, end) {
 			continue
 		}
-		if bits, k, ok := cidrSuffix(s, end, 32); ok && end == j {
-			p := netip.PrefixFrom(addr, bits)
-			if out, ok := r.p.Prefix(p.String()); ok {
-				edits = append(edits, edit{start: start, end: k, repl: out, kind: KindIPRange, orig: s[start:k]})
-			}
-			continue
+		// After a trailing dot that ended a sentence no range follows.
+		edits = r.addressEdit(s, start, end, addr, end == j, edits)
+	}
+	return edits
+}
+
+// addressEdit appends the edit that replaces the address at s[start:end],
+// or, when ranged and "/bits" follows, the range it starts.
+func (r *Redactor) addressEdit(s string, start, end int, addr netip.Addr, ranged bool, edits []edit) []edit {
+	if bits, k, ok := cidrSuffix(s, end, addr.BitLen()); ok && ranged {
+		if out, ok := r.p.Prefix(netip.PrefixFrom(addr, bits).String()); ok {
+			return append(edits, edit{start: start, end: k, repl: out, kind: KindIPRange, orig: s[start:k]})
 		}
-		if out, ok := r.p.IP(addr.String()); ok {
-			edits = append(edits, edit{start: start, end: end, repl: out, kind: KindIP, orig: s[start:end]})
-		}
+		return edits
+	}
+	if out, ok := r.p.IP(addr.String()); ok {
+		edits = append(edits, edit{start: start, end: end, repl: out, kind: KindIP, orig: s[start:end]})
 	}
 	return edits
 }
@@ -240,16 +247,7 @@ func (r *Redactor) ip6Edits(s string, edits []edit) []edit {
 		if groups < 2 || glued && groups < 3 {
 			continue
 		}
-		if bits, k, ok := cidrSuffix(s, end, 128); ok {
-			p := netip.PrefixFrom(a, bits)
-			if out, ok := r.p.Prefix(p.String()); ok {
-				edits = append(edits, edit{start: start, end: k, repl: out, kind: KindIPRange, orig: s[start:k]})
-			}
-			continue
-		}
-		if out, ok := r.p.IP(a.String()); ok {
-			edits = append(edits, edit{start: start, end: end, repl: out, kind: KindIP, orig: s[start:end]})
-		}
+		edits = r.addressEdit(s, start, end, a, true, edits)
 	}
 	return edits
 }

@@ -33,7 +33,7 @@ func Rewrite(format string, in []byte, rw TextRewriter) ([]byte, error) {
 	case "csv":
 		return rewriteCSV(in, rw)
 	case "table":
-		return []byte(rw(string(in), plainText)), nil
+		return []byte(rw(string(in), PlainText)), nil
 	}
 	return nil, fmt.Errorf("unknown output format %q (want one of %s)", format, strings.Join(Names(), ", "))
 }
@@ -130,9 +130,9 @@ func jsonEscape(s string) string {
 	return out[1 : len(out)-1]
 }
 
-// plainText replaces control characters, so that text printed to a
+// PlainText replaces control characters, so that text printed to a
 // terminal cannot move the cursor or change colours.
-func plainText(s string) string {
+func PlainText(s string) string {
 	return strings.Map(func(r rune) rune {
 		if unicode.IsControl(r) {
 			return '?'
@@ -146,8 +146,8 @@ func plainText(s string) string {
 // a table cell); inside a code span, where escapes do not work, a value
 // goes in as it is unless it holds a backtick, which is replaced.
 func rewriteMarkdown(in []byte, rw TextRewriter) []byte {
-	outside := func(s string) string { return strings.ReplaceAll(mdEscape(plainText(s)), "|", `\|`) }
-	inside := func(s string) string { return strings.ReplaceAll(plainText(s), "`", "'") }
+	outside := func(s string) string { return strings.ReplaceAll(mdEscape(PlainText(s)), "|", `\|`) }
+	inside := func(s string) string { return strings.ReplaceAll(PlainText(s), "`", "'") }
 	var b strings.Builder
 	for _, line := range strings.SplitAfter(string(in), "\n") {
 		code := false
@@ -202,7 +202,7 @@ func rewriteCSV(in []byte, rw TextRewriter) ([]byte, error) {
 	w := csv.NewWriter(&b)
 	for _, rec := range recs {
 		for i, cell := range rec {
-			if out := rw(cell, plainText); out != cell {
+			if out := rw(cell, PlainText); out != cell {
 				rec[i] = csvSafe(out)
 			}
 		}

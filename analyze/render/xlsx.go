@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -269,58 +270,63 @@ func isObjectArray(arr []any) bool {
 // its own, whose first column is the owning object's first member. An
 // empty array still gets its columns, from the report's types.
 func objectSheets(name, path string, arr []any, r *analyze.Report) []xlsxSheet {
-	main := xlsxSheet{name: name, header: emptyColumns(r, path)}
-	if len(arr) == 0 {
-		return []xlsxSheet{main}
-	}
-	cols := map[string]int{}
-	for i, h := range main.header {
-		cols[h] = i
-	}
+	main := &xlsxSheet{name: name, header: emptyColumns(r, path)}
 	var children []string
 	nested := map[string]*xlsxSheet{}
 	for _, e := range arr {
 		obj := e.([]jsonField)
-		row := make([]any, len(main.header))
+		var fields []jsonField
 		for _, fld := range obj {
-			if sub, ok := fld.value.([]any); ok && len(sub) > 0 && isObjectArray(sub) {
-				ns := nested[fld.key]
-				if ns == nil {
-					ns = &xlsxSheet{name: truncateName(name + " " + strings.ToLower(sheetName(fld.key)))}
-					if cols := emptyColumns(r, path+"."+fld.key); cols != nil {
-						ns.header = append([]string{path + "[]." + obj[0].key}, cols...)
-					}
-					nested[fld.key] = ns
-					children = append(children, fld.key)
-				}
-				owner := obj[0]
-				addRows(ns, path+"[]."+owner.key, cellValue(owner.value), sub)
+			sub, ok := fld.value.([]any)
+			if !ok || !isObjectArray(sub) {
+				fields = append(fields, fld)
 				continue
 			}
-			c, ok := cols[fld.key]
-			if !ok {
-				c = len(main.header)
-				cols[fld.key] = c
-				main.header = append(main.header, fld.key)
-				row = append(row, nil)
+			ownerCol := path + "[]." + obj[0].key
+			ns := nested[fld.key]
+			if ns == nil {
+				ns = &xlsxSheet{name: truncateName(name + " " + strings.ToLower(sheetName(fld.key))),
+					header: append([]string{ownerCol}, emptyColumns(r, path+"."+fld.key)...)}
+				nested[fld.key] = ns
+				children = append(children, fld.key)
 			}
-			for len(row) <= c {
-				row = append(row, nil)
+			for _, se := range sub {
+				ns.addRow(append([]jsonField{{key: ownerCol, value: obj[0].value}}, se.([]jsonField)...))
 			}
-			row[c] = cellValue(fld.value)
 		}
-		main.rows = append(main.rows, row)
+		main.addRow(fields)
 	}
-	for i := range main.rows {
-		for len(main.rows[i]) < len(main.header) {
-			main.rows[i] = append(main.rows[i], nil)
-		}
-	}
-	out := []xlsxSheet{main}
+	out := []xlsxSheet{main.padded()}
 	for _, k := range children {
-		out = append(out, *nested[k])
+		out = append(out, nested[k].padded())
 	}
 	return out
+}
+
+// addRow adds a row of an object's members, each under the column of its
+// key; a key the sheet has no column for yet gets one.
+func (s *xlsxSheet) addRow(fields []jsonField) {
+	row := make([]any, len(s.header))
+	for _, fld := range fields {
+		c := slices.Index(s.header, fld.key)
+		if c < 0 {
+			c = len(s.header)
+			s.header = append(s.header, fld.key)
+			row = append(row, nil)
+		}
+		row[c] = cellValue(fld.value)
+	}
+	s.rows = append(s.rows, row)
+}
+
+// padded returns the sheet with every row as long as its header.
+func (s *xlsxSheet) padded() xlsxSheet {
+	for i := range s.rows {
+		for len(s.rows[i]) < len(s.header) {
+			s.rows[i] = append(s.rows[i], nil)
+		}
+	}
+	return *s
 }
 
 // emptyColumns returns the JSON keys of the elements of the report's array
@@ -372,7 +378,7 @@ func emptyColumns(r *analyze.Report, path string) []string {
 	for i := 0; i < t.Elem().NumField(); i++ {
 		fld := t.Elem().Field(i)
 		name, opts, _ := strings.Cut(fld.Tag.Get("json"), ",")
-		if name == "" || name == "-" || !fld.IsExported() || !strings.Contains(opts, "omitempty") || isObjectSlice(t.Elem(), name) || slicesContains(cols, name) {
+		if name == "" || name == "-" || !fld.IsExported() || !strings.Contains(opts, "omitempty") || isObjectSlice(t.Elem(), name) || slices.Index(cols, name) >= 0 {
 			continue
 		}
 		cols = insertAfterField(cols, t.Elem(), name)
@@ -398,15 +404,6 @@ func insertAfterField(cols []string, t reflect.Type, name string) []string {
 	return append(cols[:pos], append([]string{name}, cols[pos:]...)...)
 }
 
-func slicesContains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // isObjectSlice reports whether the member key of struct type t is a
 // slice of structs (a nested section, with a sheet of its own).
 func isObjectSlice(t reflect.Type, key string) bool {
@@ -420,38 +417,6 @@ func isObjectSlice(t reflect.Type, key string) bool {
 		}
 	}
 	return false
-}
-
-// addRows adds the objects of a nested array to its sheet, after the
-// owner's column.
-func addRows(s *xlsxSheet, ownerCol string, owner any, arr []any) {
-	if len(s.header) == 0 {
-		s.header = []string{ownerCol}
-	}
-	for _, e := range arr {
-		row := make([]any, len(s.header))
-		row[0] = owner
-		for _, fld := range e.([]jsonField) {
-			c := -1
-			for i, h := range s.header {
-				if h == fld.key {
-					c = i
-				}
-			}
-			if c < 0 {
-				c = len(s.header)
-				s.header = append(s.header, fld.key)
-				row = append(row, nil)
-			}
-			row[c] = cellValue(fld.value)
-		}
-		s.rows = append(s.rows, row)
-	}
-	for i := range s.rows {
-		for len(s.rows[i]) < len(s.header) {
-			s.rows[i] = append(s.rows[i], nil)
-		}
-	}
 }
 
 // cellValue turns a JSON value into what a cell holds: a time for an RFC
