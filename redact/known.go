@@ -26,8 +26,14 @@ import (
 type Identities struct {
 	spellings map[string]spelling // Folded spelling → what it stands for.
 	// byStart indexes the spellings by their first three folded bytes,
-	// so that scanning text costs one map lookup per word start.
-	byStart map[[3]byte][]string
+	// so that scanning text costs at most one map lookup per word start.
+	byStart map[uint32][]string
+	// starts is a bit set of the three-byte starts that byStart holds: a
+	// test of one bit rules out most positions without a map lookup.
+	starts []uint64
+	// wordStarts is set while every spelling starts with a word
+	// character, so that a position inside a word can be skipped.
+	wordStarts bool
 	// ips holds the addresses of the records' IP fields, which are
 	// replaced in free text even where an address would otherwise be taken
 	// for a version number (Chrome/131.0.0.0).
@@ -59,7 +65,7 @@ const minMentionLen = 3
 
 // NewIdentities returns an empty set.
 func NewIdentities() *Identities {
-	return &Identities{spellings: map[string]spelling{}, byStart: map[[3]byte][]string{}, ips: map[netip.Addr]bool{}}
+	return &Identities{spellings: map[string]spelling{}, byStart: map[uint32][]string{}, starts: make([]uint64, 1<<24/64), ips: map[netip.Addr]bool{}, wordStarts: true}
 }
 
 // Add adds a value of a kind, with the spellings its kind has. Empty
@@ -115,8 +121,12 @@ func (ids *Identities) addSpelling(s string, sp spelling) {
 		return
 	}
 	ids.spellings[key] = sp
-	start := [3]byte{key[0], key[1], key[2]}
+	start := start3(key)
 	ids.byStart[start] = append(ids.byStart[start], key)
+	ids.starts[start/64] |= 1 << (start % 64)
+	if r, _ := utf8.DecodeRuneInString(key); !isWordRune(r) {
+		ids.wordStarts = false
+	}
 }
 
 // AddIP adds an address of an IP field.
@@ -227,10 +237,17 @@ func (ids *Identities) mentions(s string, r *Redactor, edits []edit) []edit {
 		return offsets[i]
 	}
 	for i := 0; i+minMentionLen <= len(folded); i++ {
+		if ids.wordStarts && i > 0 && isASCIIWordByte(folded[i-1]) {
+			continue
+		}
+		prefix := start3(folded[i:])
+		if ids.starts[prefix/64]&(1<<(prefix%64)) == 0 {
+			continue
+		}
 		if offsets != nil && i > 0 && offsets[i] == offsets[i-1] {
 			continue // Inside a character.
 		}
-		cands := ids.byStart[[3]byte{folded[i], folded[i+1], folded[i+2]}]
+		cands := ids.byStart[prefix]
 		if len(cands) == 0 {
 			continue
 		}
@@ -261,6 +278,15 @@ func (ids *Identities) mentions(s string, r *Redactor, edits []edit) []edit {
 		i += len(best) - 1
 	}
 	return edits
+}
+
+// start3 returns the first three bytes of s as a number.
+func start3(s string) uint32 { return uint32(s[0])<<16 | uint32(s[1])<<8 | uint32(s[2]) }
+
+// isASCIIWordByte reports whether c is an ASCII letter, digit or
+// underscore.
+func isASCIIWordByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_'
 }
 
 // ordinaryWords are words of account, application and service names that

@@ -257,7 +257,7 @@ func (r *Redactor) ip6Edits(s string, edits []edit) []edit {
 // parentheses between them; Entra's masked "+X XXXXXXXX99" too) and North
 // American ones ("(555) 010-0199", "555-010-0199", "555.010.0199").
 func (r *Redactor) phoneEdits(s string, edits []edit) []edit {
-	if !strings.ContainsAny(s, "+-.(") {
+	if strings.IndexByte(s, '+') < 0 && strings.IndexByte(s, '-') < 0 && strings.IndexByte(s, '.') < 0 && strings.IndexByte(s, '(') < 0 {
 		return edits
 	}
 	isMask := func(c byte) bool { return c == 'X' || c == 'x' || c == '*' }
