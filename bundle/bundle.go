@@ -264,13 +264,20 @@ func bundlePath(work, p string) string {
 	return filepath.ToSlash(rel)
 }
 
+// fileEntry describes a file of the bundle on disk, hashed as it is read:
+// an export may be gigabytes.
 func fileEntry(work string, f laidFile) (FileEntry, error) {
-	b, err := os.ReadFile(filepath.Join(work, filepath.FromSlash(f.rel)))
+	in, err := os.Open(filepath.Join(work, filepath.FromSlash(f.rel)))
 	if err != nil {
 		return FileEntry{}, err
 	}
-	e := bytesEntry(f.rel, f.role, b)
-	e.Format = string(f.format)
+	defer in.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, in)
+	if err != nil {
+		return FileEntry{}, err
+	}
+	e := FileEntry{Path: f.rel, Role: f.role, Bytes: n, SHA256: hex.EncodeToString(h.Sum(nil)), Format: string(f.format)}
 	if f.role == RoleExport {
 		e.Records = &f.records
 	}
