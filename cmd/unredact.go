@@ -41,7 +41,9 @@ format comes from -o, the file's extension, or its content.
 
 A report that holds pseudonyms of which the mapping knows none was made from
 other exports or under another key: that is an error. Pseudonyms the mapping
-does not know are left as they are, and counted on standard error.`,
+does not know are left as they are, and counted on standard error. The table
+format wraps long values over lines, and a pseudonym cut there may stay:
+prefer an answer in Markdown, HTML, JSON or CSV.`,
 		Example: `  signinspect unredact --map ~/ticket-4711.map.json answer.md
   signinspect unredact --map ~/ticket-4711.map.json report.html --out report-real-names.html`,
 		Args: exactArgs(1),

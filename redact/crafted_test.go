@@ -29,6 +29,9 @@ const (
 	craftedName = "Zed Quux"
 	craftedID   = "4b2f0f5e-1c7e-4a58-9e59-0c5bba3a7d21"
 	craftedIP   = "203.0.113.99"
+	// craftedTenant is the user's home tenant's display name, which only
+	// its own field holds besides free text.
+	craftedTenant = "Northwind Traders"
 )
 
 type craftedCase struct {
@@ -47,9 +50,9 @@ type craftedCase struct {
 }
 
 var craftedCases = []craftedCase{
-	{name: "IPs in a user agent", field: "userAgent",
-		text: "curl/8.4.0 (via 203.0.113.99; client 192.0.2.77) proxy/203.0.113.99 Chrome/131.0.0.0",
-		gone: []string{"203.0.113.99", "192.0.2.77"},
+	{name: "IPs and a user name in a user agent", field: "userAgent",
+		text: "curl/8.4.0 (via 203.0.113.99; client 192.0.2.77; zquux) proxy/203.0.113.99 Chrome/131.0.0.0",
+		gone: []string{"203.0.113.99", "192.0.2.77", "zquux"},
 		kept: []string{"curl/8.4.0", "Chrome/131.0.0.0"}},
 	{name: "IPs glued to words", field: "failureReason",
 		text: "Blocked IP:203.0.113.99 and _192.0.2.77_, host198.51.100.5x, IP:2001:db8:4d2::99, 198.51.100.6/192.0.2.78.",
@@ -66,6 +69,9 @@ var craftedCases = []craftedCase{
 	{name: "reversed and partial names, DOMAIN\\user", field: "failureReason",
 		rawJSON: `Quux, Zed (zquux) as FABRIKAM\\zquux; Zed left`, text: `Quux, Zed (zquux) as FABRIKAM\zquux; Zed left`,
 		gone: []string{"Quux", "zquux", "FABRIKAM", "Zed "}},
+	{name: "the tenant's display name in a failure reason", field: "failureReason",
+		text: "User account is in tenant 'Northwind Traders' (NORTHWIND TRADERS), not in the resource tenant",
+		gone: []string{"Northwind"}},
 	{name: "phone numbers in a method detail", field: "authenticationMethodDetail",
 		text: "+1 555 010 0199",
 		gone: []string{"555 010 0199", "0199"}},
@@ -90,7 +96,7 @@ func craftedJSON(c craftedCase) string {
 		field = `"authenticationDetails":[{"authenticationMethod":"Text message","authenticationMethodDetail":"` + raw + `","succeeded":true}]`
 	}
 	return `{"id":"5d2b1f0e-6b8e-4c1d-9f00-3c2a1b0d9e8f","createdDateTime":"2026-11-20T10:15:02Z","userPrincipalName":"` + craftedUPN +
-		`","userDisplayName":"` + name + `","userId":"` + craftedID + `","ipAddress":"` + craftedIP +
+		`","userDisplayName":"` + name + `","userId":"` + craftedID + `","homeTenantName":"` + craftedTenant + `","ipAddress":"` + craftedIP +
 		`","appDisplayName":"Azure DevOps","appId":"499b84ac-1321-427f-aa17-267ca6975798","isInteractive":false,` +
 		`"status":{"errorCode":53003,"failureReason":"Access has been blocked"},` + field + "}\n"
 }
@@ -104,8 +110,8 @@ func craftedCSV(c craftedCase) string {
 	}
 	var b strings.Builder
 	w := csv.NewWriter(&b)
-	w.Write([]string{"Date (UTC)", "Request ID", "User", "Username", "User ID", "IP address", "Application", "Application ID", "Status", "Sign-in error code", "User agent", "Failure reason", "Additional Details", "Authentication method detail"})
-	row := []string{"2026-11-20T10:15:02Z", "5d2b1f0e-6b8e-4c1d-9f00-3c2a1b0d9e8f", name, craftedUPN, craftedID, craftedIP, "Azure DevOps", "499b84ac-1321-427f-aa17-267ca6975798", "Failure", "53003", "", "", "", ""}
+	w.Write([]string{"Date (UTC)", "Request ID", "User", "Username", "User ID", "IP address", "Application", "Application ID", "Status", "Sign-in error code", "User agent", "Failure reason", "Additional Details", "Authentication method detail", "Home tenant name"})
+	row := []string{"2026-11-20T10:15:02Z", "5d2b1f0e-6b8e-4c1d-9f00-3c2a1b0d9e8f", name, craftedUPN, craftedID, craftedIP, "Azure DevOps", "499b84ac-1321-427f-aa17-267ca6975798", "Failure", "53003", "", "", "", "", craftedTenant}
 	col := map[string]int{"userAgent": 10, "failureReason": 11, "additionalDetails": 12, "authenticationMethodDetail": 13}[c.field]
 	row[col] = c.text
 	w.Write(row)
@@ -171,7 +177,7 @@ func TestCraftedExportsLeakNothing(t *testing.T) {
 				if !utf8.ValidString(text) {
 					t.Errorf("the output is not valid UTF-8: %q", text)
 				}
-				mustBeGone(t, text, append(c.gone, craftedUPN, "fabrikam", craftedID, craftedIP)...)
+				mustBeGone(t, text, append(c.gone, craftedUPN, "fabrikam", craftedID, craftedIP, craftedTenant)...)
 				for _, k := range c.kept {
 					if !strings.Contains(text, k) {
 						t.Errorf("the output lost %q:\n%s", k, text)

@@ -443,6 +443,9 @@ func (rw *jsonRewriter) stringValue(rule fieldRule, key string) error {
 // field without '@', '.', ':' and without three bytes of any length, when
 // no identities are known.
 func needsLook(raw []byte, rule fieldRule, red *Redactor) bool {
+	if red.collect != nil {
+		return rule.how == fieldPersonal && rule.kind == KindTenantName
+	}
 	if rule.how != fieldText && rule.how != fieldVersion || red.ids.Len() > 0 {
 		return true
 	}

@@ -37,6 +37,10 @@ type Redactor struct {
 	DropLocations bool
 	counts        Counts
 	mapping       *Mapping
+	// collect, when set, makes the Redactor replace nothing and add the
+	// values of the fields that only the rewriters see (tenant names, which
+	// parse does not read) to it instead: Run's first pass.
+	collect *Identities
 }
 
 // NewRedactor returns a Redactor that pseudonymizes with p and searches
@@ -308,6 +312,12 @@ func applyEdits(s string, edits []edit) string {
 // with rule; member names the field, the parent of JSON held in v.
 func (r *Redactor) stringEdits(v string, rule fieldRule, member string) []edit {
 	whole := func(repl string) []edit { return []edit{{start: 0, end: len(v), repl: repl}} }
+	if r.collect != nil {
+		if rule.how == fieldPersonal && rule.kind == KindTenantName {
+			r.collect.Add(KindTenantName, v)
+		}
+		return nil
+	}
 	switch rule.how {
 	case fieldPersonal:
 		if out, ok := r.value(rule.kind, v); ok {

@@ -145,6 +145,10 @@ func Run(ctx context.Context, paths []string, p *Pseudonymizer, opts RunOptions)
 		}
 		if !ok {
 			sum.Notes = append(sum.Notes, fmt.Sprintf("%s: not a sign-in log export; left out", src.in.Name))
+			continue
+		}
+		if err := collectFields(src, p, opts.Parse, ids); err != nil {
+			return nil, err
 		}
 	}
 	units = dropUnreadable(units)
@@ -458,6 +462,31 @@ func collect(ctx context.Context, src *source, popts parse.Options, ids *Identit
 		src.records++
 		ids.AddRecord(rec)
 	}
+}
+
+// collectFields adds to ids the values of the personal fields that parse
+// does not read into records (a tenant's display name, in homeTenantName),
+// by running the input's rewriter in collect mode: the same field rules
+// as the rewrite, nothing written.
+func collectFields(src *source, p *Pseudonymizer, popts parse.Options, ids *Identities) error {
+	rc, _, err := parse.OpenText(src.in, popts)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	red := NewRedactor(p, nil)
+	red.collect = ids
+	br := bufio.NewReaderSize(rc, 1<<20)
+	switch src.format {
+	case parse.FormatPortalCSV, parse.FormatPortalAuthDetailsCSV, parse.FormatLogAnalyticsCSV:
+		err = newCSVRewriter(red, src.in.Name, br, bufio.NewWriter(io.Discard)).run()
+	default:
+		err = newJSONRewriter(red, br, nil).run()
+	}
+	// An error here is the rewrite's too, which reports it with its
+	// position.
+	_ = err
+	return nil
 }
 
 // writeUnit writes one output file to w.
