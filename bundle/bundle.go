@@ -102,7 +102,7 @@ func Build(ctx context.Context, paths []string, opts Options) (*Result, error) {
 	if clock == nil {
 		clock = time.Now
 	}
-	now := clock().UTC()
+	now := clock().UTC().Truncate(time.Second)
 
 	work, err := os.MkdirTemp("", "signinspect-bundle-")
 	if err != nil {
@@ -167,7 +167,7 @@ func Build(ctx context.Context, paths []string, opts Options) (*Result, error) {
 	for _, name := range []string{"report.html", "report.md", "report.json"} {
 		m.Files = append(m.Files, bytesEntry(name, RoleReport, reports[name]))
 	}
-	readme := readmeText(m)
+	readme := readmeText(m, filepath.Base(opts.Out))
 	m.Files = append(m.Files, bytesEntry(readmeName, RoleReadme, readme))
 
 	err = atomicfile.Write(opts.Out, 0o666, func(w io.Writer) error {

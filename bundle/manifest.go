@@ -98,61 +98,66 @@ func (m *Manifest) encode() ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// readmeText is the bundle's README.txt, for the person who opens it.
-func readmeText(m *Manifest) []byte {
+// readmeText is the bundle's README.txt, for the person who opens the
+// bundle, named file.
+func readmeText(m *Manifest, file string) []byte {
 	var b strings.Builder
 	exports, records := 0, 0
+	named := false
 	for _, f := range m.Files {
-		if f.Role == RoleExport {
+		switch f.Role {
+		case RoleExport:
 			exports++
 			if f.Records != nil {
 				records += *f.Records
 			}
+		case RoleNamedLocations:
+			named = true
 		}
+	}
+	noun := "exports"
+	if exports == 1 {
+		noun = "export"
 	}
 	fmt.Fprintf(&b, `signinspect support bundle
 ==========================
 
 Made by signinspect %s on %s.
+Key fingerprint: %s
 
-This archive holds %s sign-in log exports (%s sign-ins), redacted before
-they left the customer: user names, UPNs and e-mail addresses, object IDs,
-device names, tenant names and domains, the tenant's own applications,
-IP addresses and phone numbers are replaced by pseudonyms. A pseudonym is
-the same for the same value throughout the bundle (key fingerprint %s), so
-the exports give the same analysis as the originals. IP addresses were mapped
-into 240.0.0.0/4 and 3fff::/20, blocks no real sign-in comes from; addresses
-that shared a prefix share it still, so named-location checks hold.
+This archive holds %s sign-in log %s (%s sign-ins), redacted before they
+left the customer: user names, UPNs and e-mail addresses, object IDs, device
+names, tenant names and domains, the tenant's own applications, IP addresses
+and phone numbers are replaced by pseudonyms. A pseudonym is the same for the
+same value throughout the bundle, so the exports give the same analysis as
+the originals. IP addresses were mapped into 240.0.0.0/4 and 3fff::/20,
+blocks no real sign-in comes from; addresses that shared a prefix share it
+still, so named-location checks hold.
 
-Only the customer can turn pseudonyms back into names. Write your answer
-with the pseudonyms as they appear here; the customer runs
+Only the customer can turn pseudonyms back into names. Write your answer with
+the pseudonyms as they appear here; the customer runs
 'signinspect unredact --map THEIR-MAP-FILE YOUR-ANSWER' to read it with real
 names.
 
 What is inside:
-  manifest.json         what made this bundle, the filter, each file's
-                        SHA-256 and record count, what was redacted
-  report.html           the analysis of the redacted exports, to open in a browser
+  manifest.json           what made this bundle, the filter, each file's
+                          SHA-256 and record count, what was redacted
+  report.html             the analysis of the redacted exports, for a browser
   report.md, report.json  the same, as Markdown and as JSON
-`, m.Signinspect, m.Created.Format(time.RFC3339), analyze.Count(exports), analyze.Count(records), m.Key.Fingerprint)
-	for _, f := range m.Files {
-		if f.Role == RoleNamedLocations {
-			b.WriteString("  named-locations.json  the tenant's named locations, redacted with the same mapping\n")
-		}
+`, m.Signinspect, m.Created.Format(time.RFC3339), m.Key.Fingerprint, analyze.Count(exports), noun, analyze.Count(records))
+	if named {
+		b.WriteString("  named-locations.json    the tenant's named locations, redacted with the same mapping\n")
 	}
-	fmt.Fprintf(&b, `  exports/              the redacted exports, in their own formats
+	fmt.Fprintf(&b, `  exports/                the redacted exports, in their own formats
 
-To analyse it again, with any filter:
-  signinspect analyze THIS-FILE.zip --app any --flow any
-`)
-	for _, f := range m.Files {
-		if f.Role == RoleNamedLocations {
-			b.WriteString(`  unzip THIS-FILE.zip named-locations.json
-  signinspect analyze THIS-FILE.zip --named-locations named-locations.json
-`)
-		}
+To analyse it again, with any filter (signinspect reads the exports of a
+bundle and leaves its reports out):
+  signinspect analyze %s --app any --flow any
+`, file)
+	if named {
+		fmt.Fprintf(&b, `  unzip %s named-locations.json
+  signinspect analyze %s --named-locations named-locations.json
+`, file, file)
 	}
-	b.WriteString(`signinspect reads the exports of a bundle and leaves its reports out.
-`)
 	return []byte(b.String())
 }
