@@ -76,7 +76,10 @@ func (ids *Identities) Add(k Kind, v string) {
 	if len(v) < minMentionLen || isPlaceholder(v) {
 		return
 	}
-	ids.addSpelling(v, spelling{kind: k, value: v})
+	// A value that is one ordinary word (an application called
+	// "Pipeline") is replaced in its own fields, but not searched in free
+	// text, where the word means what it says.
+	ids.addSpelling(v, spelling{kind: k, value: v}, !isOrdinaryWord(v))
 	switch k {
 	case KindUPN:
 		at := strings.LastIndexByte(v, '@')
@@ -88,12 +91,12 @@ func (ids *Identities) Add(k Kind, v string) {
 			ids.Add(KindDomain, domain)
 		}
 		if !isOrdinaryWord(local) {
-			ids.addSpelling(local, spelling{kind: KindUPN, value: v, form: formLocal})
+			ids.addSpelling(local, spelling{kind: KindUPN, value: v, form: formLocal}, true)
 		}
 	case KindDomain:
 		label, _, ok := strings.Cut(v, ".")
 		if ok && !genericLabels[foldCase(label)] {
-			ids.addSpelling(label, spelling{kind: KindDomain, value: v, form: formLabel})
+			ids.addSpelling(label, spelling{kind: KindDomain, value: v, form: formLabel}, true)
 		}
 	case KindName:
 		parts := strings.Fields(v)
@@ -101,18 +104,20 @@ func (ids *Identities) Add(k Kind, v string) {
 			return
 		}
 		last, first := parts[len(parts)-1], strings.Join(parts[:len(parts)-1], " ")
-		ids.addSpelling(last+", "+first, spelling{kind: KindName, value: v, form: formName})
-		ids.addSpelling(last+" "+first, spelling{kind: KindName, value: v, form: formName})
+		ids.addSpelling(last+", "+first, spelling{kind: KindName, value: v, form: formName}, true)
+		ids.addSpelling(last+" "+first, spelling{kind: KindName, value: v, form: formName}, true)
 		for _, part := range parts {
 			part = strings.Trim(part, ",.()")
 			if utf8.RuneCountInString(part) >= minMentionLen && !isOrdinaryWord(part) {
-				ids.addSpelling(part, spelling{kind: KindName, value: v, form: formName})
+				ids.addSpelling(part, spelling{kind: KindName, value: v, form: formName}, true)
 			}
 		}
 	}
 }
 
-func (ids *Identities) addSpelling(s string, sp spelling) {
+// addSpelling adds a spelling of a value; searched says whether mentions
+// finds it in free text.
+func (ids *Identities) addSpelling(s string, sp spelling, searched bool) {
 	key := foldCase(s)
 	if len(key) < minMentionLen {
 		return
@@ -121,6 +126,9 @@ func (ids *Identities) addSpelling(s string, sp spelling) {
 		return
 	}
 	ids.spellings[key] = sp
+	if !searched {
+		return
+	}
 	start := start3(key)
 	ids.byStart[start] = append(ids.byStart[start], key)
 	ids.starts[start/64] |= 1 << (start % 64)

@@ -136,3 +136,24 @@ func TestIdentitiesIgnorePlaceholders(t *testing.T) {
 		t.Error("the domain of a known UPN is not replaced")
 	}
 }
+
+// TestOrdinaryWordsStayInText checks that a known value that is one
+// ordinary word, or a name part that is one, is replaced in its own field
+// but not as a word of free text, while a name of its own is.
+func TestOrdinaryWordsStayInText(t *testing.T) {
+	ids := NewIdentities()
+	ids.Add(KindAppName, "Pipeline")
+	ids.Add(KindName, "Build Service")
+	ids.Add(KindName, "Zed Quux")
+	r := NewRedactor(testPseudonymizer(t, Options{}), ids)
+	in := "The release pipeline failed to build for Zed; no service"
+	if got, want := r.Text(in), "The release pipeline failed to build for "+r.p.Name("Zed Quux")+"; no service"; got != want {
+		t.Errorf("Text = %q, want %q", got, want)
+	}
+	if got := r.Text("Build Service is blocked"); got != r.p.Name("Build Service")+" is blocked" {
+		t.Errorf("the whole name is not replaced: %q", got)
+	}
+	if got := r.Value(KindAppName, "Pipeline"); got != r.p.AppName("Pipeline") {
+		t.Errorf("the app's own field: %q", got)
+	}
+}
