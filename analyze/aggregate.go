@@ -26,8 +26,12 @@ type Hit struct {
 	FixShape  string
 	FixValues []string
 	FixLabels []string
-	// Verdict is the rule's verdict rendered for this record, or "".
-	Verdict string
+	// FixSpans are where Fix holds the record's values (see rules.Span).
+	FixSpans []rules.Span
+	// Verdict is the rule's verdict rendered for this record, or "", and
+	// VerdictSpans where it holds the record's values.
+	Verdict      string
+	VerdictSpans []rules.Span
 }
 
 // maxEvidence is how many sign-ins a finding lists as evidence.
@@ -352,7 +356,7 @@ func (a *aggregator) addHit(h *Hit, rec *parse.Record, failed bool) {
 	f := a.findings[h.Rule]
 	if f == nil {
 		f = &findingAgg{hit: *h}
-		f.hit.Fix, f.hit.FixShape, f.hit.FixValues, f.hit.Verdict = "", "", nil, ""
+		f.hit.Fix, f.hit.FixShape, f.hit.FixValues, f.hit.FixSpans, f.hit.Verdict, f.hit.VerdictSpans = "", "", nil, nil, "", nil
 		a.findings[h.Rule] = f
 	}
 	f.count++
@@ -509,9 +513,9 @@ func (a *aggregator) fillFindings(r *Report, o sectionOptions) {
 		fd := Finding{Rule: f.hit.Rule, Severity: f.hit.Severity, Title: f.hit.Title, Description: f.hit.Description,
 			Count: f.count, Failures: f.failures, Evidence: evidence, EvidenceOmitted: f.count - len(evidence),
 			Tags: f.hit.Tags, References: f.hit.References}
-		fd.Fixes, fd.Verdict = f.fixes.groups(f.hit.FixLabels, o.top)
+		fd.Fixes, fd.Verdict, fd.VerdictSpans = f.fixes.groups(f.hit.FixLabels, o.top)
 		if len(fd.Fixes) > 0 {
-			fd.Fix = fd.Fixes[0].Fix
+			fd.Fix, fd.FixSpans = fd.Fixes[0].Fix, fd.Fixes[0].Spans
 		}
 		if len(fd.Fixes) == 1 && len(fd.Fixes[0].Values) == 0 {
 			fd.Fixes = nil

@@ -3,6 +3,8 @@ package analyze
 import (
 	"sort"
 	"strings"
+
+	"github.com/signinspect/signinspect/rules"
 )
 
 // A finding's fix is rendered for every sign-in it fires on, so a rule
@@ -89,13 +91,17 @@ type fixShapeAgg struct {
 	untracked int // Sign-ins whose values were past maxFixTuples.
 }
 
-// fixTuple is one combination of a fix's values, with the verdict of the
-// first sign-in that had it.
+// fixTuple is one combination of a fix's values, with the spans of its
+// fix and the verdict of the first sign-in that had it: filling the shape
+// with the tuple's values gives that sign-in's fix again, so the spans
+// hold for the group's text.
 type fixTuple struct {
-	key     string
-	values  []string
-	count   int
-	verdict string
+	key          string
+	values       []string
+	count        int
+	spans        []rules.Span
+	verdict      string
+	verdictSpans []rules.Span
 }
 
 func (a *fixAgg) add(h *Hit) {
@@ -123,16 +129,16 @@ func (a *fixAgg) add(h *Hit) {
 			s.untracked++
 			return
 		}
-		t = &fixTuple{key: key, values: h.FixValues, verdict: h.Verdict}
+		t = &fixTuple{key: key, values: h.FixValues, spans: h.FixSpans, verdict: h.Verdict, verdictSpans: h.VerdictSpans}
 		s.tuples[key] = t
 	}
 	t.count++
 }
 
 // groups returns the fix groups, the most frequent first, each with its
-// value combinations cut to top, and the verdict of the most frequent
-// combination of the first group.
-func (a *fixAgg) groups(labels []string, top int) (groups []FixGroup, verdict string) {
+// value combinations cut to top, and the verdict (with its spans) of the
+// most frequent combination of the first group.
+func (a *fixAgg) groups(labels []string, top int) (groups []FixGroup, verdict string, verdictSpans []rules.Span) {
 	type shapeRef struct {
 		shape string
 		agg   *fixShapeAgg
@@ -162,9 +168,9 @@ func (a *fixAgg) groups(labels []string, top int) (groups []FixGroup, verdict st
 			continue
 		}
 		if n == 0 {
-			verdict = tuples[0].verdict
+			verdict, verdictSpans = tuples[0].verdict, tuples[0].verdictSpans
 		}
-		g := FixGroup{Fix: fillShape(sr.shape, tuples[0].values), Count: sr.agg.count, ValuesPartial: sr.agg.untracked > 0}
+		g := FixGroup{Fix: fillShape(sr.shape, tuples[0].values), Count: sr.agg.count, Spans: tuples[0].spans, ValuesPartial: sr.agg.untracked > 0}
 		varying := varyingValues(tuples)
 		if len(varying) > 0 {
 			for _, i := range varying {
@@ -185,7 +191,7 @@ func (a *fixAgg) groups(labels []string, top int) (groups []FixGroup, verdict st
 		}
 		groups = append(groups, g)
 	}
-	return groups, verdict
+	return groups, verdict, verdictSpans
 }
 
 // varyingValues returns the positions at which the tuples' values differ.

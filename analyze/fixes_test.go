@@ -71,7 +71,7 @@ func TestFixAggGroups(t *testing.T) {
 	}
 	a.add(hitFor("203.0.113.9", "Office only"))
 	a.add(&Hit{Fix: "Another text."})
-	groups, verdict := a.groups([]string{"IP address", "policy"}, 10)
+	groups, verdict, _ := a.groups([]string{"IP address", "policy"}, 10)
 	if verdict != "Office only blocked 198.51.100.7." {
 		t.Errorf("verdict = %q; want that of the most frequent values", verdict)
 	}
@@ -85,7 +85,7 @@ func TestFixAggGroups(t *testing.T) {
 		t.Errorf("groups =\n%+v\nwant\n%+v", groups, want)
 	}
 
-	groups, _ = a.groups([]string{"IP address", "policy"}, 1)
+	groups, _, _ = a.groups([]string{"IP address", "policy"}, 1)
 	if len(groups[0].Values) != 1 || groups[0].ValuesOmitted != 1 {
 		t.Errorf("top 1 kept %d values and omitted %d; want 1 and 1", len(groups[0].Values), groups[0].ValuesOmitted)
 	}
@@ -96,7 +96,7 @@ func TestFixAggBounded(t *testing.T) {
 	for i := range maxFixTuples + 5 {
 		a.add(hitFor(fmt.Sprintf("10.0.%d.%d", i/256, i%256), "P"))
 	}
-	groups, _ := a.groups([]string{"IP address", "policy"}, 10)
+	groups, _, _ := a.groups([]string{"IP address", "policy"}, 10)
 	if len(groups) != 1 {
 		t.Fatalf("%d groups; want 1", len(groups))
 	}

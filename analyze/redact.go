@@ -4,16 +4,19 @@ import (
 	"strings"
 
 	"github.com/signinspect/signinspect/redact"
+	"github.com/signinspect/signinspect/rules"
 )
 
 // Redact pseudonymizes the personal data of a report in place, with the
 // same pseudonyms signinspect redact gives the same values under the same
 // key: users (UPNs, display names, object IDs) in the filter, evidence and
-// the users breakdown, IP addresses in evidence and locations, and every
-// e-mail address, IP address and known user in the report's texts (fixes,
-// failure reasons, warnings, skipped-record errors, rule errors). Policy,
-// application and named-location names, request and correlation IDs, times
-// and counts are kept. It marks the report Redacted.
+// the users breakdown, the tenant's own applications (Microsoft's are
+// kept), IP addresses in evidence and locations, and every e-mail address,
+// IP address, phone number and known identity in the report's texts: the
+// values a fix quotes (never the rule's own words around them), failure
+// reasons, warnings, skipped-record errors, rule errors. Policy and
+// named-location names, request and correlation IDs, times and counts are
+// kept. It marks the report Redacted.
 //
 // Identities are known from the report itself: a display name or device
 // name that a custom rule's fix quotes, and that the report shows nowhere
@@ -31,6 +34,15 @@ func Redact(rep *Report, p *redact.Pseudonymizer) {
 	for _, g := range rep.Users {
 		ids.Add(redact.UserKind(g.Name), g.Name)
 		ids.Add(redact.KindUserID, g.ID)
+	}
+	for _, g := range rep.Apps {
+		if g.ID != "" && !redact.FirstParty(g.ID) {
+			ids.Add(redact.KindAppID, g.ID)
+			ids.Add(redact.KindAppName, g.Name)
+		}
+	}
+	for _, l := range rep.Locations {
+		ids.AddIP(l.IP)
 	}
 	r := redact.NewRedactor(p, ids)
 	text := func(s *string) { *s = r.Text(*s) }
@@ -58,18 +70,14 @@ func Redact(rep *Report, p *redact.Pseudonymizer) {
 	text(&rep.Filter.Description)
 	text(&rep.Filter.Where)
 	text(&rep.Summary.NoMatch)
-	text(&rep.Verdict.Answer)
-	for i := range rep.Verdict.Causes {
-		text(&rep.Verdict.Causes[i].Text)
-	}
 
 	for i := range rep.Findings {
 		f := &rep.Findings[i]
-		text(&f.Fix)
-		text(&f.Verdict)
+		f.Fix = redactValues(r, f.Fix, f.FixSpans)
+		f.Verdict = redactValues(r, f.Verdict, f.VerdictSpans)
 		for j := range f.Fixes {
 			g := &f.Fixes[j]
-			text(&g.Fix)
+			g.Fix = redactValues(r, g.Fix, g.Spans)
 			for _, row := range g.Values {
 				for k := range row.Values {
 					row.Values[k] = redactFixValue(r, g.Labels[k], row.Values[k])
@@ -101,12 +109,22 @@ func Redact(rep *Report, p *redact.Pseudonymizer) {
 		g.Name = r.User(g.Name)
 		g.ID = r.Value(redact.KindUserID, g.ID)
 	}
+	for i := range rep.Apps {
+		text(&rep.Apps[i].Name)
+		text(&rep.Apps[i].ID)
+	}
+	for i := range rep.Filter.Apps {
+		text(&rep.Filter.Apps[i])
+	}
 	for i := range rep.RuleErrors {
 		re := &rep.RuleErrors[i]
 		text(&re.Error)
 		text(&re.Message)
 		text(&re.First)
 	}
+	// The answer quotes the findings' verdicts and values: made again from
+	// the redacted findings, it redacts the same values and no rule's words.
+	rep.Verdict = verdictOf(rep)
 	rep.Redacted = true
 }
 
@@ -121,4 +139,22 @@ func redactFixValue(r *redact.Redactor, label, v string) string {
 		return r.Value(redact.KindUserID, v)
 	}
 	return r.Text(v)
+}
+
+// redactValues redacts the spans of text that hold values, and leaves the
+// rest (the rule's own words) as it is. The spans do not hold for the
+// result.
+func redactValues(r *redact.Redactor, text string, spans []rules.Span) string {
+	var b strings.Builder
+	prev := 0
+	for _, sp := range spans {
+		if sp.Start < prev || sp.End > len(text) {
+			break // Not spans of this text: keep the rest as it is.
+		}
+		b.WriteString(text[prev:sp.Start])
+		b.WriteString(r.Text(text[sp.Start:sp.End]))
+		prev = sp.End
+	}
+	b.WriteString(text[prev:])
+	return b.String()
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/signinspect/signinspect/redact"
+	"github.com/signinspect/signinspect/rules"
 )
 
 // personalReport is a report with identities in every field that can hold
@@ -28,9 +29,12 @@ func personalReport() *Report {
 		Summary: Summary{Read: 3, NoMatch: "0 matched: svc-build@contoso.com signed in only interactively"},
 		Verdict: Verdict{Answer: "Policy CA001 blocked 198.51.100.23", Causes: []Cause{{Finding: 1, Text: "Policy CA001 blocked 198.51.100.23 of Adele Vance"}}},
 		Findings: []Finding{{Rule: "ip-outside-trusted-locations", Title: "Blocked", Count: 2,
-			Fix:     "Add 198.51.100.23 for svc-build@contoso.com to policy CA001",
-			Verdict: "Policy CA001 blocked 198.51.100.23 of svc-build@contoso.com",
+			Fix:          "Add 198.51.100.23 for svc-build@contoso.com to policy CA001, as ::ffff:203.0.113.7 (the ::ffff: form) if it calls over IPv6",
+			FixSpans:     spansOf("Add 198.51.100.23 for svc-build@contoso.com to policy CA001", "198.51.100.23", "svc-build@contoso.com"),
+			Verdict:      "Policy CA001 blocked 198.51.100.23 of svc-build@contoso.com",
+			VerdictSpans: spansOf("Policy CA001 blocked 198.51.100.23 of svc-build@contoso.com", "198.51.100.23", "svc-build@contoso.com"),
 			Fixes: []FixGroup{{Fix: "Add 2001:db8:4d2:10::17 for Build Service", Count: 1,
+				Spans:  spansOf("Add 2001:db8:4d2:10::17 for Build Service", "2001:db8:4d2:10::17", "Build Service"),
 				Labels: []string{"IP address", "user"},
 				Values: []FixValues{{Values: []string{"2001:db8:4d2:10::17", "Build Service"}, Count: 1}}}},
 			Evidence: []Evidence{
@@ -49,6 +53,19 @@ func personalReport() *Report {
 	}
 }
 
+// spansOf returns the spans of text where each value first occurs, in
+// order: where a fix's placeholders wrote them.
+func spansOf(text string, values ...string) []rules.Span {
+	var out []rules.Span
+	from := 0
+	for _, v := range values {
+		i := strings.Index(text[from:], v) + from
+		out = append(out, rules.Span{Start: i, End: i + len(v)})
+		from = i + len(v)
+	}
+	return out
+}
+
 func TestRedact(t *testing.T) {
 	p, err := redact.New([]byte("0123456789abcdef0123"), redact.Options{})
 	if err != nil {
@@ -64,8 +81,9 @@ func TestRedact(t *testing.T) {
 			t.Errorf("the redacted report holds %q", s)
 		}
 	}
-	// Kept: apps, policies, request IDs, devices, places, rule IDs.
-	for _, s := range []string{"Azure DevOps", "499b84ac-1321-427f-aa17-267ca6975798", "CA001 - Azure DevOps: block",
+	// Kept: apps, policies, request IDs, devices, places, rule IDs, and
+	// the rule's own words around the values its fix quotes.
+	for _, s := range []string{"::ffff:203.0.113.7 (the ::ffff: form) if it calls over IPv6", "Azure DevOps", "499b84ac-1321-427f-aa17-267ca6975798", "CA001 - Azure DevOps: block",
 		"6c6fe338-a1db-4bbc-b984-0054d8199eb6", "b27fd72f-4b41-446e-8160-b072930b6057", "Rich Client 4.66.1.0",
 		"Amsterdam", "ip-outside-trusted-locations", "export.json:2"} {
 		if !strings.Contains(out, s) {

@@ -193,6 +193,10 @@ type Finding struct {
 	// Verdict is the rule's one-sentence verdict for the most frequent
 	// values, or "" for a rule without one.
 	Verdict string `json:"verdict,omitempty"`
+	// VerdictSpans and FixSpans are where Verdict and Fix hold the
+	// sign-ins' values rather than the rule's words: what Redact rewrites.
+	VerdictSpans []rules.Span `json:"-"`
+	FixSpans     []rules.Span `json:"-"`
 	// Fix is the most frequent rendered fix. Fixes groups the rendered
 	// fixes that differ only in the values they show (the IP, the user,
 	// the policy): one text per group with every combination of values
@@ -213,6 +217,8 @@ type FixGroup struct {
 	// sign-ins the group's fix was rendered for.
 	Fix   string `json:"fix"`
 	Count int    `json:"count"`
+	// Spans are where Fix holds the sign-ins' values (see Finding).
+	Spans []rules.Span `json:"-"`
 	// Labels name the values that differ between the group's sign-ins
 	// ("IP address", "policy"); Values lists each combination of them,
 	// the most frequent first, cut by Top.

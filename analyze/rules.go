@@ -31,7 +31,8 @@ func (e *ruleEvaluator) eval(rec *parse.Record) []Hit {
 		e.hits = append(e.hits, Hit{
 			Rule: r.ID, Severity: r.Severity,
 			Title: r.Title, Description: r.Description, Tags: r.Tags, References: r.References,
-			Fix: m.Fix, FixShape: shape, FixValues: shown, FixLabels: e.labels(r), Verdict: m.Verdict,
+			Fix: m.Fix, FixShape: shape, FixValues: shown, FixLabels: e.labels(r), FixSpans: m.FixSpans,
+			Verdict: m.Verdict, VerdictSpans: m.VerdictSpans,
 		})
 	}
 	return e.hits

@@ -90,6 +90,7 @@ func TestAnalyzeOutFile(t *testing.T) {
 		{"report.html", "", "<!DOCTYPE html>"},
 		{"report.htm", "", "<!DOCTYPE html>"},
 		{"report.sarif", "", "{\n  \"$schema\""},
+		{"report.xlsx", "", "PK\x03\x04"}, // A workbook is a ZIP archive.
 		{"report.out", "csv", "section,key,name,severity"},
 		{"report.json", "markdown", "# signinspect report"}, // -o wins over the extension.
 	} {

@@ -278,6 +278,9 @@ func (f *OutputFlags) build(ios *IOStreams) (*reportOutput, error) {
 	if out.renderer, err = render.New(formatName, ropts); err != nil {
 		return nil, &FlagError{Err: fmt.Errorf("-o: %w", err)}
 	}
+	if formatName == "xlsx" && toTerminal {
+		return nil, FlagErrorf("-o xlsx writes a binary workbook, not for a terminal: add --out FILE.xlsx")
+	}
 	if f.Top < 0 {
 		return nil, FlagErrorf("--top %d: want 0 or more", f.Top)
 	}

@@ -79,15 +79,60 @@ func TestNewCmdRedact(t *testing.T) {
 		return nil
 	})
 	cmd.SetArgs([]string{"in/", "x.zip", "--out", "red/", "--keep-ips", "--keep-domain", "--key-file", "k", "--named-locations", "nl.json",
-		"--drop-locations", "--dry-run", "--format", "portal-csv"})
+		"--drop-locations", "--dry-run", "--force", "--map", "m.json", "--format", "portal-csv"})
 	if err := cmd.Execute(); err != nil {
 		t.Fatal(err)
 	}
 	got.IO = nil
 	want := RedactOptions{Paths: []string{"in/", "x.zip"}, Out: "red/", KeepIPs: true, KeepDomain: true, KeyFile: "k", NamedLocations: "nl.json",
-		DropLocations: true, DryRun: true, InputFlags: InputFlags{Format: "portal-csv"}}
+		DropLocations: true, DryRun: true, Force: true, MapFile: "m.json", InputFlags: InputFlags{Format: "portal-csv"}}
 	if !reflect.DeepEqual(*got, want) {
 		t.Errorf("options\n%+v\nwant\n%+v", *got, want)
+	}
+}
+
+func TestNewCmdBundleAndUnredact(t *testing.T) {
+	ios, _, _, _ := Test()
+	var got *BundleOptions
+	cmd := NewCmdBundle(ios, func(_ context.Context, o *BundleOptions) error {
+		got = o
+		return nil
+	})
+	cmd.SetArgs([]string{"in/", "--out", "t.zip", "--key-file", "k", "--map", "m.json", "--drop-locations", "--user", "a@b.c",
+		"--app", "any", "--flow", "any", "--since", "2026-11-20", "--status", "failure", "--where", "true",
+		"--rules", "r.yaml", "--no-builtin", "--disable", "x", "--named-locations", "nl.json", "--trusted-ip", "192.0.2.0/24", "--format", "graph-json"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	got.IO = nil
+	want := BundleOptions{Paths: []string{"in/"}, Out: "t.zip", KeyFile: "k", MapFile: "m.json", DropLocations: true,
+		FilterFlags: FilterFlags{Users: []string{"a@b.c"}, Apps: []string{"any"}, Flow: "any", Since: "2026-11-20", TZ: "UTC", Status: "failure", Where: "true"},
+		RuleFlags:   RuleFlags{RulePaths: []string{"r.yaml"}, NoBuiltin: true, Disable: []string{"x"}, NamedLocations: "nl.json", TrustedIPs: []string{"192.0.2.0/24"}},
+		InputFlags:  InputFlags{Format: "graph-json"}}
+	if !reflect.DeepEqual(*got, want) {
+		t.Errorf("options\n%+v\nwant\n%+v", *got, want)
+	}
+
+	var un *UnredactOptions
+	ucmd := NewCmdUnredact(ios, func(_ context.Context, o *UnredactOptions) error {
+		un = o
+		return nil
+	})
+	ucmd.SetArgs([]string{"answer.md", "--map", "m.json", "-o", "markdown", "--out", "real.md"})
+	if err := ucmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	un.IO = nil
+	if w := (UnredactOptions{Report: "answer.md", MapFile: "m.json", Format: "markdown", OutFile: "real.md"}); *un != w {
+		t.Errorf("options %+v, want %+v", *un, w)
+	}
+}
+
+func TestXLSXNotToATerminal(t *testing.T) {
+	ios, _, out, errOut := Test()
+	ios.StdoutTTY = true
+	if code := analyzeCmd(t, ios, samplesDir, "-o", "xlsx"); code != ExitUsage || !strings.Contains(errOut.String(), "add --out FILE.xlsx") || out.Len() != 0 {
+		t.Errorf("exit %d, stderr %q, %d bytes out", code, errOut, out.Len())
 	}
 }
 

@@ -102,6 +102,8 @@ what device information was missing, and what to change.`,
 	root.AddCommand(newCmdExplain(ios))
 	root.AddCommand(NewCmdRedact(ios, nil))
 	root.AddCommand(NewCmdKQL(ios, nil))
+	root.AddCommand(NewCmdUnredact(ios, nil))
+	root.AddCommand(NewCmdBundle(ios, nil))
 	root.AddCommand(newCmdVersion(ios))
 	return root
 }

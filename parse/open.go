@@ -5,6 +5,7 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -243,9 +244,10 @@ func expandFile(p string, fi fs.FileInfo, fromDir bool, lim Limits) ([]Input, er
 	// The archive is reopened per member when read, so that no file stays
 	// open while other inputs are read.
 	defer zr.Close()
+	exports, isBundle := bundleExports(zr)
 	var out []Input
 	for _, f := range zr.File {
-		if f.FileInfo().IsDir() {
+		if f.FileInfo().IsDir() || isBundle && !exports[f.Name] {
 			continue
 		}
 		if len(out) >= lim.MaxEntries {
@@ -286,6 +288,51 @@ func expandFile(p string, fi fs.FileInfo, fromDir bool, lim Limits) ([]Input, er
 		return nil, errors.New("the ZIP archive holds no files")
 	}
 	return out, nil
+}
+
+// BundleManifest is the member of a support bundle (signinspect bundle)
+// that lists its files, and BundleSchema the version tag it carries.
+const (
+	BundleManifest = "manifest.json"
+	BundleSchema   = "signinspect.bundle/v1"
+	// BundleRoleExport marks the manifest's entries that are exports.
+	BundleRoleExport = "export"
+)
+
+// bundleExports recognises a support bundle by its manifest and returns
+// the members it lists as exports. A bundle also holds reports made from
+// those exports, a README and the named locations, which are not sign-in
+// exports: analysing a bundle reads its exports alone, with no note about
+// the rest. Anything else that holds a manifest.json is an ordinary archive.
+func bundleExports(zr *zip.ReadCloser) (map[string]bool, bool) {
+	for _, f := range zr.File {
+		if f.Name != BundleManifest || f.UncompressedSize64 > 16<<20 {
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			return nil, false
+		}
+		defer rc.Close()
+		var m struct {
+			Schema string `json:"schema"`
+			Files  []struct {
+				Path string `json:"path"`
+				Role string `json:"role"`
+			} `json:"files"`
+		}
+		if err := json.NewDecoder(io.LimitReader(rc, 16<<20)).Decode(&m); err != nil || m.Schema != BundleSchema {
+			return nil, false
+		}
+		exports := map[string]bool{}
+		for _, e := range m.Files {
+			if e.Role == BundleRoleExport {
+				exports[e.Path] = true
+			}
+		}
+		return exports, true
+	}
+	return nil, false
 }
 
 type multiCloser struct {

@@ -419,3 +419,45 @@ func FuzzOpen(f *testing.F) {
 		}
 	})
 }
+
+// TestExpandBundle reads a support bundle's exports alone, as its manifest
+// lists them, and an archive whose manifest.json is not a bundle's whole.
+func TestExpandBundle(t *testing.T) {
+	export := []byte(`{"id":"1","createdDateTime":"2026-11-20T10:15:02Z"}` + "\n")
+	members := map[string][]byte{
+		"exports/a/NonInteractiveSignIns.json": export,
+		"exports/b.json":                       export,
+		"report.json":                          []byte(`{"schema":"signinspect.report/v1"}`),
+		"report.md":                            []byte("# signinspect report\n"),
+		"README.txt":                           []byte("read me\n"),
+		"named-locations.json":                 []byte(`{"value":[]}`),
+	}
+	order := []string{"manifest.json", "exports/a/NonInteractiveSignIns.json", "exports/b.json", "report.json", "report.md", "README.txt", "named-locations.json"}
+	dir := t.TempDir()
+	for _, tt := range []struct {
+		name, manifest string
+		want           []string
+	}{
+		{"bundle", `{"schema":"` + BundleSchema + `","files":[{"path":"exports/a/NonInteractiveSignIns.json","role":"export"},{"path":"exports/b.json","role":"export"},{"path":"report.json","role":"report"},{"path":"named-locations.json","role":"named-locations"}]}`,
+			[]string{"exports/a/NonInteractiveSignIns.json", "exports/b.json"}},
+		{"another tool's manifest", `{"schema":"something/v2","files":[{"path":"exports/b.json","role":"export"}]}`, order},
+		{"a manifest that is not JSON", `not json`, order},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			members["manifest.json"] = []byte(tt.manifest)
+			p := filepath.Join(dir, tt.name+".zip")
+			os.WriteFile(p, zipBytes(t, members, order), 0o644)
+			ins, err := Expand([]string{p}, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, in := range ins {
+				got = append(got, strings.TrimPrefix(in.Name, p+"!"))
+			}
+			if strings.Join(got, " ") != strings.Join(tt.want, " ") {
+				t.Errorf("inputs %v, want %v", got, tt.want)
+			}
+		})
+	}
+}

@@ -29,6 +29,10 @@ const (
 	// fieldPortalLocation is the portal CSV's "City, State, CC" cell: with
 	// DropLocations only the country stays.
 	fieldPortalLocation
+	// fieldResourcePath is an Azure resource ID (a managed identity's
+	// associated resource): its subscription, group and resource names are
+	// replaced, its types kept.
+	fieldResourcePath
 )
 
 func personal(k Kind) fieldRule { return fieldRule{how: fieldPersonal, kind: k} }
@@ -39,34 +43,42 @@ func personal(k Kind) fieldRule { return fieldRule{how: fieldPersonal, kind: k} 
 //
 // Kept as they are (not listed, or only scanned as text): request,
 // correlation, session and token IDs, which are not personal and which
-// support needs to cross-reference Microsoft's logs; application, resource,
-// service principal and policy names and IDs; times, statuses, error codes
-// and failure reasons (scanned); user agents, browsers and operating
-// systems (scanned, except for IPs).
+// support needs to cross-reference Microsoft's logs; policy and named
+// location names and IDs; times, statuses, error codes and failure reasons
+// (scanned); user agents, browsers and operating systems (scanned, with
+// version numbers kept). Application, resource and service principal names
+// and IDs are scanned as text: those of the tenant's own applications are
+// known identities (see Identities.AddRecord) and replaced there, Microsoft's
+// stay.
 var jsonMembers = map[string]fieldRule{
-	"userprincipalname":             personal(KindUPN),
-	"signinidentifier":              personal(KindUPN),
-	"alternatesigninname":           personal(KindUPN),
-	"userdisplayname":               personal(KindName),
-	"identity":                      personal(KindName), // Diagnostic envelopes and Log Analytics name the user in it.
-	"userid":                        personal(KindUserID),
-	"deviceid":                      personal(KindDeviceID),
-	"ipaddress":                     personal(KindIP),
-	"ipaddressfromresourceprovider": personal(KindIP),
-	"calleripaddress":               personal(KindIP),
-	"globalsecureaccessipaddress":   personal(KindIP),
-	"hometenantid":                  personal(KindTenantID),
-	"resourcetenantid":              personal(KindTenantID),
-	"tenantid":                      personal(KindTenantID),
-	"aadtenantid":                   personal(KindTenantID),
-	"appownertenantid":              personal(KindTenantID),
-	"resourceownertenantid":         personal(KindTenantID),
-	"policytenantid":                personal(KindTenantID),
-	"hometenantname":                personal(KindTenantName),
-	"cidraddress":                   personal(KindIPRange),
-	"useragent":                     {how: fieldVersion},
-	"browser":                       {how: fieldVersion},
-	"operatingsystem":               {how: fieldVersion},
+	"userprincipalname":               personal(KindUPN),
+	"signinidentifier":                personal(KindUPN),
+	"alternatesigninname":             personal(KindUPN),
+	"userdisplayname":                 personal(KindName),
+	"identity":                        personal(KindName), // Diagnostic envelopes and Log Analytics name the user in it.
+	"userid":                          personal(KindUserID),
+	"deviceid":                        personal(KindDeviceID),
+	"ipaddress":                       personal(KindIP),
+	"ipaddressfromresourceprovider":   personal(KindIP),
+	"calleripaddress":                 personal(KindIP),
+	"globalsecureaccessipaddress":     personal(KindIP),
+	"hometenantid":                    personal(KindTenantID),
+	"resourcetenantid":                personal(KindTenantID),
+	"tenantid":                        personal(KindTenantID),
+	"aadtenantid":                     personal(KindTenantID),
+	"appownertenantid":                personal(KindTenantID),
+	"resourceownertenantid":           personal(KindTenantID),
+	"policytenantid":                  personal(KindTenantID),
+	"hometenantname":                  personal(KindTenantName),
+	"resourcetenantname":              personal(KindTenantName),
+	"serviceprincipalid":              personal(KindAppID),
+	"resourceserviceprincipalid":      personal(KindAppID),
+	"serviceprincipalcredentialkeyid": personal(KindAppID),
+	"associatedresourceid":            {how: fieldResourcePath},
+	"cidraddress":                     personal(KindIPRange),
+	"useragent":                       {how: fieldVersion},
+	"browser":                         {how: fieldVersion},
+	"operatingsystem":                 {how: fieldVersion},
 }
 
 // jsonRule returns the rule of member key (lower case) in an object that is
@@ -129,6 +141,9 @@ var csvColumns = map[string]fieldRule{
 	"appownertenantid":                personal(KindTenantID),
 	"resourceownertenantid":           personal(KindTenantID),
 	"home tenant name":                personal(KindTenantName),
+	"service principal id":            personal(KindAppID),
+	"credential key id":               personal(KindAppID),
+	"associated resource id":          {how: fieldResourcePath},
 	"location":                        {how: fieldPortalLocation},
 	"city":                            {how: fieldCity},
 	"state":                           {how: fieldCity},

@@ -443,6 +443,9 @@ func (rw *jsonRewriter) stringValue(rule fieldRule, key string) error {
 // field without '@', '.', ':' and without three bytes of any length, when
 // no identities are known.
 func needsLook(raw []byte, rule fieldRule, red *Redactor) bool {
+	if red.collect != nil {
+		return rule.how == fieldPersonal && rule.kind == KindTenantName
+	}
 	if rule.how != fieldText && rule.how != fieldVersion || red.ids.Len() > 0 {
 		return true
 	}
@@ -648,7 +651,9 @@ func decodeJSONString(raw []byte) (string, []int) {
 	for i := 0; i < len(raw); {
 		c := raw[i]
 		if c != '\\' || i+1 == len(raw) {
-			put(string(c), i)
+			// A raw byte, of ASCII or of UTF-8, is copied as it is.
+			b.WriteByte(c)
+			offsets = append(offsets, i)
 			i++
 			continue
 		}

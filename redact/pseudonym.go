@@ -29,16 +29,19 @@ type Kind uint8
 
 // The kinds of personal values, in the order summaries list them.
 const (
-	KindUPN        Kind = iota // UPNs and e-mail addresses.
-	KindName                   // Display names of users.
+	KindUPN        Kind = iota // UPNs and e-mail addresses, and their local parts.
+	KindName                   // Display names of users, in any spelling.
 	KindUserID                 // User object IDs.
 	KindDeviceID               // Device IDs.
 	KindDeviceName             // Device names.
 	KindTenantID               // Tenant IDs.
 	KindTenantName             // Tenant names.
-	KindDomain                 // Domain names of UPNs, mentioned on their own.
+	KindDomain                 // Domain names, in UPNs and on their own.
+	KindAppName                // Names of the tenant's own applications, service principals and Azure resources.
+	KindAppID                  // IDs of the tenant's own applications, service principals, credentials and subscriptions.
 	KindIP                     // IP addresses.
 	KindIPRange                // IP ranges (CIDR) of named locations.
+	KindPhone                  // Phone numbers.
 	KindLocation               // Cities, states and coordinates dropped.
 	numKinds
 )
@@ -52,9 +55,30 @@ var kindNames = [numKinds]string{
 	KindTenantID:   "tenant IDs",
 	KindTenantName: "tenant names",
 	KindDomain:     "domain names",
+	KindAppName:    "application names",
+	KindAppID:      "application IDs",
 	KindIP:         "IP addresses",
 	KindIPRange:    "IP ranges",
+	KindPhone:      "phone numbers",
 	KindLocation:   "locations dropped",
+}
+
+// kindIDs name the kinds in files (the mapping, a bundle's manifest).
+var kindIDs = [numKinds]string{
+	KindUPN:        "upn",
+	KindName:       "user-name",
+	KindUserID:     "user-id",
+	KindDeviceID:   "device-id",
+	KindDeviceName: "device-name",
+	KindTenantID:   "tenant-id",
+	KindTenantName: "tenant-name",
+	KindDomain:     "domain",
+	KindAppName:    "app-name",
+	KindAppID:      "app-id",
+	KindIP:         "ip",
+	KindIPRange:    "ip-range",
+	KindPhone:      "phone",
+	KindLocation:   "location",
 }
 
 // String names the kind for people, in the plural.
@@ -63,6 +87,24 @@ func (k Kind) String() string {
 		return kindNames[k]
 	}
 	return "Kind(?)"
+}
+
+// ID names the kind in files: "upn", "user-name", "ip", ...
+func (k Kind) ID() string {
+	if k < numKinds {
+		return kindIDs[k]
+	}
+	return "unknown"
+}
+
+// ParseKind returns the kind an ID names.
+func ParseKind(id string) (Kind, bool) {
+	for k, s := range kindIDs {
+		if s == id {
+			return Kind(k), true
+		}
+	}
+	return 0, false
 }
 
 // Kinds returns every kind in summary order.
@@ -177,8 +219,7 @@ func (p *Pseudonymizer) digest(label, value string) string {
 // guest accounts stay recognisable. A value without @ becomes
 // user-3f9a2c4d5e6f.
 func (p *Pseudonymizer) UPN(s string) string {
-	folded := strings.ToLower(s)
-	local := "user-" + p.digest("upn", folded)
+	local := "user-" + p.digest("upn", foldCase(s))
 	at := strings.LastIndexByte(s, '@')
 	if at < 0 {
 		return local
@@ -196,22 +237,53 @@ func (p *Pseudonymizer) Domain(d string) string {
 	if p.opts.KeepDomain {
 		return d
 	}
-	return "domain-" + p.digest("domain", strings.ToLower(d))[:8] + ".example"
+	return "domain-" + p.digest("domain", foldCase(d))[:8] + ".example"
 }
 
 // Name returns the pseudonym of a user's display name: User 3f9a2c4d5e6f.
 func (p *Pseudonymizer) Name(s string) string {
-	return "User " + p.digest("name", strings.ToLower(s))
+	return "User " + p.digest("name", foldCase(s))
 }
 
 // DeviceName returns the pseudonym of a device name: device-3f9a2c4d5e6f.
 func (p *Pseudonymizer) DeviceName(s string) string {
-	return "device-" + p.digest("device", strings.ToLower(s))
+	return "device-" + p.digest("device", foldCase(s))
 }
 
 // TenantName returns the pseudonym of a tenant name: tenant-3f9a2c4d5e6f.
 func (p *Pseudonymizer) TenantName(s string) string {
-	return "tenant-" + p.digest("tenant", strings.ToLower(s))
+	return "tenant-" + p.digest("tenant", foldCase(s))
+}
+
+// AppName returns the pseudonym of the name of one of the tenant's own
+// applications, service principals or Azure resources: app-3f9a2c4d5e6f.
+func (p *Pseudonymizer) AppName(s string) string {
+	return "app-" + p.digest("app", foldCase(s))
+}
+
+// Phone returns the pseudonym of a phone number: phone-3f9a2c4d5e6f. The
+// number's digits (and the X of a masked number) are hashed, so that
+// "+1 555 0100" and "+1-555-0100" are one number.
+func (p *Pseudonymizer) Phone(s string) string {
+	var digits []byte
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case '0' <= c && c <= '9':
+			digits = append(digits, c)
+		case c == 'X' || c == 'x' || c == '*':
+			digits = append(digits, 'x')
+		}
+	}
+	return "phone-" + p.digest("phone", string(digits))
+}
+
+// Fingerprint identifies the key without revealing it: 16 hexadecimal
+// digits of a keyed hash that no pseudonym uses. A bundle's manifest and
+// a mapping file carry it, so that a mapping can be matched to the data it
+// was made with.
+func (p *Pseudonymizer) Fingerprint() string {
+	s := p.sum("fingerprint", "signinspect/redact")
+	return hex.EncodeToString(s[:8])
 }
 
 // ID returns the pseudonym of an object ID. A GUID gets a GUID (a version 4
@@ -242,10 +314,13 @@ func (p *Pseudonymizer) ID(s string) string {
 	return out
 }
 
-// IP returns the pseudonym of an IP address, in the same family and keyed
-// prefix-preserving (see prefixMap): addresses that share a prefix share
-// exactly the same prefix after redaction. ok is false when s is not an
-// address. With KeepIPs, s is returned as it is.
+// IP returns the pseudonym of an IP address: an address of the same family
+// in a block that no real sign-in comes from (240.0.0.0/4, 3fff::/20, or
+// ::ffff: and an address of 240.0.0.0/4 for an IPv4-mapped address), keyed
+// and prefix-preserving within the block (see ipMaps): addresses that share
+// a prefix of /4 (/20) or longer share exactly that prefix after
+// redaction. ok is false when s is not an address. With KeepIPs, s is
+// returned as it is.
 func (p *Pseudonymizer) IP(s string) (string, bool) {
 	a, err := netip.ParseAddr(s)
 	if err != nil {

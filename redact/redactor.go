@@ -1,7 +1,6 @@
 package redact
 
 import (
-	"net/netip"
 	"sort"
 	"strings"
 )
@@ -26,8 +25,9 @@ func (c Counts) Total() int {
 }
 
 // A Redactor replaces the personal values of exports: whole values of
-// personal fields, and e-mail addresses, IP addresses and known identities
-// in any other text. It counts what it replaced. A Redactor is not safe for
+// personal fields, and e-mail addresses, IP addresses, phone numbers and
+// known identities in any other text. It counts what it replaced and keeps
+// the mapping of each original to its pseudonym. A Redactor is not safe for
 // concurrent use.
 type Redactor struct {
 	p   *Pseudonymizer
@@ -36,6 +36,11 @@ type Redactor struct {
 	// country is kept.
 	DropLocations bool
 	counts        Counts
+	mapping       *Mapping
+	// collect, when set, makes the Redactor replace nothing and add the
+	// values of the fields that only the rewriters see (tenant names, which
+	// parse does not read) to it instead: Run's first pass.
+	collect *Identities
 }
 
 // NewRedactor returns a Redactor that pseudonymizes with p and searches
@@ -44,7 +49,7 @@ func NewRedactor(p *Pseudonymizer, ids *Identities) *Redactor {
 	if ids == nil {
 		ids = NewIdentities()
 	}
-	return &Redactor{p: p, ids: ids}
+	return &Redactor{p: p, ids: ids, mapping: NewMapping(p.Fingerprint())}
 }
 
 // Counts returns what the Redactor has replaced so far.
@@ -57,13 +62,18 @@ func (r *Redactor) ResetCounts() Counts {
 	return c
 }
 
+// Mapping returns every original the Redactor has replaced with its
+// pseudonym.
+func (r *Redactor) Mapping() *Mapping { return r.mapping }
+
 // Value returns the pseudonym of a value of a personal field of kind k,
 // with the white space around it kept. Empty values and placeholders
 // ({PII Removed}) stay as they are. The kind is refined by the value's
-// shape, so that one identity gets one pseudonym wherever it appears: a
-// GUID is an object ID whatever the field, and an e-mail address in a name
-// field is a UPN. A value of an IP field that is not an address is
-// scanned as text.
+// shape and by what the value is known as, so that one identity gets one
+// pseudonym wherever it appears: a GUID is an object ID whatever the field,
+// an e-mail address in a name field is a UPN, and the name of the tenant's
+// own application is an application name in the field of a user's name.
+// A value of an IP field that is not an address is scanned as text.
 func (r *Redactor) Value(k Kind, s string) string {
 	out, _ := r.value(k, s)
 	return out
@@ -75,10 +85,10 @@ func (r *Redactor) User(s string) string {
 	return r.Value(UserKind(s), s)
 }
 
-// Text returns s with every e-mail address, IP address and known identity
-// in it replaced.
+// Text returns s with every e-mail address, IP address, phone number and
+// known identity in it replaced.
 func (r *Redactor) Text(s string) string {
-	out, _ := r.text(s, false)
+	out, _ := r.text(s, scanText)
 	return out
 }
 
@@ -91,7 +101,7 @@ func (r *Redactor) value(k Kind, s string) (string, bool) {
 	repl, ok := r.replace(k, core)
 	if !ok {
 		if k == KindIP || k == KindIPRange {
-			return r.text(s, false)
+			return r.text(s, scanText)
 		}
 		return s, false
 	}
@@ -108,9 +118,27 @@ func (r *Redactor) value(k Kind, s string) (string, bool) {
 func (r *Redactor) replace(k Kind, v string) (string, bool) {
 	out, kind, ok := r.pseudonym(k, v)
 	if ok {
-		r.counts[kind]++
+		r.note(kind, v, out)
 	}
 	return out, ok
+}
+
+// note counts one replacement and keeps it in the mapping. The domain of a
+// replaced UPN is counted and kept as a domain too: it was replaced.
+func (r *Redactor) note(k Kind, orig, pseudonym string) {
+	r.counts[k]++
+	if k == KindLocation {
+		return
+	}
+	r.mapping.add(k, orig, pseudonym)
+	if k == KindUPN && !r.p.opts.KeepDomain {
+		if at := strings.LastIndexByte(orig, '@'); at >= 0 {
+			if pat := strings.LastIndexByte(pseudonym, '@'); pat >= 0 {
+				r.counts[KindDomain]++
+				r.mapping.add(KindDomain, orig[at+1:], pseudonym[pat+1:])
+			}
+		}
+	}
 }
 
 // pseudonym returns the pseudonym of a trimmed value of kind k, and the
@@ -128,9 +156,12 @@ func (r *Redactor) pseudonym(k Kind, v string) (out string, kind Kind, ok bool) 
 			out, ok = r.p.Prefix(v)
 		}
 		return out, k, ok
-	case KindUserID, KindDeviceID, KindTenantID:
+	case KindUserID, KindDeviceID, KindTenantID, KindAppID:
 		return r.p.ID(v), k, true
 	case KindUPN, KindName:
+		if known, ok := r.ids.kindOf(v); ok && known == KindAppName {
+			return r.p.AppName(v), KindAppName, true
+		}
 		switch UserKind(v) {
 		case KindUserID:
 			return r.p.ID(v), KindUserID, true
@@ -148,11 +179,15 @@ func (r *Redactor) pseudonym(k Kind, v string) (out string, kind Kind, ok bool) 
 		return r.p.DeviceName(v), k, true
 	case KindTenantName:
 		return r.p.TenantName(v), k, true
+	case KindAppName:
+		return r.p.AppName(v), k, true
 	case KindDomain:
 		if r.p.opts.KeepDomain {
 			return v, k, false
 		}
 		return r.p.Domain(v), k, true
+	case KindPhone:
+		return r.p.Phone(v), k, true
 	case KindLocation:
 		return "", k, true
 	}
@@ -163,13 +198,28 @@ func (r *Redactor) pseudonym(k Kind, v string) (out string, kind Kind, ok bool) 
 type edit struct {
 	start, end int
 	repl       string
-	kind       Kind // What the edit is counted as.
+	kind       Kind   // What the edit is counted as.
+	orig       string // The text replaced, for the mapping; "" for edits counted already.
 }
 
-// text replaces e-mail addresses, IP addresses (unless noIP) and known
-// identities in s.
-func (r *Redactor) text(s string, noIP bool) (string, bool) {
-	edits := r.textEdits(s, noIP, nil)
+// A scanMode says what free text is searched for.
+type scanMode uint8
+
+const (
+	// scanText searches for everything.
+	scanText scanMode = iota
+	// scanVersion is for user agents, browsers and operating systems,
+	// which hold version numbers shaped like IPv4 addresses
+	// ("Chrome/131.0.0.0", "Rich Client 4.66.1.0"): a dotted quad after a
+	// slash or a letter, or ending in .0, is taken for a version, unless
+	// it is an address of the records' IP fields. Phone numbers are not
+	// searched.
+	scanVersion
+)
+
+// text replaces what mode searches for in s.
+func (r *Redactor) text(s string, mode scanMode) (string, bool) {
+	edits := r.textEdits(s, mode, nil)
 	if len(edits) == 0 {
 		return s, false
 	}
@@ -177,14 +227,17 @@ func (r *Redactor) text(s string, noIP bool) (string, bool) {
 }
 
 // textEdits appends the edits that replace the e-mail addresses, IP
-// addresses (unless noIP) and known identities in s, and counts them.
+// addresses, phone numbers and known identities in s, and counts them.
 // Overlapping matches (a known domain inside an e-mail address) are
 // resolved leftmost-longest.
-func (r *Redactor) textEdits(s string, noIP bool, edits []edit) []edit {
+func (r *Redactor) textEdits(s string, mode scanMode, edits []edit) []edit {
 	base := len(edits)
 	edits = r.emailEdits(s, edits)
-	if !noIP && !r.p.KeepIPs() {
-		edits = r.ipEdits(s, edits)
+	if !r.p.KeepIPs() {
+		edits = r.ipEdits(s, mode, edits)
+	}
+	if mode == scanText {
+		edits = r.phoneEdits(s, edits)
 	}
 	edits = r.ids.mentions(s, r, edits)
 	found := edits[base:]
@@ -206,7 +259,7 @@ func (r *Redactor) textEdits(s string, noIP bool, edits []edit) []edit {
 		edits = edits[:base+len(kept)]
 	}
 	for _, e := range edits[base:] {
-		r.counts[e.kind]++
+		r.note(e.kind, e.orig, e.repl)
 	}
 	return edits
 }
@@ -215,7 +268,30 @@ func (r *Redactor) textEdits(s string, noIP bool, edits []edit) []edit {
 // without counting it.
 func (r *Redactor) match(k Kind, s string, start, end int) (edit, bool) {
 	repl, kind, ok := r.pseudonym(k, s[start:end])
-	return edit{start: start, end: end, repl: repl, kind: kind}, ok
+	return edit{start: start, end: end, repl: repl, kind: kind, orig: s[start:end]}, ok
+}
+
+// mentionEdit returns the edit that replaces s[start:end], a spelling of
+// a known value, without counting it.
+func (r *Redactor) mentionEdit(sp spelling, s string, start, end int) (edit, bool) {
+	written := s[start:end]
+	e := edit{start: start, end: end, kind: sp.kind, orig: written}
+	switch sp.form {
+	case formWhole:
+		repl, kind, ok := r.pseudonym(sp.kind, written)
+		e.repl, e.kind = repl, kind
+		return e, ok
+	case formName:
+		e.repl = r.p.Name(sp.value)
+	case formLocal:
+		e.repl, _, _ = strings.Cut(r.p.UPN(sp.value), "@")
+	case formLabel:
+		if r.p.opts.KeepDomain {
+			return e, false
+		}
+		e.repl, _, _ = strings.Cut(r.p.Domain(sp.value), ".")
+	}
+	return e, true
 }
 
 // applyEdits returns s with sorted, non-overlapping edits applied.
@@ -232,153 +308,16 @@ func applyEdits(s string, edits []edit) string {
 	return b.String()
 }
 
-// emailEdits appends an edit for every e-mail address (or e-mail-shaped
-// UPN) in s.
-func (r *Redactor) emailEdits(s string, edits []edit) []edit {
-	from := 0
-	for {
-		at := strings.IndexByte(s[from:], '@')
-		if at < 0 {
-			return edits
-		}
-		at += from
-		start := at
-		for start > 0 && isLocalByte(s[start-1]) {
-			start--
-		}
-		for start < at && s[start] == '.' {
-			start++
-		}
-		end := at + 1
-		for end < len(s) && isDomainByte(s[end]) {
-			end++
-		}
-		for end > at+1 && (s[end-1] == '.' || s[end-1] == '-') {
-			end--
-		}
-		from = max(end, at+1)
-		domain := s[at+1 : end]
-		if start == at || !validDomain(domain) {
-			continue
-		}
-		if e, ok := r.match(KindUPN, s, start, end); ok {
-			edits = append(edits, e)
-		}
-	}
-}
-
-// isLocalByte reports whether c may be part of the local part of an e-mail
-// address as sign-in logs hold them. Quotes are left out, so that a
-// quoted address ('user@contoso.com') is found without its quote.
-func isLocalByte(c byte) bool {
-	if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' {
-		return true
-	}
-	return strings.IndexByte("._%+-#!$&*^~", c) >= 0
-}
-
-func isDomainByte(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.'
-}
-
-// validDomain reports whether d looks like a domain name: two or more
-// non-empty labels, the last one starting with a letter.
-func validDomain(d string) bool {
-	labels := strings.Split(d, ".")
-	if len(labels) < 2 {
-		return false
-	}
-	for _, l := range labels {
-		if l == "" {
-			return false
-		}
-	}
-	last := labels[len(labels)-1][0]
-	return 'a' <= last && last <= 'z' || 'A' <= last && last <= 'Z'
-}
-
-// ipEdits appends an edit for every IP address or CIDR range in s. It
-// looks at runs of hexadecimal digits, dots and colons and keeps those that
-// parse as an address, after trimming sentence punctuation and an IPv4
-// port; a run followed by /digits is a range.
-func (r *Redactor) ipEdits(s string, edits []edit) []edit {
-	if strings.IndexByte(s, '.') < 0 && strings.IndexByte(s, ':') < 0 {
-		return edits
-	}
-	for i := 0; i < len(s); {
-		if !isAddrByte(s[i]) {
-			i++
-			continue
-		}
-		j := i
-		punct := false
-		for j < len(s) && isAddrByte(s[j]) {
-			punct = punct || s[j] == '.' || s[j] == ':'
-			j++
-		}
-		if punct && (i == 0 || !isWordByte(s[i-1]) || s[i-1] >= 0x80) {
-			edits = r.addrEdit(s, i, j, edits)
-		}
-		i = j
-	}
-	return edits
-}
-
-func isAddrByte(c byte) bool { return isHex(c) || c == '.' || c == ':' }
-
-// addrEdit tries the run s[i:j] as an address or range.
-func (r *Redactor) addrEdit(s string, i, j int, edits []edit) []edit {
-	// The run must not be glued to a longer word: "Edge131.0.0.1x".
-	if j < len(s) && isWordByte(s[j]) && s[j] < 0x80 {
-		return edits
-	}
-	start, end := i, j
-	try := func(start, end int) (netip.Addr, bool) {
-		a, err := netip.ParseAddr(s[start:end])
-		return a, err == nil
-	}
-	_, ok := try(start, end)
-	if !ok {
-		for end > start && (s[end-1] == '.' || s[end-1] == ':') {
-			end--
-		}
-		for start < end && s[start] == ':' && !strings.HasPrefix(s[start:end], "::") {
-			start++
-		}
-		if _, ok = try(start, end); !ok {
-			// An IPv4 address with a port: 192.0.2.1:443.
-			if c := strings.IndexByte(s[start:end], ':'); c > 0 && strings.Count(s[start:end], ":") == 1 {
-				if a, ok2 := try(start, start+c); ok2 && a.Is4() {
-					end, ok = start+c, true
-				}
-			}
-		}
-	}
-	if !ok {
-		return edits
-	}
-	// A range: the address is followed by /bits.
-	if end == j && end < len(s) && s[end] == '/' {
-		k := end + 1
-		for k < len(s) && k-end <= 3 && '0' <= s[k] && s[k] <= '9' {
-			k++
-		}
-		if k > end+1 && (k == len(s) || !isWordByte(s[k])) {
-			if e, ok := r.match(KindIPRange, s, start, k); ok {
-				return append(edits, e)
-			}
-		}
-	}
-	if e, ok := r.match(KindIP, s, start, end); ok {
-		edits = append(edits, e)
-	}
-	return edits
-}
-
 // stringEdits returns the edits that redact the string value v of a field
 // with rule; member names the field, the parent of JSON held in v.
 func (r *Redactor) stringEdits(v string, rule fieldRule, member string) []edit {
 	whole := func(repl string) []edit { return []edit{{start: 0, end: len(v), repl: repl}} }
+	if r.collect != nil {
+		if rule.how == fieldPersonal && rule.kind == KindTenantName {
+			r.collect.Add(KindTenantName, v)
+		}
+		return nil
+	}
 	switch rule.how {
 	case fieldPersonal:
 		if out, ok := r.value(rule.kind, v); ok {
@@ -408,14 +347,19 @@ func (r *Redactor) stringEdits(v string, rule fieldRule, member string) []edit {
 			return nil
 		}
 	case fieldVersion:
-		return r.textEdits(v, true, nil)
+		return r.textEdits(v, scanVersion, nil)
+	case fieldResourcePath:
+		if out, ok := r.resourcePath(v); ok {
+			return whole(out)
+		}
+		return nil
 	}
 	if looksLikeJSON(v) {
 		if edits, ok := r.embeddedJSONEdits(v, member); ok {
 			return edits
 		}
 	}
-	return r.textEdits(v, false, nil)
+	return r.textEdits(v, scanText, nil)
 }
 
 // looksLikeJSON reports whether v may hold a JSON object or array.

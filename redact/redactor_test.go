@@ -26,12 +26,12 @@ func TestText(t *testing.T) {
 	}{
 		{"plain reason", "Access has been blocked by Conditional Access policies.", "Access has been blocked by Conditional Access policies.", nil},
 		{"quoted e-mail", "The account 'diego.siciliani@contoso.com' is disabled.",
-			"The account '" + p.UPN("diego.siciliani@contoso.com") + "' is disabled.", map[Kind]int{KindUPN: 1}},
+			"The account '" + p.UPN("diego.siciliani@contoso.com") + "' is disabled.", map[Kind]int{KindUPN: 1, KindDomain: 1}},
 		{"unknown e-mail at the end of a sentence", "Contact Jo.Doe+x@Fabrikam.co.uk.",
-			"Contact " + p.UPN("Jo.Doe+x@Fabrikam.co.uk") + ".", map[Kind]int{KindUPN: 1}},
+			"Contact " + p.UPN("Jo.Doe+x@Fabrikam.co.uk") + ".", map[Kind]int{KindUPN: 1, KindDomain: 1}},
 		{"known display name, any case", "Sign-in of DIEGO SICILIANI failed; diego siciliani again",
 			"Sign-in of " + p.Name("Diego Siciliani") + " failed; " + p.Name("Diego Siciliani") + " again", map[Kind]int{KindName: 2}},
-		{"known name only as a whole word", "Lee Gus and Lee Gu-Smith", "Lee Gus and " + p.Name("Lee Gu") + "-Smith", map[Kind]int{KindName: 1}},
+		{"known name only as a whole word", "Lee Gus and Lee Gu-Smith, Leeds", p.Name("Lee Gu") + " Gus and " + p.Name("Lee Gu") + "-Smith, Leeds", map[Kind]int{KindName: 2}},
 		{"names shorter than three bytes are not searched", "Ed edited it", "Ed edited it", nil},
 		{"object ID in a path", "/tenants/x/users/847DB85E-38EE-42BF-8DEE-A615FF797D73/",
 			"/tenants/x/users/" + p.ID("847DB85E-38EE-42BF-8DEE-A615FF797D73") + "/", map[Kind]int{KindUserID: 1}},
@@ -45,7 +45,7 @@ func TestText(t *testing.T) {
 			"at 10:15:02.481 on 2026-11-20, version 1.0, 24295.605.3225.8804", nil},
 		{"MAC address is not an address", "00:1A:2B:3C:4D:5E", "00:1A:2B:3C:4D:5E", nil},
 		{"a known UPN inside an e-mail match is replaced once", "user diego.siciliani@contoso.com.",
-			"user " + p.UPN("diego.siciliani@contoso.com") + ".", map[Kind]int{KindUPN: 1}},
+			"user " + p.UPN("diego.siciliani@contoso.com") + ".", map[Kind]int{KindUPN: 1, KindDomain: 1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -129,10 +129,31 @@ func TestIdentitiesIgnorePlaceholders(t *testing.T) {
 		t.Errorf("%d placeholders kept", ids.Len())
 	}
 	ids.Add(KindUPN, "svc-build@contoso.com")
-	if ids.Len() != 2 { // The UPN and its domain.
-		t.Errorf("Len = %d, want 2", ids.Len())
+	if ids.Len() != 4 { // The UPN, its local part, its domain and the domain's first label.
+		t.Errorf("Len = %d, want 4", ids.Len())
 	}
 	if !strings.Contains(NewRedactor(testPseudonymizer(t, Options{}), ids).Text("see contoso.com"), "domain-") {
 		t.Error("the domain of a known UPN is not replaced")
+	}
+}
+
+// TestOrdinaryWordsStayInText checks that a known value that is one
+// ordinary word, or a name part that is one, is replaced in its own field
+// but not as a word of free text, while a name of its own is.
+func TestOrdinaryWordsStayInText(t *testing.T) {
+	ids := NewIdentities()
+	ids.Add(KindAppName, "Pipeline")
+	ids.Add(KindName, "Build Service")
+	ids.Add(KindName, "Zed Quux")
+	r := NewRedactor(testPseudonymizer(t, Options{}), ids)
+	in := "The release pipeline failed to build for Zed; no service"
+	if got, want := r.Text(in), "The release pipeline failed to build for "+r.p.Name("Zed Quux")+"; no service"; got != want {
+		t.Errorf("Text = %q, want %q", got, want)
+	}
+	if got := r.Text("Build Service is blocked"); got != r.p.Name("Build Service")+" is blocked" {
+		t.Errorf("the whole name is not replaced: %q", got)
+	}
+	if got := r.Value(KindAppName, "Pipeline"); got != r.p.AppName("Pipeline") {
+		t.Errorf("the app's own field: %q", got)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"golang.org/x/text/encoding/unicode"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/signinspect/signinspect/internal/atomicfile"
 	"github.com/signinspect/signinspect/parse"
+	"github.com/signinspect/signinspect/policy"
 )
 
 // RunOptions control Run.
@@ -29,6 +31,10 @@ type RunOptions struct {
 	// DryRun reads and redacts everything but writes nothing, so that the
 	// summary tells what would be replaced.
 	DryRun bool
+	// Force writes into an output folder that holds files already. Without
+	// it such a folder is refused: an earlier run's files, perhaps made
+	// under another key, would be mixed with this run's.
+	Force bool
 	// DropLocations blanks cities, states and coordinates.
 	DropLocations bool
 	// NamedLocations is the Graph export of the tenant's named locations,
@@ -55,6 +61,9 @@ type Summary struct {
 	// Notes say what was left out or redacted as plain text, one sentence
 	// each, naming the input.
 	Notes []string
+	// Mapping holds every original replaced and its pseudonym. It holds
+	// personal data: show it to the customer only.
+	Mapping *Mapping
 }
 
 // FileSummary tells what was written for one input.
@@ -83,7 +92,8 @@ type source struct {
 // unit is one output file: a rewritten input, a rewritten ZIP archive of
 // rewritten members, or the named-locations file.
 type unit struct {
-	rel     string // Path under Out.
+	rel     string // Path under Out, as the input names it.
+	outRel  string // Path under Out, redacted (see redactPath).
 	path    string // The input file (or archive) on disk.
 	plain   *source
 	archive map[string]*source // Member name → source, for a ZIP archive.
@@ -92,12 +102,15 @@ type unit struct {
 
 // Run writes a redacted copy of every input under opts.Out, each in its own
 // format: the same CSV columns, JSON shape, encoding and compression, a
-// ZIP archive with the same member names. Output paths mirror each input's
-// path relative to the argument it came from (a file argument goes to the
-// top of Out). Every input is read before anything is written, so that the
-// identities of all of them are known, and so that an unreadable input
-// stops the run with nothing written. Each output file is written to a
-// temporary file and renamed into place.
+// ZIP archive with the same members. Output paths mirror each input's path
+// relative to the argument it came from (a file argument goes to the top of
+// Out), with the personal values in file, folder and member names replaced
+// as in the text (see redactPath). ZIP comments and the gzip header's file
+// name and comment, which hold whatever the exporting tool put there, are
+// dropped or redacted. Every input is read before anything is written, so
+// that the identities of all of them are known, and so that an unreadable
+// input stops the run with nothing written. Each output file is written to
+// a temporary file and renamed into place.
 //
 // Inputs are read as analyze reads them: a file found in a folder or an
 // archive that is not a sign-in export is left out (and noted), a named
@@ -115,7 +128,7 @@ func Run(ctx context.Context, paths []string, p *Pseudonymizer, opts RunOptions)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkOut(paths, opts, units); err != nil {
+	if err := checkOut(paths, opts); err != nil {
 		return nil, err
 	}
 
@@ -132,21 +145,46 @@ func Run(ctx context.Context, paths []string, p *Pseudonymizer, opts RunOptions)
 		}
 		if !ok {
 			sum.Notes = append(sum.Notes, fmt.Sprintf("%s: not a sign-in log export; left out", src.in.Name))
+			continue
+		}
+		if err := collectFields(src, p, opts.Parse, ids); err != nil {
+			return nil, err
 		}
 	}
 	units = dropUnreadable(units)
 	if len(units) == 0 || len(units) == 1 && units[0].named {
 		return nil, fmt.Errorf("no sign-in log export to redact in %s", strings.Join(paths, ", "))
 	}
+	for _, u := range units {
+		addPathIdentities(ids, u.rel)
+		for m := range u.archive {
+			addPathIdentities(ids, m)
+		}
+	}
 
-	// Pass 2: write.
+	if opts.NamedLocations != "" {
+		locs, err := policy.LoadNamedLocations(opts.NamedLocations, opts.Parse)
+		if err != nil {
+			return nil, &NamedLocationsError{Path: opts.NamedLocations, Err: err}
+		}
+		sum.Notes = append(sum.Notes, checkIPRelations(p, ids.ips, locs)...)
+	}
+
+	// The output names, redacted, must still be distinct and must not
+	// name an input.
 	red := NewRedactor(p, ids)
 	red.DropLocations = opts.DropLocations
+	if err := nameOutputs(units, red, opts); err != nil {
+		return nil, err
+	}
+	pathCounts := red.ResetCounts()
+
+	// Pass 2: write.
 	for _, u := range units {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		out := filepath.Join(opts.Out, u.rel)
+		out := filepath.Join(opts.Out, u.outRel)
 		write := func(w io.Writer) error { return writeUnit(w, u, out, red, opts, sum) }
 		if opts.DryRun {
 			err = write(io.Discard)
@@ -157,12 +195,96 @@ func Run(ctx context.Context, paths []string, p *Pseudonymizer, opts RunOptions)
 			return nil, err
 		}
 	}
+	sum.Replaced = pathCounts
 	for _, f := range sum.Files {
 		sum.Records += f.Records
 		sum.Skipped += f.Skipped
 		sum.Replaced.Add(f.Replaced)
 	}
+	sum.Mapping = red.Mapping()
 	return sum, nil
+}
+
+// portalFileName matches the names the Entra portal gives a download of
+// all sign-in kinds: TENANT_2026-11-16_2026-11-22_1_1.zip, and the folder
+// inside it, TENANT_2026-11-16_2026-11-22. TENANT is the tenant's name.
+var portalFileName = regexp.MustCompile(`^(.+?)_(\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}(?:_\d+_\d+)?(?:\.[A-Za-z0-9.]+)?)$`)
+
+// tenantOfFileName returns the tenant name a file or folder name carries,
+// as the portal names downloads, and the rest of the name. The portal's
+// names of one sign-in kind (NonInteractiveSignIns_2026-11-16_...) carry
+// none.
+func tenantOfFileName(name string) (tenant, rest string, ok bool) {
+	m := portalFileName.FindStringSubmatch(name)
+	if m == nil {
+		return "", "", false
+	}
+	lower := strings.ToLower(m[1])
+	if strings.HasSuffix(lower, "signins") || strings.HasSuffix(lower, "signins_authdetails") {
+		return "", "", false
+	}
+	return m[1], m[2], true
+}
+
+// addPathIdentities adds the tenant names that the components of a path
+// carry.
+func addPathIdentities(ids *Identities, p string) {
+	for _, c := range strings.FieldsFunc(filepath.ToSlash(p), func(r rune) bool { return r == '/' }) {
+		if tenant, _, ok := tenantOfFileName(c); ok {
+			ids.Add(KindTenantName, tenant)
+		}
+	}
+}
+
+// redactPath returns a relative path (slash- or OS-separated) with the
+// personal values of each component replaced as in free text, the tenant
+// name of a portal download's name among them.
+func redactPath(red *Redactor, p string) string {
+	parts := strings.Split(p, "/")
+	for i, c := range parts {
+		if tenant, rest, ok := tenantOfFileName(c); ok {
+			out, _ := red.replace(KindTenantName, tenant)
+			parts[i] = out + "_" + rest
+			continue
+		}
+		sub := strings.Split(c, string(filepath.Separator))
+		for j, x := range sub {
+			sub[j] = red.Text(x)
+		}
+		parts[i] = strings.Join(sub, string(filepath.Separator))
+	}
+	return strings.Join(parts, "/")
+}
+
+// nameOutputs sets each unit's redacted output path and checks that no two
+// units share one and that none would replace an input.
+func nameOutputs(units []*unit, red *Redactor, opts RunOptions) error {
+	byOut := map[string]*unit{}
+	var inputInfos []fs.FileInfo
+	for _, u := range units {
+		if fi, err := os.Stat(u.path); err == nil {
+			inputInfos = append(inputInfos, fi)
+		}
+	}
+	for _, u := range units {
+		u.outRel = redactPath(red, u.rel)
+		key := filepath.Clean(u.outRel)
+		if o, ok := byOut[key]; ok {
+			return fmt.Errorf("%s and %s would both be written to %s; redact them in separate runs or rename one", o.path, u.path, filepath.Join(opts.Out, u.outRel))
+		}
+		byOut[key] = u
+		target := filepath.Join(opts.Out, u.outRel)
+		fi, err := os.Stat(target)
+		if err != nil {
+			continue
+		}
+		for _, in := range inputInfos {
+			if os.SameFile(fi, in) {
+				return fmt.Errorf("%s is an input (under another name); refusing to write over it", target)
+			}
+		}
+	}
+	return nil
 }
 
 // plan expands the arguments into inputs and groups them into output
@@ -342,6 +464,31 @@ func collect(ctx context.Context, src *source, popts parse.Options, ids *Identit
 	}
 }
 
+// collectFields adds to ids the values of the personal fields that parse
+// does not read into records (a tenant's display name, in homeTenantName),
+// by running the input's rewriter in collect mode: the same field rules
+// as the rewrite, nothing written.
+func collectFields(src *source, p *Pseudonymizer, popts parse.Options, ids *Identities) error {
+	rc, _, err := parse.OpenText(src.in, popts)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	red := NewRedactor(p, nil)
+	red.collect = ids
+	br := bufio.NewReaderSize(rc, 1<<20)
+	switch src.format {
+	case parse.FormatPortalCSV, parse.FormatPortalAuthDetailsCSV, parse.FormatLogAnalyticsCSV:
+		err = newCSVRewriter(red, src.in.Name, br, bufio.NewWriter(io.Discard)).run()
+	default:
+		err = newJSONRewriter(red, br, nil).run()
+	}
+	// An error here is the rewrite's too, which reports it with its
+	// position.
+	_ = err
+	return nil
+}
+
 // writeUnit writes one output file to w.
 func writeUnit(w io.Writer, u *unit, out string, red *Redactor, opts RunOptions, sum *Summary) error {
 	switch {
@@ -373,8 +520,9 @@ func writeSource(w io.Writer, src *source, out string, red *Redactor, opts RunOp
 }
 
 // writeArchive writes a ZIP archive holding the redacted members of an
-// input archive, in the same order, with the same names, methods, times and
-// comments. Members that are not exports are left out.
+// input archive, in the same order, with the same methods and times, and
+// names redacted (see redactPath). The archive's and members' comments and
+// extra fields are dropped. Members that are not exports are left out.
 func writeArchive(w io.Writer, u *unit, out string, red *Redactor, opts RunOptions, sum *Summary) error {
 	zr, err := zip.OpenReader(u.path)
 	if err != nil {
@@ -382,16 +530,14 @@ func writeArchive(w io.Writer, u *unit, out string, red *Redactor, opts RunOptio
 	}
 	defer zr.Close()
 	zw := zip.NewWriter(w)
-	if err := zw.SetComment(zr.Comment); err != nil {
-		return err
-	}
 	for _, f := range zr.File {
 		src := u.archive[f.Name]
 		isDir := f.FileInfo().IsDir()
 		if src == nil && !isDir {
 			continue
 		}
-		hdr := &zip.FileHeader{Name: f.Name, Comment: f.Comment, Method: f.Method, Modified: f.Modified,
+		name := redactPath(red, f.Name)
+		hdr := &zip.FileHeader{Name: name, Method: f.Method, Modified: f.Modified,
 			NonUTF8: f.NonUTF8, CreatorVersion: f.CreatorVersion, ExternalAttrs: f.ExternalAttrs}
 		if isDir {
 			hdr.Method = zip.Store
@@ -403,7 +549,7 @@ func writeArchive(w io.Writer, u *unit, out string, red *Redactor, opts RunOptio
 		if isDir {
 			continue
 		}
-		if err := writeSource(mw, src, out+"!"+f.Name, red, opts, sum); err != nil {
+		if err := writeSource(mw, src, out+"!"+name, red, opts, sum); err != nil {
 			return err
 		}
 	}
@@ -426,6 +572,12 @@ func rewriteInput(w io.Writer, in parse.Input, name string, format parse.Format,
 		return nil, err
 	}
 	defer rc.Close()
+	if enc.Gzip {
+		// The header holds the original file's name and a comment:
+		// whatever the exporting tool put there.
+		enc.GzipHeader.Name = redactPath(red, enc.GzipHeader.Name)
+		enc.GzipHeader.Comment, enc.GzipHeader.Extra = "", nil
+	}
 	ew, closeEnc := encodeText(w, enc)
 	bw := bufio.NewWriterSize(ew, 64<<10)
 	br := bufio.NewReaderSize(rc, 1<<20)
@@ -554,11 +706,13 @@ func (e *NamedLocationsError) Error() string {
 
 func (e *NamedLocationsError) Unwrap() error { return e.Err }
 
+// ErrOutNotEmpty says that the output folder holds files already.
+var ErrOutNotEmpty = errors.New("is not empty: its files and this run's would be mixed, perhaps made under two keys; choose an empty or new folder")
+
 // checkOut refuses an output folder that would put redacted files among
-// the inputs: one that is an input, lies inside an input folder, or holds
-// an input. It also refuses to replace a file that is an input under
-// another name (a link).
-func checkOut(paths []string, opts RunOptions, units []*unit) error {
+// the inputs (one that is an input, lies inside an input folder, or holds
+// an input), and one that holds files already, unless opts.Force.
+func checkOut(paths []string, opts RunOptions) error {
 	out, err := realPath(opts.Out)
 	if err != nil {
 		return &OutError{Dir: opts.Out, Err: fmt.Errorf("cannot be resolved: %w", err)}
@@ -585,25 +739,17 @@ func checkOut(paths []string, opts RunOptions, units []*unit) error {
 			return &OutError{Dir: opts.Out, Err: fmt.Errorf("is inside the input folder %s: redacted files would be written among the originals (and read as inputs next time); choose a folder outside it", in)}
 		}
 	}
-	if fi, err := os.Stat(opts.Out); err == nil && !fi.IsDir() {
+	fi, err := os.Stat(opts.Out)
+	if err == nil && !fi.IsDir() {
 		return &OutError{Dir: opts.Out, Err: errors.New("exists and is not a folder")}
 	}
-	var inputInfos []fs.FileInfo
-	for _, u := range units {
-		if fi, err := os.Stat(u.path); err == nil {
-			inputInfos = append(inputInfos, fi)
-		}
-	}
-	for _, u := range units {
-		target := filepath.Join(opts.Out, u.rel)
-		fi, err := os.Stat(target)
+	if err == nil && !opts.Force && !opts.DryRun {
+		entries, err := os.ReadDir(opts.Out)
 		if err != nil {
-			continue
+			return &OutError{Dir: opts.Out, Err: fmt.Errorf("cannot be read: %w", err)}
 		}
-		for _, in := range inputInfos {
-			if os.SameFile(fi, in) {
-				return fmt.Errorf("%s is an input (under another name); refusing to write over it", target)
-			}
+		if len(entries) > 0 {
+			return &OutError{Dir: opts.Out, Err: ErrOutNotEmpty}
 		}
 	}
 	return nil

@@ -3,6 +3,7 @@ package redact
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"io/fs"
 	"os"
@@ -185,8 +186,9 @@ func TestRunOnEverySample(t *testing.T) {
 			total := 0
 			for i, o := range orig {
 				r := red[i]
-				// The same file name, format, encoding and compression.
-				if filepath.Base(strings.ReplaceAll(o.name, "!", "/")) != filepath.Base(strings.ReplaceAll(r.name, "!", "/")) {
+				// The same file name (less the tenant's name), format,
+				// encoding and compression.
+				if want := renamed(p, filepath.Base(strings.ReplaceAll(o.name, "!", "/"))); want != filepath.Base(strings.ReplaceAll(r.name, "!", "/")) {
 					t.Errorf("%s written as %s", o.name, r.name)
 				}
 				if r.format != o.format {
@@ -242,6 +244,11 @@ func expectedRecord(r *Redactor, rec *parse.Record) *parse.Record {
 	e.Status.Reason = r.Text(e.Status.Reason)
 	e.Status.Details = r.Text(e.Status.Details)
 	e.MFA.Result = r.Text(e.MFA.Result)
+	e.App = parse.App{ID: r.Text(e.App.ID), Name: r.Text(e.App.Name)}
+	e.Resource = parse.App{ID: r.Text(e.Resource.ID), Name: r.Text(e.Resource.Name)}
+	e.ServicePrincipal.ID = r.Value(KindAppID, e.ServicePrincipal.ID)
+	e.ServicePrincipal.CredentialKeyID = r.Value(KindAppID, e.ServicePrincipal.CredentialKeyID)
+	e.ServicePrincipal.Name = r.Text(e.ServicePrincipal.Name)
 	return &e
 }
 
@@ -330,8 +337,9 @@ func TestRunWholeFolderStableAndKeyed(t *testing.T) {
 		}
 		return nil
 	})
+	pa, _ := New([]byte("the first key, 0123456789"), Options{})
 	for _, f := range sampleFiles(t) {
-		if !contains(names, f.Path) {
+		if !contains(names, renamed(pa, f.Path)) {
 			t.Errorf("%s not written (have %v)", f.Path, names)
 		}
 	}
@@ -374,6 +382,12 @@ func TestRunWholeFolderStableAndKeyed(t *testing.T) {
 	}
 }
 
+// renamed returns a sample path as redaction renames it: the tenant name
+// of the portal's download replaced.
+func renamed(p *Pseudonymizer, path string) string {
+	return strings.ReplaceAll(path, strings.ToUpper(scenario.TenantName)+"_", p.TenantName(scenario.TenantName)+"_")
+}
+
 func contains(list []string, s string) bool {
 	for _, v := range list {
 		if v == s {
@@ -386,18 +400,19 @@ func contains(list []string, s string) bool {
 func TestRunZIPKeepsMembers(t *testing.T) {
 	zipPath := filepath.Join(samplesDir, "portal-csv", "CONTOSO_2026-11-16_2026-11-22_1_1.zip")
 	out := t.TempDir()
-	if _, err := Run(context.Background(), []string{zipPath}, testPseudonymizer(t, Options{}), RunOptions{Out: out}); err != nil {
+	p := testPseudonymizer(t, Options{})
+	if _, err := Run(context.Background(), []string{zipPath}, p, RunOptions{Out: out}); err != nil {
 		t.Fatal(err)
 	}
 	orig, _ := parse.Expand([]string{zipPath}, parse.Options{})
-	red, _ := parse.Expand([]string{filepath.Join(out, filepath.Base(zipPath))}, parse.Options{})
-	if len(orig) != len(red) {
-		t.Fatalf("%d members, was %d", len(red), len(orig))
+	red, err := parse.Expand([]string{filepath.Join(out, renamed(p, filepath.Base(zipPath)))}, parse.Options{})
+	if err != nil || len(orig) != len(red) {
+		t.Fatalf("%d members, was %d: %v", len(red), len(orig), err)
 	}
 	for i := range orig {
 		_, om := splitMember(orig[i].Name)
 		_, rm := splitMember(red[i].Name)
-		if om != rm {
+		if renamed(p, om) != rm || strings.Contains(rm, "CONTOSO") {
 			t.Errorf("member %d is %s, was %s", i, rm, om)
 		}
 	}
@@ -464,10 +479,17 @@ func TestRunOverwritesItsOwnOutputAtomically(t *testing.T) {
 	out := t.TempDir()
 	in := filepath.Join(samplesDir, "portal-csv-55", "NonInteractiveSignIns_2026-11-20_2026-11-21.csv")
 	p := testPseudonymizer(t, Options{})
-	for range 2 {
-		if _, err := Run(context.Background(), []string{in}, p, RunOptions{Out: out}); err != nil {
-			t.Fatal(err)
-		}
+	if _, err := Run(context.Background(), []string{in}, p, RunOptions{Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	// A second run into the folder is refused, unless forced.
+	_, err := Run(context.Background(), []string{in}, p, RunOptions{Out: out})
+	var oe *OutError
+	if !errors.As(err, &oe) || !errors.Is(err, ErrOutNotEmpty) {
+		t.Fatalf("second run: %v, want ErrOutNotEmpty", err)
+	}
+	if _, err := Run(context.Background(), []string{in}, p, RunOptions{Out: out, Force: true}); err != nil {
+		t.Fatal(err)
 	}
 	entries, _ := os.ReadDir(out)
 	if len(entries) != 1 || entries[0].Name() != filepath.Base(in) {

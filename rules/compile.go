@@ -201,13 +201,18 @@ func compileCase(tc *Case) (compiledCase, error) {
 type Match struct {
 	Rule *Compiled
 	Fix  string
+	// FixSpans are where the fix's placeholders wrote the sign-in's
+	// values, in order: what redaction rewrites (see Span).
+	FixSpans []Span
 	// Values are the data the fix shows for this sign-in, named by
 	// Rule.FixValueLabels: two matches whose fixes differ only in them
 	// give the same fix for other values. The slice is reused by the next
 	// Eval.
 	Values []string
-	// Verdict is the rule's verdict rendered for this sign-in, or "".
-	Verdict string
+	// Verdict is the rule's verdict rendered for this sign-in, or "", and
+	// VerdictSpans where its placeholders wrote.
+	Verdict      string
+	VerdictSpans []Span
 }
 
 // An Evaluator evaluates a Set's rules. It holds a VM and an environment,
@@ -242,14 +247,14 @@ func (e *Evaluator) Eval(rec *parse.Record) []Match {
 			continue
 		}
 		m := Match{Rule: c}
-		if m.Fix, err = c.fix.render(&e.vm, e.env); err != nil {
+		if m.Fix, m.FixSpans, err = c.fix.render(&e.vm, e.env); err != nil {
 			e.set.runs.add(c.ID, "fix", err, rec)
 		}
 		start := len(e.values)
 		e.values = c.fix.appendValues(e.values, &e.vm, e.env)
 		m.Values = e.values[start:len(e.values):len(e.values)]
 		if c.verdict != nil {
-			if m.Verdict, err = c.verdict.render(&e.vm, e.env); err != nil {
+			if m.Verdict, m.VerdictSpans, err = c.verdict.render(&e.vm, e.env); err != nil {
 				e.set.runs.add(c.ID, "verdict", err, rec)
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -171,16 +172,18 @@ func TestInNamedLocationIsCheckedAgainstTheContext(t *testing.T) {
 func TestTemplates(t *testing.T) {
 	tests := []struct {
 		text, want, err string
+		values          []string // What the placeholders wrote, in order.
 	}{
-		{"no placeholders", "no placeholders", ""},
-		{"{{IP}}", "198.51.100.23", ""},
-		{"a {{ IP }} b {{ User.UPN }} c", "a 198.51.100.23 b svc-build@contoso.com c", ""},
-		{`literal {{ "{{" }} braces }}`, "literal {{ braces }}", ""},
-		{`{{ map(Policies, {.ID}) }}`, "p1, p2, p3", ""},
-		{`{{ {"k": 1}.k }}`, "1", ""}, // A map literal holds "}" before the closing "}}".
-		{"{{ IP ", "", "unclosed placeholder"},
-		{"x {{ }} y", "", "empty placeholder"},
-		{"{{ Nope }}", "", "unknown name Nope"},
+		{"no placeholders", "no placeholders", "", nil},
+		{"{{IP}}", "198.51.100.23", "", []string{"198.51.100.23"}},
+		{"a {{ IP }} b {{ User.UPN }} c", "a 198.51.100.23 b svc-build@contoso.com c", "", []string{"198.51.100.23", "svc-build@contoso.com"}},
+		{`literal {{ "{{" }} braces }}`, "literal {{ braces }}", "", []string{"{{"}},
+		{`{{ map(Policies, {.ID}) }}`, "p1, p2, p3", "", []string{"p1, p2, p3"}},
+		{`{{ {"k": 1}.k }}`, "1", "", []string{"1"}}, // A map literal holds "}" before the closing "}}".
+		{`the ::ffff:203.0.113.7 form{{ "" }} of {{ IP }}`, "the ::ffff:203.0.113.7 form of 198.51.100.23", "", []string{"198.51.100.23"}},
+		{"{{ IP ", "", "unclosed placeholder", nil},
+		{"x {{ }} y", "", "empty placeholder", nil},
+		{"{{ Nope }}", "", "unknown name Nope", nil},
 	}
 	for _, tt := range tests {
 		tmpl, err := compileTemplate(tt.text, policy.NewLocations(nil, nil))
@@ -197,9 +200,16 @@ func TestTemplates(t *testing.T) {
 		env := newEnv(policy.NewLocations(nil, nil))
 		env.record = (*record)(testRecord())
 		ev := &Evaluator{}
-		got, err := tmpl.render(&ev.vm, env)
+		got, spans, err := tmpl.render(&ev.vm, env)
 		if err != nil || got != tt.want {
 			t.Errorf("%q renders %q, %v; want %q", tt.text, got, err, tt.want)
+		}
+		var values []string
+		for _, sp := range spans {
+			values = append(values, got[sp.Start:sp.End])
+		}
+		if !reflect.DeepEqual(values, tt.values) {
+			t.Errorf("%q: placeholders wrote %q, want %q", tt.text, values, tt.values)
 		}
 	}
 }

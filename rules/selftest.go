@@ -60,13 +60,13 @@ func runCase(m *vm.VM, c *Compiled, i int) CaseResult {
 	}
 	res.Matched = matched
 	if matched {
-		res.Fix, err = c.fix.render(m, env)
+		res.Fix, _, err = c.fix.render(m, env)
 		if err != nil {
 			res.Err = fmt.Errorf("fix: %w", err)
 			return res
 		}
 		if c.verdict != nil {
-			if res.Verdict, err = c.verdict.render(m, env); err != nil {
+			if res.Verdict, _, err = c.verdict.render(m, env); err != nil {
 				res.Err = fmt.Errorf("verdict: %w", err)
 				return res
 			}

@@ -118,15 +118,23 @@ func compileTemplate(text string, loc *policy.Locations) (*template, error) {
 	}
 }
 
-// render evaluates the template for the environment's current record. On a
-// placeholder error it writes "?" there and returns the first error.
-func (t *template) render(m *vm.VM, env *Env) (string, error) {
+// A Span is a byte range of a rendered fix where a placeholder wrote its
+// value: the sign-in's data, as opposed to the rule's own words. Redaction
+// rewrites the spans of a fix and nothing else, so that a rule's example
+// ("the ::ffff:203.0.113.7 form") reads as its author wrote it.
+type Span struct{ Start, End int }
+
+// render evaluates the template for the environment's current record, and
+// returns where each placeholder's value went. On a placeholder error it
+// writes "?" there and returns the first error.
+func (t *template) render(m *vm.VM, env *Env) (string, []Span, error) {
 	if len(t.parts) == 1 && t.parts[0].prog == nil {
-		return t.parts[0].text, nil
+		return t.parts[0].text, nil, nil
 	}
 	var b strings.Builder
 	b.Grow(t.size + 64*(len(t.parts)-1)/2 + 64)
 	var firstErr error
+	var spans []Span
 	for _, p := range t.parts {
 		if p.prog == nil {
 			b.WriteString(p.text)
@@ -140,9 +148,13 @@ func (t *template) render(m *vm.VM, env *Env) (string, error) {
 			b.WriteString("?")
 			continue
 		}
+		start := b.Len()
 		writeValue(&b, v)
+		if b.Len() > start {
+			spans = append(spans, Span{start, b.Len()})
+		}
 	}
-	return b.String(), firstErr
+	return b.String(), spans, firstErr
 }
 
 // appendValues appends the template's values for the environment's

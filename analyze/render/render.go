@@ -1,5 +1,5 @@
 // Package render writes an analyze.Report in the output formats users pick
-// with -o: table, markdown, json, csv, html and sarif.
+// with -o: table, markdown, json, csv, html, sarif and xlsx.
 package render
 
 import (
@@ -55,6 +55,7 @@ var formats = []format{
 	{name: "csv", extensions: []string{".csv"}, new: func(Options) Renderer { return CSV{} }},
 	{name: "html", extensions: []string{".html", ".htm"}, new: func(Options) Renderer { return HTML{} }},
 	{name: "sarif", extensions: []string{".sarif"}, new: func(Options) Renderer { return SARIF{} }},
+	{name: "xlsx", extensions: []string{".xlsx"}, new: func(Options) Renderer { return XLSX{} }},
 }
 
 // Names returns the format names, in help order.

@@ -189,13 +189,7 @@ func barChart(id, title, empty string, items []barItem, total int, what string) 
 	plotW := float64(barsWidth - barsLabelW - 56)
 	top := 4.0
 	for _, it := range items {
-		// A label wraps at its spaces onto as many lines as it needs (up
-		// to barsLabelRows), and its row grows to hold them.
-		lines := wrapText(it.Label, barsLabel)
-		if len(lines) > barsLabelRows {
-			lines = lines[:barsLabelRows]
-			lines[barsLabelRows-1] = strings.TrimRight(lines[barsLabelRows-1], " ") + "…"
-		}
+		lines := labelLines(it.Label)
 		rowH := math.Max(barsRowH, float64(len(lines)*barsLineH+12))
 		first := top + rowH/2 - float64(len(lines)-1)*barsLineH/2 + 4
 		for k, l := range lines {
@@ -210,6 +204,18 @@ func barChart(id, title, empty string, items []barItem, total int, what string) 
 	c.Height = int(math.Ceil(top)) + 4
 	c.Lines = append(c.Lines, svgLine{X1: barsLabelW, Y1: 2, X2: barsLabelW, Y2: float64(c.Height - 2), Class: "axis"})
 	return c
+}
+
+// labelLines wraps a bar's label at its spaces onto as many lines as it
+// needs, up to barsLabelRows (the last then ends with "…"); the bar's row
+// grows to hold them.
+func labelLines(label string) []string {
+	lines := wrapText(label, barsLabel)
+	if len(lines) > barsLabelRows {
+		lines = lines[:barsLabelRows]
+		lines[barsLabelRows-1] = strings.TrimRight(lines[barsLabelRows-1], " ") + "…"
+	}
+	return lines
 }
 
 // policyChart draws the failures of each policy that failed a sign-in.
