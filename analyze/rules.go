@@ -1,6 +1,8 @@
 package analyze
 
 import (
+	"context"
+
 	"github.com/signinspect/signinspect/parse"
 	"github.com/signinspect/signinspect/policy"
 	"github.com/signinspect/signinspect/rules"
@@ -12,8 +14,10 @@ type ruleEvaluator struct {
 	hits []Hit
 }
 
-func newRuleEvaluator(s *rules.Set) *ruleEvaluator {
-	return &ruleEvaluator{ev: s.NewEvaluator()}
+// newRuleEvaluator returns an evaluator of s whose rules stop when ctx is
+// done, even in the middle of a loop.
+func newRuleEvaluator(ctx context.Context, s *rules.Set) *ruleEvaluator {
+	return &ruleEvaluator{ev: s.NewEvaluatorContext(ctx)}
 }
 
 // eval returns the rules that fire on rec. The slice is reused by the next

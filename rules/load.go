@@ -19,11 +19,6 @@ import (
 	"github.com/signinspect/signinspect/policy"
 )
 
-// maxRuleFileSize bounds one rule file. Rule files are a few kilobytes; the
-// bound stops a mistaken path (a sign-in export passed to --rules) from
-// being parsed as YAML at length.
-const maxRuleFileSize = 4 << 20
-
 // maxYAMLDepth bounds the nesting of test records.
 const maxYAMLDepth = 64
 
@@ -211,6 +206,10 @@ func (l *loader) errorf(line int, ruleID, key, format string, args ...any) {
 func (l *loader) parse(data []byte) []Rule {
 	if len(data) > maxRuleFileSize {
 		l.errorf(0, "", "", "%d bytes is too large for a rule file (limit %d)", len(data), maxRuleFileSize)
+		return nil
+	}
+	if line, err := checkYAMLShape(data); err != nil {
+		l.errorf(line, "", "", "%v", err)
 		return nil
 	}
 	f, err := parser.ParseBytes(data, 0)

@@ -98,7 +98,8 @@ func compileTemplate(text string, loc *policy.Locations) (*template, error) {
 }
 
 // render evaluates the template for the environment's current record. On a
-// placeholder error it writes "?" there and returns the first error.
+// placeholder error it writes "?" there and returns the first error. A
+// text longer than maxFixBytes is cut, and the cut is an error too.
 func (t *template) render(m *vm.VM, env *Env) (string, error) {
 	if len(t.parts) == 1 && t.parts[0].prog == nil {
 		return t.parts[0].text, nil
@@ -111,6 +112,7 @@ func (t *template) render(m *vm.VM, env *Env) (string, error) {
 			b.WriteString(p.text)
 			continue
 		}
+		env.budget.reset()
 		v, err := m.Run(p.prog, env)
 		if err != nil {
 			if firstErr == nil {
@@ -120,6 +122,12 @@ func (t *template) render(m *vm.VM, env *Env) (string, error) {
 			continue
 		}
 		writeValue(&b, v)
+		if b.Len() > maxFixBytes {
+			return truncateFix(b.String()), fmt.Errorf("%w: the fix is longer than %d bytes; it was cut", ErrOverBudget, maxFixBytes)
+		}
+	}
+	if b.Len() > maxFixBytes {
+		return truncateFix(b.String()), fmt.Errorf("%w: the fix is longer than %d bytes; it was cut", ErrOverBudget, maxFixBytes)
 	}
 	return b.String(), firstErr
 }
