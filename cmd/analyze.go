@@ -2,8 +2,12 @@ package cmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -68,6 +72,9 @@ personal access token makes. Use --app any and --flow any to keep everything.`,
 }
 
 func analyzeRun(ctx context.Context, o *AnalyzeOptions) error {
+	if err := refuseTerminalStdin(o.IO, "analyze", o.Paths); err != nil {
+		return err
+	}
 	out, err := o.OutputFlags.build(o.IO)
 	if err != nil {
 		return err
@@ -112,22 +119,69 @@ func analyzeRun(ctx context.Context, o *AnalyzeOptions) error {
 	for _, re := range rep.RuleErrors {
 		fmt.Fprintf(o.IO.ErrOut, "signinspect: warning: %s\n", re.Message)
 	}
-	return out.write(o.IO, rep)
+	return out.write(ctx, o.IO, rep)
+}
+
+// refuseTerminalStdin refuses the input "-" when standard input is a
+// terminal: nobody types a sign-in export, and a program waiting for one
+// looks hung.
+func refuseTerminalStdin(ios *IOStreams, command string, paths []string) error {
+	if !ios.StdinTTY {
+		return nil
+	}
+	for _, p := range paths {
+		if p == "-" {
+			return FlagErrorf("- reads an export from standard input, which is a terminal here: pipe one in (signinspect %s - < export.json) or give its path", command)
+		}
+	}
+	return nil
 }
 
 // writeOutput renders to stdout, or to a file written atomically, so that a
-// reader never sees a half-written report.
-func writeOutput(stdout io.Writer, path string, write func(io.Writer) error) error {
+// reader never sees a half-written report. Once ctx is done the render
+// fails at its next write, on stdout as in a file.
+func writeOutput(ctx context.Context, stdout io.Writer, path string, write func(io.Writer) error) error {
 	if path == "" {
-		return write(stdout)
+		return write(atomicfile.NewContextWriter(ctx, stdout))
 	}
 	var writeErr error
-	err := atomicfile.Write(path, 0o666, func(w io.Writer) error {
+	err := atomicfile.WriteContext(ctx, path, 0o666, func(w io.Writer) error {
 		writeErr = write(w)
 		return writeErr
 	})
 	if err != nil && err != writeErr {
-		return fmt.Errorf("--out: %w", err)
+		return fmt.Errorf("--out %s: %w", path, unwrapPath(err))
+	}
+	return err
+}
+
+// refuseInputAsOutput refuses an --out file that is one of the inputs,
+// under its own name or another (a link): writing the report would replace
+// an export. Archive members are read from their archive file.
+func refuseInputAsOutput(out string, inputs []analyze.InputSummary) error {
+	if out == "" {
+		return nil
+	}
+	outInfo, err := os.Stat(out)
+	if err != nil {
+		return nil
+	}
+	for _, in := range inputs {
+		name, _, _ := strings.Cut(in.Path, "!")
+		if fi, err := os.Stat(name); err == nil && os.SameFile(fi, outInfo) {
+			return FlagErrorf("--out %s is the input %s; the report would replace it: choose another file", out, name)
+		}
+	}
+	return nil
+}
+
+// unwrapPath drops the operation and path of an *fs.PathError, which the
+// message around it already names: "--out x: no such file or directory"
+// rather than "--out x: open x: no such file or directory".
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
 	}
 	return err
 }

@@ -141,7 +141,7 @@ func TestWriteOutputAtomic(t *testing.T) {
 		t.Fatal(err)
 	}
 	failing := errors.New("render failed")
-	err := writeOutput(io.Discard, path, func(w io.Writer) error {
+	err := writeOutput(context.Background(), io.Discard, path, func(w io.Writer) error {
 		_, _ = io.WriteString(w, "<!DOCTYPE html><p>half")
 		return failing
 	})
@@ -155,7 +155,7 @@ func TestWriteOutputAtomic(t *testing.T) {
 		t.Errorf("a temporary file was left behind: %d entries", len(entries))
 	}
 	// A folder that does not exist is an error, not a report elsewhere.
-	if err := writeOutput(io.Discard, filepath.Join(dir, "missing", "r.html"), func(io.Writer) error { return nil }); err == nil {
+	if err := writeOutput(context.Background(), io.Discard, filepath.Join(dir, "missing", "r.html"), func(io.Writer) error { return nil }); err == nil {
 		t.Error("writing into a missing folder succeeded")
 	}
 }
@@ -262,5 +262,48 @@ func TestAnalyzeColour(t *testing.T) {
 				t.Errorf("ANSI codes in the output: %v, want %v", got, c.want)
 			}
 		})
+	}
+}
+
+// TestOutRefusesAnInput checks that --out never replaces an input, named
+// as it is or through a link, and that --out onto a link to another file
+// writes that file and keeps the link.
+func TestOutRefusesAnInput(t *testing.T) {
+	dir := t.TempDir()
+	input := filepath.Join(dir, "export.json")
+	data, err := os.ReadFile(filepath.Join(samplesDir, "portal-json", "NonInteractiveSignIns_2026-11-16_2026-11-22.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(input, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "report.json")
+	if err := os.Symlink("export.json", link); err != nil {
+		t.Skipf("no symbolic links: %v", err)
+	}
+	for _, out := range []string{input, link} {
+		code, _, stderr := runCmd(t, "analyze", input, "--out", out)
+		want := "signinspect: --out " + out + " is the input " + input + "; the report would replace it: choose another file\n"
+		if code != ExitUsage || !strings.HasPrefix(stderr, want) {
+			t.Errorf("--out %s: exit %d, stderr:\n%s\nwant:\n%s", out, code, stderr, want)
+		}
+	}
+	if got, _ := os.ReadFile(input); string(got) != string(data) {
+		t.Fatal("the input was changed")
+	}
+	shared := filepath.Join(dir, "shared.json")
+	other := filepath.Join(dir, "latest.json")
+	if err := os.Symlink("shared.json", other); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runCmd(t, "analyze", input, "--out", other); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if b, err := os.ReadFile(shared); err != nil || !strings.Contains(string(b), `"schema": "signinspect.report/v1"`) {
+		t.Errorf("the link's target holds no report: %v", err)
+	}
+	if fi, err := os.Lstat(other); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("--out replaced the link: %v", err)
 	}
 }

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strconv"
@@ -312,12 +313,16 @@ func (f *OutputFlags) pseudonymizer() (*redact.Pseudonymizer, error) {
 
 // write redacts the report when asked, renders it to standard output or
 // the --out file, and returns ErrFindings when a finding reaches
-// --fail-on.
-func (o *reportOutput) write(ios *IOStreams, rep *analyze.Report) error {
+// --fail-on. Rendering stops at its next write once ctx is done; a file is
+// then left as it was.
+func (o *reportOutput) write(ctx context.Context, ios *IOStreams, rep *analyze.Report) error {
 	if o.pseudonymizer != nil {
 		analyze.Redact(rep, o.pseudonymizer)
 	}
-	if err := writeOutput(ios.Out, o.file, func(w io.Writer) error { return o.renderer.Render(w, rep) }); err != nil {
+	if err := refuseInputAsOutput(o.file, rep.Inputs); err != nil {
+		return err
+	}
+	if err := writeOutput(ctx, ios.Out, o.file, func(w io.Writer) error { return o.renderer.Render(w, rep) }); err != nil {
 		return err
 	}
 	if o.hasFailOn && reachesSeverity(rep, o.failOn) {

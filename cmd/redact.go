@@ -79,6 +79,9 @@ is written; each file is written atomically.`,
 }
 
 func redactRun(ctx context.Context, o *RedactOptions) error {
+	if err := refuseTerminalStdin(o.IO, "redact", o.Paths); err != nil {
+		return err
+	}
 	if strings.TrimSpace(o.Out) == "" {
 		return FlagErrorf("--out DIR is required: the folder to write the redacted copies to")
 	}

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/signal"
 	"runtime/debug"
 	"strings"
 
@@ -22,9 +21,10 @@ var Version = "dev"
 // the exit code.
 func Main() int {
 	setMemoryLimit()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ios := System()
+	ctx, stop := interruptible(context.Background(), ios.ErrOut)
 	defer stop()
-	return Run(ctx, System(), os.Args[1:])
+	return Run(ctx, ios, os.Args[1:])
 }
 
 // defaultMemoryLimit is the soft heap limit signinspect runs with unless
@@ -43,11 +43,17 @@ func setMemoryLimit() {
 }
 
 // Run runs signinspect with the given streams and arguments and returns the
-// exit code. Errors are printed once, on ErrOut.
+// exit code. Errors are printed once, on ErrOut. A run whose context an
+// Interrupt cancelled says "interrupted" and exits with the signal's code,
+// whatever the command returned.
 func Run(ctx context.Context, ios *IOStreams, args []string) int {
 	root := NewRootCmd(ios)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
+	if in := interruptOf(ctx); in != nil {
+		reportInterrupt(ctx, ios.ErrOut)
+		return in.ExitCode()
+	}
 	if err != nil && !errors.Is(err, ErrFindings) {
 		if isCobraUsageError(err) {
 			err = &FlagError{Err: err}
