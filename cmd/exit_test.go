@@ -55,7 +55,6 @@ func TestExitCodePaths(t *testing.T) {
 		{"bad flag value", []string{"analyze", samplesDir, "--flow", "sideways"}, ExitUsage, `--flow "sideways"`},
 		{"no argument", []string{"analyze"}, ExitUsage, "requires at least 1 arg(s), only received 0"},
 		{"no argument to redact", []string{"redact", "--out", dir}, ExitUsage, "requires at least 1 arg(s)"},
-		{"no argument to lint", []string{"rules", "lint"}, ExitUsage, "requires at least 1 arg(s)"},
 		{"too many arguments", []string{"rules", "show", "a", "b"}, ExitUsage, "accepts 1 arg(s), received 2"},
 		{"argument to a command that takes none", []string{"version", "now"}, ExitUsage, `unknown command "now" for "signinspect version"`},
 		{"argument to formats", []string{"formats", "csv"}, ExitUsage, `unknown command "csv" for "signinspect formats"`},

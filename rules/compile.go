@@ -9,7 +9,10 @@ import (
 	"sync/atomic"
 
 	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/checker"
+	"github.com/expr-lang/expr/conf"
 	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/parser"
 	"github.com/expr-lang/expr/vm"
 
 	"github.com/signinspect/signinspect/internal/errlist"
@@ -92,25 +95,40 @@ func compileRule(r *Rule, loc *policy.Locations) (*Compiled, error) {
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
+	return compileParts(r, loc)
+}
+
+// compileParts compiles what r has of a condition, a fix and test cases,
+// and reports every error among them. Lint runs it on rules that did not
+// load cleanly, too.
+func compileParts(r *Rule, loc *policy.Locations) (*Compiled, error) {
 	c := &Compiled{Rule: *r}
 	var errs []error
-	prog, err := compileExpr(r.When, loc, expr.AsBool())
-	if err != nil {
-		errs = append(errs, r.exprError("when", r.pos.when, 0, err))
-	} else {
-		c.when = prog
-	}
-	c.fix, err = compileTemplate(r.Fix, loc)
-	if err != nil {
-		var te *templateError
-		if errors.As(err, &te) {
-			errs = append(errs, r.exprError("fix", r.pos.fix, te.offset, te.err))
+	if r.When != "" {
+		prog, err := compileExpr(r.When, loc, expr.AsBool())
+		if err != nil {
+			errs = append(errs, r.exprError("when", r.pos.when, 0, err))
 		} else {
-			errs = append(errs, r.errorf("fix", "%v", err))
+			c.when = prog
 		}
+	}
+	if r.Fix != "" {
+		fix, err := compileTemplate(r.Fix, loc)
+		if err != nil {
+			var te *templateError
+			if errors.As(err, &te) {
+				errs = append(errs, r.exprError("fix", r.pos.fix, te.offset, te.err))
+			} else {
+				errs = append(errs, r.errorf("fix", "%v", err))
+			}
+		}
+		c.fix = fix
 	}
 	for i := range r.Tests {
 		tc := &c.Rule.Tests[i]
+		if tc.Record == nil {
+			continue // Its record did not load; the loader said why.
+		}
 		cc, err := compileCase(tc)
 		if err != nil {
 			line := tc.recordLine
@@ -131,23 +149,44 @@ func compileRule(r *Rule, loc *policy.Locations) (*Compiled, error) {
 	return c, nil
 }
 
-// compileExpr compiles one expression, checks its constant arguments, and
-// compiles it again with the budget patch. The first compilation is the
-// one whose errors count: expr's checker, run once more over a tree that a
-// patch has changed, lets through some errors that it reported the first
-// time (an unknown function in a method's arguments, say).
+// compileExpr compiles one expression, checks what expr's type checker
+// cannot (constant arguments of helpers, bool-or-nil facts used as
+// booleans), and compiles it again with the budget patch. The first,
+// unpatched check is the one whose errors count: expr's checker, run once
+// more over a tree that a patch has changed, lets through some errors that
+// it reported the first time (an unknown function in a method's arguments,
+// say).
 func compileExpr(src string, loc *policy.Locations, extra ...expr.Option) (*vm.Program, error) {
 	if err := checkExprShape(src); err != nil {
 		return nil, err
 	}
 	opts := exprOptions(extra...)
-	if _, err := expr.Compile(src, opts...); err != nil {
+	tree, err := checkedTree(src, opts)
+	if err != nil {
+		return nil, explainExprError(src, err)
+	}
+	if err := lintExpr(src, tree, loc); err != nil {
 		return nil, err
 	}
-	if err := lintExpr(src, loc); err != nil {
-		return nil, err
+	prog, err := expr.Compile(src, append(opts, expr.Patch(budgetPatch{}))...)
+	if err != nil {
+		return nil, explainExprError(src, err)
 	}
-	return expr.Compile(src, append(opts, expr.Patch(budgetPatch{}))...)
+	return prog, nil
+}
+
+// checkedTree parses and type-checks src as expr.Compile does, and returns
+// the tree with the type of every node.
+func checkedTree(src string, opts []expr.Option) (*parser.Tree, error) {
+	config := conf.CreateNew()
+	for _, op := range opts {
+		op(config)
+	}
+	for name := range config.Disabled {
+		delete(config.Builtins, name)
+	}
+	config.Check()
+	return checker.ParseCheck(src, config)
 }
 
 // exprError wraps an expression error of key as a RuleError on the file

@@ -66,6 +66,49 @@ func WriteContext(ctx context.Context, path string, perm fs.FileMode, write func
 	return os.Rename(tmp.Name(), target)
 }
 
+// WriteNew is WriteContext for a file that must not exist yet: it never
+// replaces a file, and fails with an error that wraps fs.ErrExist when path
+// exists (as a file, a link or anything else). The complete file appears
+// at once, as with WriteContext.
+func WriteNew(ctx context.Context, path string, perm fs.FileMode, write func(io.Writer) error) (err error) {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if _, err := os.Lstat(path); err == nil {
+		return &fs.PathError{Op: "write", Path: path, Err: fs.ErrExist}
+	}
+	tmp, err := createTemp(path, perm)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		forget(tmp.Name())
+	}()
+	if err := write(&contextWriter{ctx: ctx, w: tmp}); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	// A hard link creates the name only if it is free, in one step; the
+	// temporary name is removed afterwards.
+	if err := os.Link(tmp.Name(), path); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return &fs.PathError{Op: "write", Path: path, Err: fs.ErrExist}
+		}
+		return err
+	}
+	return nil
+}
+
 // maxLinks bounds a chain of symbolic links, as the kernel's ELOOP does.
 const maxLinks = 40
 

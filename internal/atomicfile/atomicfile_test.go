@@ -203,3 +203,29 @@ func TestWriteThroughSymlink(t *testing.T) {
 		t.Errorf("a link to itself: %v", err)
 	}
 }
+
+// TestWriteNewNeverReplaces writes a new file, then refuses to write it
+// again, or onto a link, and leaves no temporary file either way.
+func TestWriteNewNeverReplaces(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "my-rule.yaml")
+	write := func(text string) func(io.Writer) error {
+		return func(w io.Writer) error { _, err := io.WriteString(w, text); return err }
+	}
+	if err := WriteNew(context.Background(), path, 0o666, write("first")); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteNew(context.Background(), path, 0o666, write("second")); !errors.Is(err, os.ErrExist) {
+		t.Errorf("second WriteNew = %v, want ErrExist", err)
+	}
+	if got, _ := os.ReadFile(path); string(got) != "first" {
+		t.Errorf("the file holds %q", got)
+	}
+	assertOnly(t, dir, "my-rule.yaml")
+	link := filepath.Join(t.TempDir(), "dangling.yaml")
+	if err := os.Symlink(filepath.Join(dir, "nowhere"), link); err == nil {
+		if err := WriteNew(context.Background(), link, 0o666, write("x")); !errors.Is(err, os.ErrExist) {
+			t.Errorf("WriteNew onto a dangling link = %v", err)
+		}
+	}
+}
