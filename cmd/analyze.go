@@ -60,14 +60,12 @@ personal access token makes. Use --app any and --flow any to keep everything.`,
 			return analyzeRun(c.Context(), opts)
 		},
 	}
-	f := c.Flags()
-	opts.FilterFlags.register(f)
-	opts.InputFlags.register(f)
-	f.BoolVar(&opts.Strict, "strict", false, "stop at the first malformed record instead of skipping and counting it")
-	opts.OutputFlags.register(f)
-	opts.RuleFlags.register(f)
-	opts.RuleFlags.registerContext(f)
-	opts.RuleFlags.markFiles(c)
+	opts.FilterFlags.register(c)
+	opts.InputFlags.register(c)
+	c.Flags().BoolVar(&opts.Strict, "strict", false, "stop at the first malformed record instead of skipping and counting it")
+	opts.OutputFlags.register(c)
+	opts.RuleFlags.register(c)
+	opts.RuleFlags.registerContext(c)
 	return c
 }
 

@@ -44,7 +44,7 @@ func TestAnalyzeExitCodes(t *testing.T) {
 		{"missing input", []string{filepath.Join(empty, "missing.csv")}, ExitError, "", "missing.csv", true},
 		{"no record at all", []string{empty}, ExitError, "", "signinspect: ", true},
 		{"not an export", []string{notExport}, ExitError, "", "notes.txt", true},
-		{"no path", nil, ExitUsage, "", "Run 'signinspect --help' for usage.", false},
+		{"no path", nil, ExitUsage, "", "Run 'signinspect analyze --help' for usage.", false},
 		{"bad flow", []string{samplesDir, "--flow", "sideways"}, ExitUsage, "", `--flow "sideways": want one of`, false},
 		{"bad format", []string{samplesDir, "-o", "yaml"}, ExitUsage, "", "unknown output format", false},
 		{"bad --out extension", []string{samplesDir, "--out", filepath.Join(empty, "r.pdf")}, ExitUsage, "", "cannot tell the format from the extension", false},

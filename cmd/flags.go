@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 
 	"github.com/signinspect/signinspect/analyze"
 	"github.com/signinspect/signinspect/analyze/render"
@@ -41,7 +40,8 @@ type FilterFlags struct {
 	Where  string
 }
 
-func (f *FilterFlags) register(fs *pflag.FlagSet) {
+func (f *FilterFlags) register(c *cobra.Command) {
+	fs := c.Flags()
 	fs.StringArrayVar(&f.Users, "user", nil, "keep sign-ins of this user: UPN, object ID or display name, case-insensitive (repeatable)")
 	fs.StringArrayVar(&f.Apps, "app", []string{analyze.AzureDevOpsApp}, `keep sign-ins of this application or resource, by name or ID, or "any" (repeatable)`)
 	fs.StringVar(&f.Flow, "flow", parse.FlowNonInteractive, "keep sign-ins of this flow: "+strings.Join(analyze.Flows, ", "))
@@ -52,6 +52,14 @@ func (f *FilterFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.TZ, "tz", "UTC", "time zone of --since/--until/--at values that carry none (IANA name, e.g. Europe/Berlin)")
 	fs.StringVar(&f.Status, "status", string(analyze.StatusAny), "keep failures, successes or both: failure, success, any")
 	fs.StringVar(&f.Where, "where", "", `keep only sign-ins for which this expression is true, in the rule language (e.g. 'Status.Code == 53003')`)
+	completeValues(c, "flow", analyze.Flows...)
+	var statuses []string
+	for _, st := range analyze.Statuses {
+		statuses = append(statuses, string(st))
+	}
+	completeValues(c, "status", statuses...)
+	completeValues(c, "app", analyze.AzureDevOpsApp, analyze.AppAny)
+	_ = c.RegisterFlagCompletionFunc("where", cobra.NoFileCompletions)
 }
 
 // build returns the filter the flags describe. ruleCtx is what a --where
@@ -148,23 +156,59 @@ type RuleFlags struct {
 	TrustedIPs     []string
 }
 
-func (f *RuleFlags) register(fs *pflag.FlagSet) {
+func (f *RuleFlags) register(c *cobra.Command) {
+	fs := c.Flags()
 	fs.StringArrayVar(&f.RulePaths, "rules", nil, "load rules from this YAML file or folder, adding to or overriding the built-in pack (repeatable)")
 	fs.BoolVar(&f.NoBuiltin, "no-builtin", false, "do not load the built-in rule pack")
 	fs.StringArrayVar(&f.Disable, "disable", nil, "do not run the rule with this ID (repeatable)")
+	_ = c.MarkFlagFilename("rules", "yaml", "yml")
+	_ = c.RegisterFlagCompletionFunc("disable", f.completeIDs)
 }
 
-func (f *RuleFlags) registerContext(fs *pflag.FlagSet) {
+func (f *RuleFlags) registerContext(c *cobra.Command) {
+	fs := c.Flags()
 	fs.StringVar(&f.NamedLocations, "named-locations", "", "the Graph JSON export of identity/conditionalAccess/namedLocations, so rules can tell trusted IPs")
 	fs.StringArrayVar(&f.TrustedIPs, "trusted-ip", nil, "treat this IP range (CIDR) as a trusted location (repeatable)")
+	_ = c.MarkFlagFilename("named-locations", "json")
+	_ = c.RegisterFlagCompletionFunc("trusted-ip", cobra.NoFileCompletions)
 }
 
-// markFiles tells shell completion which files the rule flags take.
-func (f *RuleFlags) markFiles(c *cobra.Command) {
-	_ = c.MarkFlagFilename("rules", "yaml", "yml")
-	if c.Flags().Lookup("named-locations") != nil {
-		_ = c.MarkFlagFilename("named-locations", "json")
+// completeIDs offers the IDs of the rules the command line chooses so far
+// (the built-in pack, --rules, less --no-builtin), for --disable and rules
+// show.
+func (f *RuleFlags) completeIDs(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	// Cobra parses the flags twice while completing, and repeatable flags
+	// collect their values both times.
+	g := *f
+	g.RulePaths, g.Disable = unique(f.RulePaths), nil
+	rs, err := g.rules()
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveError
 	}
+	var ids []cobra.Completion
+	for _, r := range rs {
+		ids = append(ids, cobra.CompletionWithDesc(r.ID, r.Title))
+	}
+	return ids, cobra.ShellCompDirectiveNoFileComp
+}
+
+// unique returns list without repeated values, in order.
+func unique(list []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range list {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// completeValues makes shell completion offer values for a flag of c, and
+// no file names.
+func completeValues(c *cobra.Command, flag string, values ...string) {
+	_ = c.RegisterFlagCompletionFunc(flag, cobra.FixedCompletions(values, cobra.ShellCompDirectiveNoFileComp))
 }
 
 // rules returns the built-in pack (unless --no-builtin) with the rules of
@@ -225,20 +269,24 @@ type OutputFlags struct {
 	Output  string
 	OutFile string
 	Top     int
-	NoColor bool
 	Redact  bool
 	KeyFile string
 	FailOn  string
 }
 
-func (f *OutputFlags) register(fs *pflag.FlagSet) {
+func (f *OutputFlags) register(c *cobra.Command) {
+	fs := c.Flags()
 	fs.StringVarP(&f.Output, "output", "o", "", "output format: "+strings.Join(render.Names(), ", ")+" (default table, or from the --out extension)")
 	fs.StringVar(&f.OutFile, "out", "", "write the report to this file (atomically) instead of standard output")
 	fs.IntVar(&f.Top, "top", 20, "show at most this many rows in long report sections (0: all)")
-	fs.BoolVar(&f.NoColor, "no-color", false, "never colour the output (NO_COLOR is honoured too)")
 	fs.BoolVar(&f.Redact, "redact", false, "pseudonymize UPNs, names, object IDs and IP addresses in the report, as 'signinspect redact' does")
 	fs.StringVar(&f.KeyFile, "key-file", "", "with --redact: take the pseudonym key from this file, for the same pseudonyms as 'signinspect redact --key-file'")
 	fs.StringVar(&f.FailOn, "fail-on", "", "exit with code 3 when a finding has at least this severity: "+severityNames())
+	completeValues(c, "output", render.Names()...)
+	completeValues(c, "fail-on", strings.Split(severityNames(), ", ")...)
+	_ = c.MarkFlagFilename("out", strings.Split(strings.ReplaceAll(strings.Join(render.Extensions(), ","), ".", ""), ",")...)
+	_ = c.MarkFlagFilename("key-file")
+	_ = c.RegisterFlagCompletionFunc("top", cobra.NoFileCompletions)
 }
 
 // reportOutput is what OutputFlags build: where and how to write a report
@@ -264,7 +312,7 @@ func (f *OutputFlags) build(ios *IOStreams) (*reportOutput, error) {
 	toTerminal := f.OutFile == "" && ios.StdoutTTY
 	// A report written to a file is fitted to the default width, not to
 	// the terminal it happened to be made in.
-	ropts := render.Options{Color: toTerminal && !f.NoColor && !ios.NoColor}
+	ropts := render.Options{Color: toTerminal && !ios.NoColor}
 	if toTerminal {
 		ropts.Width = ios.Width
 	}
@@ -354,8 +402,13 @@ type InputFlags struct {
 	Format string
 }
 
-func (f *InputFlags) register(fs *pflag.FlagSet) {
-	fs.StringVar(&f.Format, "format", "", "read every input as this format instead of detecting it (see 'signinspect formats')")
+func (f *InputFlags) register(c *cobra.Command) {
+	c.Flags().StringVar(&f.Format, "format", "", "read every input as this format instead of detecting it (see 'signinspect formats')")
+	var formats []string
+	for _, fi := range parse.Formats() {
+		formats = append(formats, string(fi.Format))
+	}
+	completeValues(c, "format", formats...)
 }
 
 // build returns the parse options of the flags; stdin is read for the

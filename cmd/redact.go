@@ -72,9 +72,10 @@ is written; each file is written atomically.`,
 	f.StringVar(&opts.NamedLocations, "named-locations", "", "also redact this named-locations export (Graph JSON) with the same IP mapping")
 	f.BoolVar(&opts.DropLocations, "drop-locations", false, "blank cities, states and coordinates (countries are kept)")
 	f.BoolVar(&opts.DryRun, "dry-run", false, "read and redact everything, print the summary, write nothing")
-	opts.InputFlags.register(f)
+	opts.InputFlags.register(c)
 	_ = c.MarkFlagDirname("out")
 	_ = c.MarkFlagFilename("named-locations", "json")
+	_ = c.MarkFlagFilename("key-file")
 	return c
 }
 

@@ -56,8 +56,7 @@ func newCmdRulesList(ios *IOStreams) *cobra.Command {
 		Args: noArgs,
 		RunE: func(*cobra.Command, []string) error { return rulesListRun(opts) },
 	}
-	opts.RuleFlags.register(c.Flags())
-	opts.RuleFlags.markFiles(c)
+	opts.RuleFlags.register(c)
 	return c
 }
 
@@ -72,9 +71,14 @@ func newCmdRulesShow(ios *IOStreams) *cobra.Command {
 			opts.ID = args[0]
 			return rulesShowRun(opts)
 		},
+		ValidArgsFunction: func(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+			if len(args) > 0 {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			return opts.RuleFlags.completeIDs(c, args, toComplete)
+		},
 	}
-	opts.RuleFlags.register(c.Flags())
-	opts.RuleFlags.markFiles(c)
+	opts.RuleFlags.register(c)
 	return c
 }
 
