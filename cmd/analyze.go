@@ -14,6 +14,7 @@ import (
 
 	"github.com/signinspect/signinspect/analyze"
 	"github.com/signinspect/signinspect/internal/atomicfile"
+	"github.com/signinspect/signinspect/parse"
 )
 
 // AnalyzeOptions holds the analyze command's flags and streams.
@@ -87,7 +88,7 @@ func analyzeRun(ctx context.Context, o *AnalyzeOptions) error {
 	if err != nil {
 		return err
 	}
-	filter, err := o.FilterFlags.build(ruleCtx)
+	filter, err := o.FilterFlags.build(ruleCtx, popts)
 	if err != nil {
 		return err
 	}
@@ -112,12 +113,32 @@ func analyzeRun(ctx context.Context, o *AnalyzeOptions) error {
 	rep, err := analyze.Run(ctx, o.Paths, opts)
 	bar.Stop() // Before anything else is written, so the bar is gone.
 	if err != nil {
+		if strings.Contains(err.Error(), parse.ErrAmbiguousTime.Error()) {
+			return fmt.Errorf("%w\ngive the order of day and month with %s", err, dateOrderHint)
+		}
 		return err
 	}
 	for _, re := range rep.RuleErrors {
 		fmt.Fprintf(o.IO.ErrOut, "signinspect: warning: %s\n", re.Message)
 	}
+	if n := ambiguousDates(rep); n > 0 {
+		fmt.Fprintf(o.IO.ErrOut, "signinspect: note: %s skipped for dates that read two ways (like 05/11/2026); give the order of day and month with %s\n",
+			plural(n, "record"), dateOrderHint)
+	}
 	return out.write(ctx, o.IO, rep)
+}
+
+// ambiguousDates counts the records skipped for dates that read two ways.
+func ambiguousDates(rep *analyze.Report) int {
+	n := 0
+	for _, in := range rep.Inputs {
+		for _, r := range in.SkipReasons {
+			if strings.Contains(r.Reason, parse.ErrAmbiguousTime.Error()) {
+				n += r.Count
+			}
+		}
+	}
+	return n
 }
 
 // refuseTerminalStdin refuses the input "-" when standard input is a

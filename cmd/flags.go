@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/signinspect/signinspect/analyze"
 	"github.com/signinspect/signinspect/analyze/render"
+	"github.com/signinspect/signinspect/internal/errlist"
 	"github.com/signinspect/signinspect/parse"
 	"github.com/signinspect/signinspect/policy"
 	"github.com/signinspect/signinspect/redact"
@@ -63,8 +65,10 @@ func (f *FilterFlags) register(c *cobra.Command) {
 }
 
 // build returns the filter the flags describe. ruleCtx is what a --where
-// expression may ask of the tenant (its named locations).
-func (f *FilterFlags) build(ruleCtx *rules.Context) (analyze.Filter, error) {
+// expression may ask of the tenant (its named locations); input says how
+// times are read (InputFlags' --date-order), for the time flags as for the
+// exports.
+func (f *FilterFlags) build(ruleCtx *rules.Context, input parse.Options) (analyze.Filter, error) {
 	filter := analyze.Filter{Users: f.Users, Apps: f.Apps}
 	loc, err := time.LoadLocation(f.TZ)
 	if err != nil {
@@ -81,7 +85,7 @@ func (f *FilterFlags) build(ruleCtx *rules.Context) (analyze.Filter, error) {
 			return filter, FlagErrorf("--user: empty value")
 		}
 	}
-	if filter.Since, filter.Until, err = f.timeWindow(loc); err != nil {
+	if filter.Since, filter.Until, err = f.timeWindow(loc, input.DateOrder); err != nil {
 		return filter, err
 	}
 	if f.Where != "" {
@@ -92,18 +96,32 @@ func (f *FilterFlags) build(ruleCtx *rules.Context) (analyze.Filter, error) {
 	return filter, nil
 }
 
-// timeWindow reads --at/--window or --since/--until, in the zone loc.
-func (f *FilterFlags) timeWindow(loc *time.Location) (since, until time.Time, err error) {
+// timeWindow reads --at/--window or --since/--until, in the zone loc and
+// the date order given.
+func (f *FilterFlags) timeWindow(loc *time.Location, order parse.DateOrder) (since, until time.Time, err error) {
+	parseTime := func(flag, value string) (time.Time, error) {
+		t, err := parse.ParseTimeOrder(value, loc, order)
+		if errors.Is(err, parse.ErrAmbiguousTime) {
+			return t, FlagErrorf("%s: %v: add %s", flag, err, dateOrderHint)
+		}
+		if err != nil {
+			return t, FlagErrorf("%s: %v", flag, err)
+		}
+		return t, nil
+	}
 	if f.At != "" || f.Window != "" {
-		if f.At == "" || f.Window == "" {
-			return since, until, FlagErrorf("--at and --window go together: --at 2026-11-20T10:15:00Z --window 30m")
+		switch {
+		case f.Window == "":
+			return since, until, FlagErrorf("--at %q needs --window, how far either side of it to look: --at %q --window 30m", f.At, f.At)
+		case f.At == "":
+			return since, until, FlagErrorf("--window %s needs --at, the time to look around: --at \"2026-11-20 10:15\" --window %s", f.Window, f.Window)
 		}
 		if f.Since != "" || f.Until != "" {
 			return since, until, FlagErrorf("--at/--window and --since/--until cannot be combined")
 		}
-		at, err := parse.ParseTime(f.At, loc)
+		at, err := parseTime("--at", f.At)
 		if err != nil {
-			return since, until, FlagErrorf("--at: %v", err)
+			return since, until, err
 		}
 		d, err := ParseWindow(f.Window)
 		if err != nil {
@@ -112,13 +130,13 @@ func (f *FilterFlags) timeWindow(loc *time.Location) (since, until time.Time, er
 		return at.Add(-d), at.Add(d), nil
 	}
 	if f.Since != "" {
-		if since, err = parse.ParseTime(f.Since, loc); err != nil {
-			return since, until, FlagErrorf("--since: %v", err)
+		if since, err = parseTime("--since", f.Since); err != nil {
+			return since, until, err
 		}
 	}
 	if f.Until != "" {
-		if until, err = parse.ParseTime(f.Until, loc); err != nil {
-			return since, until, FlagErrorf("--until: %v", err)
+		if until, err = parseTime("--until", f.Until); err != nil {
+			return since, until, err
 		}
 	}
 	if !since.IsZero() && !until.IsZero() && !since.Before(until) {
@@ -126,6 +144,9 @@ func (f *FilterFlags) timeWindow(loc *time.Location) (since, until time.Time, er
 	}
 	return since, until, nil
 }
+
+// dateOrderHint says how to give the order of day and month.
+const dateOrderHint = "--date-order day-first or --date-order month-first"
 
 // ParseWindow reads a duration as Go writes it (90m, 1h30m) or in days
 // (2d).
@@ -223,7 +244,7 @@ func (f *RuleFlags) rules() ([]rules.Rule, error) {
 	}
 	if len(f.RulePaths) > 0 {
 		if extra, err = rules.LoadPaths(f.RulePaths...); err != nil {
-			return nil, err
+			return nil, rulesFlagErrors(err)
 		}
 	}
 	all, err := rules.Combine(base, extra, f.Disable)
@@ -233,6 +254,21 @@ func (f *RuleFlags) rules() ([]rules.Rule, error) {
 	return all, nil
 }
 
+// rulesFlagErrors says which flag the errors of a --rules path that cannot
+// be read concern ("--rules my-rules/: no such file or directory"); errors
+// inside rule files already name the file, line and key.
+func rulesFlagErrors(err error) error {
+	var errs []error
+	for _, e := range errlist.Flatten(err) {
+		var re *rules.RuleError
+		if !errors.As(e, &re) {
+			e = fmt.Errorf("--rules %w", e)
+		}
+		errs = append(errs, e)
+	}
+	return errors.Join(errs...)
+}
+
 // context returns what --named-locations and --trusted-ip say of the
 // tenant. stdin is read for --named-locations -.
 func (f *RuleFlags) context(stdin io.Reader) (*rules.Context, error) {
@@ -240,7 +276,8 @@ func (f *RuleFlags) context(stdin io.Reader) (*rules.Context, error) {
 	if f.NamedLocations != "" {
 		nl, err := policy.LoadNamedLocations(f.NamedLocations, parse.Options{Stdin: stdin})
 		if err != nil {
-			return nil, err
+			// The error names the file; the flag says what it was for.
+			return nil, fmt.Errorf("--named-locations %w", err)
 		}
 		ctx.NamedLocations = nl
 	}
@@ -399,11 +436,14 @@ func severityNames() string {
 
 // InputFlags are the flags that say how inputs are read.
 type InputFlags struct {
-	Format string
+	Format    string
+	DateOrder string
 }
 
 func (f *InputFlags) register(c *cobra.Command) {
 	c.Flags().StringVar(&f.Format, "format", "", "read every input as this format instead of detecting it (see 'signinspect formats')")
+	c.Flags().StringVar(&f.DateOrder, "date-order", "", "read dates like 05/11/2026, which could be either, as day-first or month-first (default: refuse them and say so)")
+	completeValues(c, "date-order", parse.DateOrders...)
 	var formats []string
 	for _, fi := range parse.Formats() {
 		formats = append(formats, string(fi.Format))
@@ -415,11 +455,14 @@ func (f *InputFlags) register(c *cobra.Command) {
 // input "-".
 func (f *InputFlags) build(stdin io.Reader) (parse.Options, error) {
 	opts := parse.Options{Stdin: stdin}
+	var err error
 	if f.Format != "" {
-		var err error
 		if opts.Format, err = parse.ParseFormat(f.Format); err != nil {
 			return opts, &FlagError{Err: fmt.Errorf("--format: %w", err)}
 		}
+	}
+	if opts.DateOrder, err = parse.ParseDateOrder(f.DateOrder); err != nil {
+		return opts, FlagErrorf("--date-order %v", err)
 	}
 	return opts, nil
 }

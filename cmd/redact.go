@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -94,7 +95,7 @@ func redactRun(ctx context.Context, o *RedactOptions) error {
 		// Read it as analyze will, so that a wrong file fails here and not
 		// at support.
 		if _, err := policy.LoadNamedLocations(o.NamedLocations, popts); err != nil {
-			return fmt.Errorf("--named-locations: %w", err)
+			return fmt.Errorf("--named-locations %w", err)
 		}
 	}
 	p, err := newPseudonymizer(o.KeyFile, redact.Options{KeepIPs: o.KeepIPs, KeepDomain: o.KeepDomain})
@@ -143,8 +144,16 @@ func newPseudonymizer(keyFile string, opts redact.Options) (*redact.Pseudonymize
 		return redact.NewRandom(opts)
 	}
 	key, err := redact.ReadKeyFile(keyFile)
-	if err != nil {
-		return nil, err
+	var pe *fs.PathError
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("--key-file %s: no such file; make a key once, keep it to yourself, and give the same file every time: "+
+			"head -c 32 /dev/urandom | base64 > %s (in PowerShell 7: [Convert]::ToBase64String([Security.Cryptography.RandomNumberGenerator]::GetBytes(32)) > %s)",
+			keyFile, keyFile, keyFile)
+	case errors.As(err, &pe):
+		return nil, fmt.Errorf("--key-file %s: %w", keyFile, pe.Err)
+	case err != nil:
+		return nil, fmt.Errorf("--key-file: %w", err)
 	}
 	return redact.New(key, opts)
 }
