@@ -321,6 +321,11 @@ func (r *rejections) whyNoMatch(read int, f Filter) string {
 		}
 		return head + fmt.Sprintf("all %s otherwise matching sign-ins failed; try --status any", Count(n))
 	case stageWhere:
+		// A sign-in on which the expression failed is dropped too, and
+		// counted among the rule errors: say so, not only that it dropped.
+		if re := f.Where.RunError(); re != nil {
+			return head + fmt.Sprintf("--where dropped the %s that matched the other filters; it failed on %s of them (see Rule errors)", Count(n), Count(re.Count))
+		}
 		return head + fmt.Sprintf("--where dropped the %s that matched the other filters", Count(n))
 	}
 	return head + "no record passed the filters"

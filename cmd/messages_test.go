@@ -156,3 +156,27 @@ func TestMessagesThatSayWhatToDo(t *testing.T) {
 		t.Errorf("--date-order day-first: exit %d, stderr %q", code, stderr)
 	}
 }
+
+// TestWhereNeverDropsSilently runs a --where expression that fails on every
+// sign-in: the sign-ins it could not judge are counted in the report's rule
+// errors, the line that says why nothing matched names them, and standard
+// error warns.
+func TestWhereNeverDropsSilently(t *testing.T) {
+	args := []string{"analyze", filepath.Join(samplesDir, "portal-json"), "--app", "any", "--flow", "any", "--where", `Policies[50].Result == "failure"`}
+	code, out, stderr := runCmd(t, append(args, "-o", "json")...)
+	if code != ExitOK || !strings.HasPrefix(stderr, "signinspect: warning: where: failed on 20 sign-ins, first ") {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	for _, want := range []string{`"rule": "--where",`, `"count": 20,`,
+		`"noMatch": "0 of 20 records matched: --where dropped the 20 that matched the other filters; it failed on 20 of them (see Rule errors)"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %s", want)
+		}
+	}
+	// A bool-or-nil fact used as a boolean is refused before any sign-in
+	// is read, instead of failing on every sign-in without device facts.
+	code, _, stderr = runCmd(t, "analyze", filepath.Join(samplesDir, "portal-json"), "--where", "!Device.Compliant")
+	if code != ExitUsage || !strings.Contains(stderr, "Device.Compliant is true, false or nil (nil when the export does not say), and ! fails on nil") {
+		t.Errorf("--where !Device.Compliant: exit %d, %q", code, stderr)
+	}
+}
