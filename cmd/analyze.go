@@ -2,10 +2,8 @@ package cmd
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"strings"
 	"time"
@@ -14,6 +12,7 @@ import (
 
 	"github.com/signinspect/signinspect/analyze"
 	"github.com/signinspect/signinspect/internal/atomicfile"
+	"github.com/signinspect/signinspect/internal/errlist"
 	"github.com/signinspect/signinspect/parse"
 )
 
@@ -169,7 +168,7 @@ func writeOutput(ctx context.Context, stdout io.Writer, path string, write func(
 		return writeErr
 	})
 	if err != nil && err != writeErr {
-		return fmt.Errorf("--out %s: %w", path, unwrapPath(err))
+		return fmt.Errorf("--out %s: %w", path, errlist.WithoutPath(err))
 	}
 	return err
 }
@@ -192,15 +191,4 @@ func refuseInputAsOutput(out string, inputs []analyze.InputSummary) error {
 		}
 	}
 	return nil
-}
-
-// unwrapPath drops the operation and path of an *fs.PathError, which the
-// message around it already names: "--out x: no such file or directory"
-// rather than "--out x: open x: no such file or directory".
-func unwrapPath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }

@@ -140,18 +140,7 @@ func writeExport(t *testing.T, path string, n int) {
 	}
 	defer f.Close()
 	bw := bufio.NewWriter(f)
-	w, err := synth.NewWriter(bw, synth.FormatJSONL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	g := synth.New(synth.Config{Records: n, Seed: 1})
-	var s synth.SignIn
-	for g.Next(&s) {
-		if err := w.Write(&s); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Close(); err != nil {
+	if _, err := synth.WriteExport(bw, synth.FormatJSONL, synth.New(synth.Config{Records: n, Seed: 1}), n); err != nil {
 		t.Fatal(err)
 	}
 	if err := bw.Flush(); err != nil {
@@ -255,4 +244,13 @@ func TestSignalsEndTheProcess(t *testing.T) {
 			t.Errorf("took %v to stop", d)
 		}
 	})
+}
+
+// TestMain removes the binary buildBinary built.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if buildOnce.path != "" {
+		os.RemoveAll(filepath.Dir(buildOnce.path))
+	}
+	os.Exit(code)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/signinspect/signinspect/internal/atomicfile"
+	"github.com/signinspect/signinspect/internal/errlist"
 )
 
 // The manual pages are written by signinspect itself, from its command
@@ -43,7 +44,7 @@ the pages, for reproducible builds.`,
 
 func manRun(ctx context.Context, ios *IOStreams, root *cobra.Command, dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("%s: %w", dir, unwrapPath(err))
+		return fmt.Errorf("%s: %w", dir, errlist.WithoutPath(err))
 	}
 	date := ""
 	if s := ios.Getenv("SOURCE_DATE_EPOCH"); s != "" {
@@ -63,7 +64,7 @@ func manRun(ctx context.Context, ios *IOStreams, root *cobra.Command, dir string
 			return err
 		})
 		if err != nil {
-			return fmt.Errorf("%s: %w", filepath.Join(dir, name), unwrapPath(err))
+			return fmt.Errorf("%s: %w", filepath.Join(dir, name), errlist.WithoutPath(err))
 		}
 		names = append(names, name)
 	}

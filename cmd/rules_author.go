@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/signinspect/signinspect/internal/atomicfile"
+	"github.com/signinspect/signinspect/internal/errlist"
 	"github.com/signinspect/signinspect/rules"
 )
 
@@ -153,7 +154,7 @@ func rulesNewRun(ctx context.Context, o *RulesNewOptions) error {
 		return fmt.Errorf("%s already exists; signinspect rules new never replaces a file: choose another ID or --out", file)
 	}
 	if err != nil {
-		return fmt.Errorf("%s: %w", file, unwrapPath(err))
+		return fmt.Errorf("%s: %w", file, errlist.WithoutPath(err))
 	}
 	fmt.Fprintf(o.IO.Out, "Wrote %s. Edit its condition, fix and tests, then run:\n  signinspect rules lint %s\n  signinspect rules test %s\n", file, file, file)
 	return nil

@@ -19,6 +19,8 @@ import (
 
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
+
+	"github.com/signinspect/signinspect/internal/errlist"
 )
 
 // Options control how inputs are found and opened. The zero value detects
@@ -184,13 +186,7 @@ func Expand(paths []string, opts Options) ([]Input, error) {
 
 // unwrapPathError drops the path from an *fs.PathError, which the caller
 // already names.
-func unwrapPathError(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
+var unwrapPathError = errlist.WithoutPath
 
 // zipMagic starts a ZIP archive's first member; emptyZipMagic starts the
 // end record that is all an empty archive holds.

@@ -15,6 +15,7 @@ import (
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
 
+	"github.com/signinspect/signinspect/internal/errlist"
 	"github.com/signinspect/signinspect/parse"
 	"github.com/signinspect/signinspect/policy"
 )
@@ -79,30 +80,19 @@ func loadSources(files []ruleSource, errs []error) ([]Rule, error) {
 func ruleFiles(p string) ([]string, error) {
 	info, err := os.Stat(p)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", p, unwrapPathError(err))
+		return nil, fmt.Errorf("%s: %w", p, errlist.WithoutPath(err))
 	}
 	if !info.IsDir() {
 		return []string{p}, nil
 	}
 	files, err := ruleFilesBelow(p, filepath.WalkDir)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", p, unwrapPathError(err))
+		return nil, fmt.Errorf("%s: %w", p, errlist.WithoutPath(err))
 	}
 	if len(files) == 0 {
 		return nil, fmt.Errorf("%s: no rule files (*.yaml, *.yml) in directory", p)
 	}
 	return files, nil
-}
-
-// unwrapPathError drops the operation and path of an *fs.PathError, which
-// the message around it names: "x.yaml: no such file or directory", not
-// "stat x.yaml: no such file or directory".
-func unwrapPathError(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 // ruleFilesBelow returns the rule files below root, in lexical order, as
@@ -129,14 +119,14 @@ func isRuleFileName(name string) bool {
 func readRuleFile(name string) ([]byte, error) {
 	info, err := os.Stat(name)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, unwrapPathError(err))
+		return nil, fmt.Errorf("%s: %w", name, errlist.WithoutPath(err))
 	}
 	if info.Size() > maxRuleFileSize {
 		return nil, tooLargeRuleFile(name, info.Size())
 	}
 	data, err := os.ReadFile(name)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, unwrapPathError(err))
+		return nil, fmt.Errorf("%s: %w", name, errlist.WithoutPath(err))
 	}
 	return data, nil
 }

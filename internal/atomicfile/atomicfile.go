@@ -32,12 +32,42 @@ func Write(path string, perm fs.FileMode, write func(io.Writer) error) error {
 // is kept, as a shell's > redirection does. When write or any step fails,
 // or ctx is done before the file is complete, the target is left as it was
 // and no temporary file remains. The folder must exist.
-func WriteContext(ctx context.Context, path string, perm fs.FileMode, write func(io.Writer) error) (err error) {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
+func WriteContext(ctx context.Context, path string, perm fs.FileMode, write func(io.Writer) error) error {
 	target, err := resolveLinks(path)
 	if err != nil {
+		return err
+	}
+	return writeTemp(ctx, target, perm, write, func(tmp string) error { return os.Rename(tmp, target) })
+}
+
+// WriteNew is WriteContext for a file that must not exist yet: it never
+// replaces a file, and fails with an error that wraps fs.ErrExist when path
+// exists (as a file, a link or anything else). The complete file appears
+// at once, as with WriteContext.
+func WriteNew(ctx context.Context, path string, perm fs.FileMode, write func(io.Writer) error) error {
+	if _, err := os.Lstat(path); err == nil {
+		return &fs.PathError{Op: "write", Path: path, Err: fs.ErrExist}
+	}
+	// A hard link creates the name only if it is free, in one step; the
+	// temporary name is removed afterwards.
+	return writeTemp(ctx, path, perm, write, func(tmp string) error {
+		err := os.Link(tmp, path)
+		if errors.Is(err, fs.ErrExist) {
+			return &fs.PathError{Op: "write", Path: path, Err: fs.ErrExist}
+		}
+		if err == nil {
+			os.Remove(tmp)
+		}
+		return err
+	})
+}
+
+// writeTemp writes a temporary file beside target with what write writes,
+// and hands its complete, closed name to publish, which puts it in place.
+// Whatever fails, and whenever ctx is done first, no temporary file
+// remains.
+func writeTemp(ctx context.Context, target string, perm fs.FileMode, write func(io.Writer) error, publish func(tmp string) error) (err error) {
+	if err := ctx.Err(); err != nil {
 		return err
 	}
 	tmp, err := createTemp(target, perm)
@@ -63,50 +93,7 @@ func WriteContext(ctx context.Context, path string, perm fs.FileMode, write func
 	if err := tmp.Close(); err != nil {
 		return err
 	}
-	return os.Rename(tmp.Name(), target)
-}
-
-// WriteNew is WriteContext for a file that must not exist yet: it never
-// replaces a file, and fails with an error that wraps fs.ErrExist when path
-// exists (as a file, a link or anything else). The complete file appears
-// at once, as with WriteContext.
-func WriteNew(ctx context.Context, path string, perm fs.FileMode, write func(io.Writer) error) (err error) {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if _, err := os.Lstat(path); err == nil {
-		return &fs.PathError{Op: "write", Path: path, Err: fs.ErrExist}
-	}
-	tmp, err := createTemp(path, perm)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		forget(tmp.Name())
-	}()
-	if err := write(&contextWriter{ctx: ctx, w: tmp}); err != nil {
-		return err
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	// A hard link creates the name only if it is free, in one step; the
-	// temporary name is removed afterwards.
-	if err := os.Link(tmp.Name(), path); err != nil {
-		if errors.Is(err, fs.ErrExist) {
-			return &fs.PathError{Op: "write", Path: path, Err: fs.ErrExist}
-		}
-		return err
-	}
-	return nil
+	return publish(tmp.Name())
 }
 
 // maxLinks bounds a chain of symbolic links, as the kernel's ELOOP does.
