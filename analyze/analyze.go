@@ -258,7 +258,7 @@ func (t *inputTally) observe(rec *parse.Record) {
 }
 
 // skipKinds are the parse sentinels a skip reason is grouped by.
-var skipKinds = []error{parse.ErrBadTime, parse.ErrBadValue, parse.ErrTruncated, parse.ErrTooLarge, parse.ErrMissingColumn}
+var skipKinds = []error{parse.ErrAmbiguousTime, parse.ErrBadTime, parse.ErrBadValue, parse.ErrTruncated, parse.ErrTooLarge, parse.ErrMissingColumn}
 
 // skip counts a skipped record under its reason: the field and the kind of
 // error, without position or value, so that one bad column in many rows is
@@ -319,29 +319,58 @@ func inputWarnings(rd *parse.Reader, info parse.FormatInfo, sum InputSummary, t 
 	return w
 }
 
-// noRecordsError explains a run that read no record.
+// noRecordsError explains a run that read no record: for each input, what
+// it was instead (an authentication-details download, a file that is not
+// an export), as its error or its reader's notes say.
 func noRecordsError(inputs []InputSummary) error {
-	var names []string
 	skipped := 0
 	var first string
 	for _, in := range inputs {
-		names = append(names, in.Path)
 		skipped += in.Skipped
 		if first == "" && len(in.SkipReasons) > 0 {
 			first = in.SkipReasons[0].First
 		}
 	}
-	if len(names) == 0 {
+	if len(inputs) == 0 {
 		return errors.New("no input to read")
 	}
 	if skipped > 0 {
-		return fmt.Errorf("no sign-in record could be read: %s malformed records skipped; the first: %s", Count(skipped), first)
+		records := "records"
+		if skipped == 1 {
+			records = "record"
+		}
+		return fmt.Errorf("no sign-in record could be read: %s malformed %s skipped; the first: %s", Count(skipped), records, first)
 	}
-	list := strings.Join(names, ", ")
-	if len(names) > 3 {
-		list = strings.Join(names[:3], ", ") + fmt.Sprintf(" and %d more", len(names)-3)
+	reason := func(in InputSummary) string {
+		if in.Error != "" {
+			// The error names the input already.
+			return strings.TrimPrefix(in.Error, in.Path+": ")
+		}
+		var notes []string
+		for _, w := range in.Warnings {
+			if !strings.HasPrefix(w, "not read: ") {
+				notes = append(notes, w)
+			}
+		}
+		if len(notes) > 0 {
+			return strings.Join(notes, "; ")
+		}
+		return "it holds no records"
 	}
-	return fmt.Errorf("no sign-in records in %s", list)
+	if len(inputs) == 1 {
+		return fmt.Errorf("no sign-in records in %s: %s", inputs[0].Path, reason(inputs[0]))
+	}
+	const shown = 10
+	var b strings.Builder
+	fmt.Fprintf(&b, "no sign-in records in %s inputs:", Count(len(inputs)))
+	for i, in := range inputs {
+		if i == shown {
+			fmt.Fprintf(&b, "\n  ... and %s more", Count(len(inputs)-shown))
+			break
+		}
+		fmt.Fprintf(&b, "\n  %s: %s", in.Path, reason(in))
+	}
+	return errors.New(b.String())
 }
 
 func summarizeFilter(f Filter) FilterSummary {

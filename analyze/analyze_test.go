@@ -128,7 +128,7 @@ func TestRunInputErrors(t *testing.T) {
 		{[]string{notExport}, []string{notExport, "not a sign-in log export", `"Name,Price"`}},
 		{[]string{empty}, []string{empty, "the file is empty"}},
 		{[]string{filepath.Join(dir, "missing.csv")}, []string{"missing.csv", "no such file"}},
-		{[]string{onlyBad}, []string{"no sign-in record could be read", "1 malformed records skipped", onlyBad + ":2"}},
+		{[]string{onlyBad}, []string{"no sign-in record could be read", "1 malformed record skipped", onlyBad + ":2"}},
 	} {
 		_, err := Run(context.Background(), tt.paths, Options{Filter: DefaultFilter()})
 		if err == nil {

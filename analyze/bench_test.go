@@ -134,7 +134,7 @@ func BenchmarkAggregate(b *testing.B) {
 	})
 	b.Run("builtin-rules", func(b *testing.B) {
 		agg := newAggregator()
-		ev := newRuleEvaluator(set)
+		ev := newRuleEvaluator(context.Background(), set)
 		hits, i := 0, 0
 		b.ReportAllocs()
 		for b.Loop() {

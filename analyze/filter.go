@@ -432,6 +432,11 @@ func (r *rejections) whyNoMatch(read int, f Filter) string {
 		}
 	case stageWhere:
 		why = fmt.Sprintf("--where dropped the %s that matched the other filters", countNoun(n, "sign-in", "sign-ins"))
+		// A sign-in on which the expression failed is dropped too, and
+		// counted among the rule errors: say so, not only that it dropped.
+		if re := f.Where.RunError(); re != nil {
+			why += fmt.Sprintf("; it failed on %s of them (see Rule errors)", Count(re.Count))
+		}
 	}
 	if also := r.alsoNeeded(k); also != 0 {
 		var flags []string

@@ -288,9 +288,13 @@ func (p *pipeline) tolerates(run *inputRun) bool {
 // cancelled.
 func (p *pipeline) work(ctx context.Context, work <-chan *batch) {
 	m := newMatcher(p.filter)
+	if p.filter.Where != nil {
+		// Cancellation stops a --where expression that loops.
+		m.where = p.filter.Where.NewMatcherContext(ctx)
+	}
 	var ev *ruleEvaluator
 	if p.opts.Rules != nil && !p.labelsOnly {
-		ev = newRuleEvaluator(p.opts.Rules)
+		ev = newRuleEvaluator(ctx, p.opts.Rules)
 	}
 	for {
 		select {

@@ -156,18 +156,7 @@ var (
 func generatedExport(t *testing.T, dir, name string, f synth.Format, n int) string {
 	t.Helper()
 	var buf bytes.Buffer
-	w, err := synth.NewWriter(&buf, f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	g := synth.New(synth.Config{Records: n, Seed: 7})
-	var s synth.SignIn
-	for g.Next(&s) {
-		if err := w.Write(&s); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Close(); err != nil {
+	if _, err := synth.WriteExport(&buf, f, synth.New(synth.Config{Records: n, Seed: 7}), n); err != nil {
 		t.Fatal(err)
 	}
 	data := buf.Bytes()

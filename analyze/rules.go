@@ -1,6 +1,8 @@
 package analyze
 
 import (
+	"context"
+
 	"github.com/signinspect/signinspect/parse"
 	"github.com/signinspect/signinspect/policy"
 	"github.com/signinspect/signinspect/rules"
@@ -13,12 +15,14 @@ type ruleEvaluator struct {
 	labels func(*rules.Compiled) []string
 }
 
-func newRuleEvaluator(s *rules.Set) *ruleEvaluator {
+// newRuleEvaluator returns an evaluator of s whose rules stop when ctx is
+// done, even in the middle of a loop.
+func newRuleEvaluator(ctx context.Context, s *rules.Set) *ruleEvaluator {
 	labels := map[*rules.Compiled][]string{}
 	for _, c := range s.Rules() {
 		labels[c] = c.FixValueLabels()
 	}
-	return &ruleEvaluator{ev: s.NewEvaluator(), labels: func(c *rules.Compiled) []string { return labels[c] }}
+	return &ruleEvaluator{ev: s.NewEvaluatorContext(ctx), labels: func(c *rules.Compiled) []string { return labels[c] }}
 }
 
 // eval returns the rules that fire on rec. The slice is reused by the next

@@ -170,7 +170,7 @@ func Build(ctx context.Context, paths []string, opts Options) (*Result, error) {
 	readme := readmeText(m, filepath.Base(opts.Out))
 	m.Files = append(m.Files, bytesEntry(readmeName, RoleReadme, readme))
 
-	err = atomicfile.Write(opts.Out, 0o666, func(w io.Writer) error {
+	err = atomicfile.WriteContext(ctx, opts.Out, 0o666, func(w io.Writer) error {
 		return writeZip(w, work, m, reports, readme, now)
 	})
 	if err != nil {

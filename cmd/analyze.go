@@ -11,6 +11,8 @@ import (
 
 	"github.com/signinspect/signinspect/analyze"
 	"github.com/signinspect/signinspect/internal/atomicfile"
+	"github.com/signinspect/signinspect/internal/errlist"
+	"github.com/signinspect/signinspect/parse"
 )
 
 // AnalyzeOptions holds the analyze command's flags and streams.
@@ -57,19 +59,20 @@ personal access token makes. Use --app any and --flow any to keep everything.`,
 			return analyzeRun(c.Context(), opts)
 		},
 	}
-	f := c.Flags()
-	opts.FilterFlags.register(f)
-	opts.InputFlags.register(f)
-	opts.InputFlags.registerDuplicates(f)
-	f.BoolVar(&opts.Strict, "strict", false, "stop at the first malformed record instead of skipping and counting it")
-	opts.OutputFlags.register(f)
-	opts.RuleFlags.register(f)
-	opts.RuleFlags.registerContext(f)
-	opts.RuleFlags.markFiles(c)
+	opts.FilterFlags.register(c)
+	opts.InputFlags.register(c)
+	opts.InputFlags.registerDuplicates(c)
+	c.Flags().BoolVar(&opts.Strict, "strict", false, "stop at the first malformed record instead of skipping and counting it")
+	opts.OutputFlags.register(c)
+	opts.RuleFlags.register(c)
+	opts.RuleFlags.registerContext(c)
 	return c
 }
 
 func analyzeRun(ctx context.Context, o *AnalyzeOptions) error {
+	if err := refuseTerminalStdin(o.IO, "analyze", o.Paths); err != nil {
+		return err
+	}
 	out, err := o.OutputFlags.build(o.IO)
 	if err != nil {
 		return err
@@ -87,7 +90,7 @@ func analyzeRun(ctx context.Context, o *AnalyzeOptions) error {
 	if err != nil {
 		return err
 	}
-	filter, err := o.FilterFlags.build(ruleCtx)
+	filter, err := o.FilterFlags.build(ruleCtx, popts)
 	if err != nil {
 		return err
 	}
@@ -113,6 +116,9 @@ func analyzeRun(ctx context.Context, o *AnalyzeOptions) error {
 	rep, err := analyze.Run(ctx, o.Paths, opts)
 	bar.Stop() // Before anything else is written, so the bar is gone.
 	if err != nil {
+		if strings.Contains(err.Error(), parse.ErrAmbiguousTime.Error()) {
+			return fmt.Errorf("%w\ngive the order of day and month with %s", err, dateOrderHint)
+		}
 		return err
 	}
 	for _, re := range rep.RuleErrors {
@@ -121,7 +127,39 @@ func analyzeRun(ctx context.Context, o *AnalyzeOptions) error {
 	if w := damagedWarning(rep); w != "" {
 		o.IO.Messagef("signinspect: warning: %s\n", w)
 	}
-	return out.write(o.IO, rep)
+	if n := ambiguousDates(rep); n > 0 {
+		fmt.Fprintf(o.IO.ErrOut, "signinspect: note: %s skipped for dates that read two ways (like 05/11/2026); give the order of day and month with %s\n",
+			plural(n, "record"), dateOrderHint)
+	}
+	return out.write(ctx, o.IO, rep)
+}
+
+// ambiguousDates counts the records skipped for dates that read two ways.
+func ambiguousDates(rep *analyze.Report) int {
+	n := 0
+	for _, in := range rep.Inputs {
+		for _, r := range in.SkipReasons {
+			if strings.Contains(r.Reason, parse.ErrAmbiguousTime.Error()) {
+				n += r.Count
+			}
+		}
+	}
+	return n
+}
+
+// refuseTerminalStdin refuses the input "-" when standard input is a
+// terminal: nobody types a sign-in export, and a program waiting for one
+// looks hung.
+func refuseTerminalStdin(ios *IOStreams, command string, paths []string) error {
+	if !ios.StdinTTY {
+		return nil
+	}
+	for _, p := range paths {
+		if p == "-" {
+			return FlagErrorf("- reads an export from standard input, which is a terminal here: pipe one in (signinspect %s - < export.json) or give its path", command)
+		}
+	}
+	return nil
 }
 
 // damagedWarning says in one line which inputs of folders could not be
@@ -152,18 +190,19 @@ func damagedWarning(rep *analyze.Report) string {
 }
 
 // writeOutput renders to stdout, or to a file written atomically, so that a
-// reader never sees a half-written report.
-func writeOutput(stdout io.Writer, path string, write func(io.Writer) error) error {
+// reader never sees a half-written report. Once ctx is done the render
+// fails at its next write, on stdout as in a file.
+func writeOutput(ctx context.Context, stdout io.Writer, path string, write func(io.Writer) error) error {
 	if path == "" {
-		return write(stdout)
+		return write(atomicfile.NewContextWriter(ctx, stdout))
 	}
 	var writeErr error
-	err := atomicfile.Write(path, 0o666, func(w io.Writer) error {
+	err := atomicfile.WriteContext(ctx, path, 0o666, func(w io.Writer) error {
 		writeErr = write(w)
 		return writeErr
 	})
 	if err != nil && err != writeErr {
-		return fmt.Errorf("--out: %w", err)
+		return fmt.Errorf("--out %s: %w", path, errlist.WithoutPath(err))
 	}
 	return err
 }

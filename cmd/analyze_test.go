@@ -46,7 +46,7 @@ func TestAnalyzeExitCodes(t *testing.T) {
 		{"missing input", []string{filepath.Join(empty, "missing.csv")}, ExitError, "", "missing.csv", true},
 		{"no record at all", []string{empty}, ExitError, "", "signinspect: ", true},
 		{"not an export", []string{notExport}, ExitError, "", "notes.txt", true},
-		{"no path", nil, ExitUsage, "", "Run 'signinspect --help' for usage.", false},
+		{"no path", nil, ExitUsage, "", "Run 'signinspect analyze --help' for usage.", false},
 		{"bad flow", []string{samplesDir, "--flow", "sideways"}, ExitUsage, "", `--flow "sideways": want one of`, false},
 		{"bad format", []string{samplesDir, "-o", "yaml"}, ExitUsage, "", "unknown output format", false},
 		{"bad --out extension", []string{samplesDir, "--out", filepath.Join(empty, "r.pdf")}, ExitUsage, "", "cannot tell the format from the extension", false},
@@ -144,7 +144,7 @@ func TestWriteOutputAtomic(t *testing.T) {
 		t.Fatal(err)
 	}
 	failing := errors.New("render failed")
-	err := writeOutput(io.Discard, path, func(w io.Writer) error {
+	err := writeOutput(context.Background(), io.Discard, path, func(w io.Writer) error {
 		_, _ = io.WriteString(w, "<!DOCTYPE html><p>half")
 		return failing
 	})
@@ -158,7 +158,7 @@ func TestWriteOutputAtomic(t *testing.T) {
 		t.Errorf("a temporary file was left behind: %d entries", len(entries))
 	}
 	// A folder that does not exist is an error, not a report elsewhere.
-	if err := writeOutput(io.Discard, filepath.Join(dir, "missing", "r.html"), func(io.Writer) error { return nil }); err == nil {
+	if err := writeOutput(context.Background(), io.Discard, filepath.Join(dir, "missing", "r.html"), func(io.Writer) error { return nil }); err == nil {
 		t.Error("writing into a missing folder succeeded")
 	}
 }
@@ -401,5 +401,33 @@ func TestAnalyzeOutSaysWhatItWrote(t *testing.T) {
 		if !tty && got != "" {
 			t.Errorf("on a pipe, stderr = %q, want nothing", got)
 		}
+	}
+}
+
+// TestOutThroughALink checks that --out onto a symbolic link to another
+// file writes that file and keeps the link, as the shell's > does.
+func TestOutThroughALink(t *testing.T) {
+	dir := t.TempDir()
+	input := filepath.Join(t.TempDir(), "export.json")
+	data, err := os.ReadFile(filepath.Join(samplesDir, "portal-json", "NonInteractiveSignIns_2026-11-16_2026-11-22.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(input, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	shared := filepath.Join(dir, "shared.json")
+	other := filepath.Join(dir, "latest.json")
+	if err := os.Symlink("shared.json", other); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runCmd(t, "analyze", input, "--out", other); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if b, err := os.ReadFile(shared); err != nil || !strings.Contains(string(b), `"schema": "signinspect.report/v1"`) {
+		t.Errorf("the link's target holds no report: %v", err)
+	}
+	if fi, err := os.Lstat(other); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("--out replaced the link: %v", err)
 	}
 }

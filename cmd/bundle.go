@@ -67,11 +67,10 @@ in a later bundle.`,
 	f.StringVar(&opts.KeyFile, "key-file", "", "take the pseudonym key from this file, so that pseudonyms stay the same across bundles (default: a random key, not stored)")
 	f.StringVar(&opts.MapFile, "map", "", "write the mapping of every original value to its pseudonym to this file, for 'signinspect unredact' (keep it; never send it)")
 	f.BoolVar(&opts.DropLocations, "drop-locations", false, "blank cities, states and coordinates (countries are kept)")
-	opts.FilterFlags.register(f)
-	opts.InputFlags.register(f)
-	opts.RuleFlags.register(f)
-	opts.RuleFlags.registerContext(f)
-	opts.RuleFlags.markFiles(c)
+	opts.FilterFlags.register(c)
+	opts.InputFlags.register(c)
+	opts.RuleFlags.register(c)
+	opts.RuleFlags.registerContext(c)
 	_ = c.MarkFlagFilename("out", "zip")
 	_ = c.MarkFlagFilename("map", "json")
 	return c
@@ -92,7 +91,7 @@ func bundleRun(ctx context.Context, o *BundleOptions) error {
 	if err != nil {
 		return err
 	}
-	if _, err := o.FilterFlags.build(ruleCtx); err != nil {
+	if _, err := o.FilterFlags.build(ruleCtx, popts); err != nil {
 		return err
 	}
 	if _, err := o.RuleFlags.build(ruleCtx); err != nil {
@@ -146,7 +145,11 @@ func (o *BundleOptions) prepare(t *bundle.Translator, namedLocations string) (*b
 	if err != nil {
 		return nil, err
 	}
-	filter, err := ff.build(ruleCtx)
+	popts, err := o.InputFlags.build(o.IO.In)
+	if err != nil {
+		return nil, err
+	}
+	filter, err := ff.build(ruleCtx, popts)
 	if err != nil {
 		return nil, err
 	}

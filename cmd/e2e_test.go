@@ -201,12 +201,7 @@ func TestREADME(t *testing.T) {
 		t.Fatalf("found only %d commands in README.md", len(commands))
 	}
 
-	bin := t.TempDir()
-	build := exec.Command("go", "build", "-o", filepath.Join(bin, "signinspect"), "./cmd/signinspect")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := filepath.Dir(buildBinary(t))
 	work := t.TempDir()
 	copyTree(t, filepath.Join(root, "samples"), filepath.Join(work, "samples"))
 

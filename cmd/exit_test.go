@@ -29,37 +29,36 @@ func TestExitCodePaths(t *testing.T) {
 	// A path whose name holds phrases of cobra's usage errors: its absence
 	// is a runtime error.
 	oddPath := filepath.Join(dir, "invalid argument for accepts 1 arg(s)", "x.json")
-	const usage = "Run 'signinspect --help' for usage."
 	for _, c := range []struct {
 		name   string
 		args   []string
 		code   int
 		stderr string // Substring of standard error; "" wants none.
+		help   string // The command whose help a usage error points at.
 	}{
-		{"version", []string{"version"}, ExitOK, ""},
-		{"analyze", []string{"analyze", samplesDir}, ExitOK, ""},
-		{"findings at --fail-on", []string{"analyze", samplesDir, "--fail-on", "high"}, ExitFindings, ""},
+		{"version", []string{"version"}, ExitOK, "", ""},
+		{"analyze", []string{"analyze", samplesDir}, ExitOK, "", ""},
+		{"findings at --fail-on", []string{"analyze", samplesDir, "--fail-on", "high"}, ExitFindings, "", ""},
 
-		{"rule with 'invalid argument' in expr's message, analyze", []string{"analyze", samplesDir, "--rules", lenRule}, ExitError, "invalid argument for len"},
-		{"rule with 'invalid argument' in expr's message, lint", []string{"rules", "lint", lenRule}, ExitError, "invalid argument for len"},
-		{"missing path whose name reads like a usage error", []string{"analyze", oddPath}, ExitError, "no such file or directory"},
-		{"unknown rule ID", []string{"rules", "show", "no-such-rule"}, ExitError, "no rule with ID"},
-		{"missing rule file", []string{"rules", "lint", filepath.Join(dir, "missing.yaml")}, ExitError, "missing.yaml"},
+		{"rule with 'invalid argument' in expr's message, analyze", []string{"analyze", samplesDir, "--rules", lenRule}, ExitError, "invalid argument for len", ""},
+		{"rule with 'invalid argument' in expr's message, lint", []string{"rules", "lint", lenRule}, ExitError, "invalid argument for len", ""},
+		{"missing path whose name reads like a usage error", []string{"analyze", oddPath}, ExitError, "no such file or directory", ""},
+		{"unknown rule ID", []string{"rules", "show", "no-such-rule"}, ExitError, "no rule with ID", ""},
+		{"missing rule file", []string{"rules", "lint", filepath.Join(dir, "missing.yaml")}, ExitError, "missing.yaml", ""},
 
-		{"unknown command", []string{"analyse", samplesDir}, ExitUsage, `unknown command "analyse" for "signinspect"`},
-		{"unknown subcommand", []string{"rules", "lsit"}, ExitUsage, `unknown command "lsit" for "signinspect rules"`},
-		{"unknown flag", []string{"analyze", samplesDir, "--usr", "x"}, ExitUsage, "unknown flag: --usr"},
-		{"unknown shorthand flag", []string{"analyze", samplesDir, "-z"}, ExitUsage, "unknown shorthand flag: 'z' in -z"},
-		{"flag without its value", []string{"analyze", samplesDir, "--user"}, ExitUsage, "flag needs an argument: --user"},
-		{"flag value of the wrong type", []string{"analyze", samplesDir, "--top", "abc"}, ExitUsage, `invalid argument "abc" for "--top" flag`},
-		{"bad flag value", []string{"analyze", samplesDir, "--flow", "sideways"}, ExitUsage, `--flow "sideways"`},
-		{"no argument", []string{"analyze"}, ExitUsage, "requires at least 1 arg(s), only received 0"},
-		{"no argument to redact", []string{"redact", "--out", dir}, ExitUsage, "requires at least 1 arg(s)"},
-		{"no argument to lint", []string{"rules", "lint"}, ExitUsage, "requires at least 1 arg(s)"},
-		{"too many arguments", []string{"rules", "show", "a", "b"}, ExitUsage, "accepts 1 arg(s), received 2"},
-		{"argument to a command that takes none", []string{"version", "now"}, ExitUsage, `unknown command "now" for "signinspect version"`},
-		{"argument to formats", []string{"formats", "csv"}, ExitUsage, `unknown command "csv" for "signinspect formats"`},
-		{"argument to cobra's completion command", []string{"completion", "bash", "extra"}, ExitUsage, `unknown command "extra" for "signinspect completion bash"`},
+		{"unknown command", []string{"analyse", samplesDir}, ExitUsage, `unknown command "analyse" for "signinspect"`, "signinspect"},
+		{"unknown subcommand", []string{"rules", "lsit"}, ExitUsage, `unknown command "lsit" for "signinspect rules"`, "signinspect rules"},
+		{"unknown flag", []string{"analyze", samplesDir, "--usr", "x"}, ExitUsage, "unknown flag: --usr", "signinspect analyze"},
+		{"unknown shorthand flag", []string{"analyze", samplesDir, "-z"}, ExitUsage, "unknown shorthand flag: 'z' in -z", "signinspect analyze"},
+		{"flag without its value", []string{"analyze", samplesDir, "--user"}, ExitUsage, "flag needs an argument: --user", "signinspect analyze"},
+		{"flag value of the wrong type", []string{"analyze", samplesDir, "--top", "abc"}, ExitUsage, `invalid argument "abc" for "--top" flag`, "signinspect analyze"},
+		{"bad flag value", []string{"analyze", samplesDir, "--flow", "sideways"}, ExitUsage, `--flow "sideways"`, "signinspect analyze"},
+		{"no argument", []string{"analyze"}, ExitUsage, "requires at least 1 arg(s), only received 0", "signinspect analyze"},
+		{"no argument to redact", []string{"redact", "--out", dir}, ExitUsage, "requires at least 1 arg(s)", "signinspect redact"},
+		{"too many arguments", []string{"rules", "show", "a", "b"}, ExitUsage, "accepts 1 arg(s), received 2", "signinspect rules show"},
+		{"argument to a command that takes none", []string{"version", "now"}, ExitUsage, `unknown command "now" for "signinspect version"`, "signinspect version"},
+		{"argument to formats", []string{"formats", "csv"}, ExitUsage, `unknown command "csv" for "signinspect formats"`, "signinspect formats"},
+		{"argument to cobra's completion command", []string{"completion", "bash", "extra"}, ExitUsage, `unknown command "extra" for "signinspect completion bash"`, "signinspect completion bash"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			code, _, stderr := runCmd(t, c.args...)
@@ -72,8 +71,9 @@ func TestExitCodePaths(t *testing.T) {
 			if !strings.Contains(stderr, c.stderr) {
 				t.Errorf("stderr lacks %q:\n%s", c.stderr, stderr)
 			}
-			if got, want := strings.Contains(stderr, usage), c.code == ExitUsage; got != want {
-				t.Errorf("usage help offered: %v, want %v\nstderr: %s", got, want, stderr)
+			usage := "Run '" + c.help + " --help' for usage.\n"
+			if got, want := strings.HasSuffix(stderr, usage), c.code == ExitUsage; got != want || !want && strings.Contains(stderr, "for usage") {
+				t.Errorf("usage help %q offered: %v, want %v\nstderr: %s", usage, got, want, stderr)
 			}
 		})
 	}

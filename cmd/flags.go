@@ -1,6 +1,8 @@
 package cmd
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,10 +12,10 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 
 	"github.com/signinspect/signinspect/analyze"
 	"github.com/signinspect/signinspect/analyze/render"
+	"github.com/signinspect/signinspect/internal/errlist"
 	"github.com/signinspect/signinspect/parse"
 	"github.com/signinspect/signinspect/policy"
 	"github.com/signinspect/signinspect/redact"
@@ -42,7 +44,8 @@ type FilterFlags struct {
 	Where  string
 }
 
-func (f *FilterFlags) register(fs *pflag.FlagSet) {
+func (f *FilterFlags) register(c *cobra.Command) {
+	fs := c.Flags()
 	fs.StringArrayVar(&f.Users, "user", nil, "keep sign-ins of this user: UPN, object ID or display name, case-insensitive (repeatable)")
 	fs.StringArrayVar(&f.Apps, "app", []string{analyze.AzureDevOpsApp}, `keep sign-ins of this application or resource, by name or ID, or "any" (repeatable)`)
 	fs.StringVar(&f.Flow, "flow", parse.FlowNonInteractive, "keep sign-ins of this flow: "+strings.Join(analyze.Flows, ", "))
@@ -53,11 +56,21 @@ func (f *FilterFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.TZ, "tz", "UTC", "time zone of --since/--until/--at values that carry none, and of the report's times (IANA name, e.g. Europe/Berlin)")
 	fs.StringVar(&f.Status, "status", string(analyze.StatusAny), "keep failures, successes or both: failure, success, any")
 	fs.StringVar(&f.Where, "where", "", `keep only sign-ins for which this expression is true, in the rule language (e.g. 'Status.Code == 53003')`)
+	completeValues(c, "flow", analyze.Flows...)
+	var statuses []string
+	for _, st := range analyze.Statuses {
+		statuses = append(statuses, string(st))
+	}
+	completeValues(c, "status", statuses...)
+	completeValues(c, "app", analyze.AzureDevOpsApp, analyze.AppAny)
+	_ = c.RegisterFlagCompletionFunc("where", cobra.NoFileCompletions)
 }
 
 // build returns the filter the flags describe. ruleCtx is what a --where
-// expression may ask of the tenant (its named locations).
-func (f *FilterFlags) build(ruleCtx *rules.Context) (analyze.Filter, error) {
+// expression may ask of the tenant (its named locations); input says how
+// times are read (InputFlags' --date-order), for the time flags as for the
+// exports.
+func (f *FilterFlags) build(ruleCtx *rules.Context, input parse.Options) (analyze.Filter, error) {
 	filter := analyze.Filter{Users: f.Users, Apps: f.Apps}
 	loc, err := time.LoadLocation(f.TZ)
 	if err != nil {
@@ -77,7 +90,7 @@ func (f *FilterFlags) build(ruleCtx *rules.Context) (analyze.Filter, error) {
 			return filter, FlagErrorf("--user: empty value")
 		}
 	}
-	if filter.Since, filter.Until, err = f.timeWindow(loc); err != nil {
+	if filter.Since, filter.Until, err = f.timeWindow(loc, input.DateOrder); err != nil {
 		return filter, err
 	}
 	if f.Where != "" {
@@ -88,18 +101,32 @@ func (f *FilterFlags) build(ruleCtx *rules.Context) (analyze.Filter, error) {
 	return filter, nil
 }
 
-// timeWindow reads --at/--window or --since/--until, in the zone loc.
-func (f *FilterFlags) timeWindow(loc *time.Location) (since, until time.Time, err error) {
+// timeWindow reads --at/--window or --since/--until, in the zone loc and
+// the date order given.
+func (f *FilterFlags) timeWindow(loc *time.Location, order parse.DateOrder) (since, until time.Time, err error) {
+	parseTime := func(flag, value string) (time.Time, error) {
+		t, err := parse.ParseTimeOrder(value, loc, order)
+		if errors.Is(err, parse.ErrAmbiguousTime) {
+			return t, FlagErrorf("%s: %v: add %s", flag, err, dateOrderHint)
+		}
+		if err != nil {
+			return t, FlagErrorf("%s: %v", flag, err)
+		}
+		return t, nil
+	}
 	if f.At != "" || f.Window != "" {
-		if f.At == "" || f.Window == "" {
-			return since, until, FlagErrorf("--at and --window go together: --at 2026-11-20T10:15:00Z --window 30m")
+		switch {
+		case f.Window == "":
+			return since, until, FlagErrorf("--at %q needs --window, how far either side of it to look: --at %q --window 30m", f.At, f.At)
+		case f.At == "":
+			return since, until, FlagErrorf("--window %s needs --at, the time to look around: --at \"2026-11-20 10:15\" --window %s", f.Window, f.Window)
 		}
 		if f.Since != "" || f.Until != "" {
 			return since, until, FlagErrorf("--at/--window and --since/--until cannot be combined")
 		}
-		at, err := parse.ParseTime(f.At, loc)
+		at, err := parseTime("--at", f.At)
 		if err != nil {
-			return since, until, FlagErrorf("--at: %v", err)
+			return since, until, err
 		}
 		d, err := ParseWindow(f.Window)
 		if err != nil {
@@ -108,13 +135,13 @@ func (f *FilterFlags) timeWindow(loc *time.Location) (since, until time.Time, er
 		return at.Add(-d), at.Add(d), nil
 	}
 	if f.Since != "" {
-		if since, err = parse.ParseTime(f.Since, loc); err != nil {
-			return since, until, FlagErrorf("--since: %v", err)
+		if since, err = parseTime("--since", f.Since); err != nil {
+			return since, until, err
 		}
 	}
 	if f.Until != "" {
-		if until, err = parse.ParseTime(f.Until, loc); err != nil {
-			return since, until, FlagErrorf("--until: %v", err)
+		if until, err = parseTime("--until", f.Until); err != nil {
+			return since, until, err
 		}
 	}
 	if !since.IsZero() && !until.IsZero() && !since.Before(until) {
@@ -122,6 +149,9 @@ func (f *FilterFlags) timeWindow(loc *time.Location) (since, until time.Time, er
 	}
 	return since, until, nil
 }
+
+// dateOrderHint says how to give the order of day and month.
+const dateOrderHint = "--date-order day-first or --date-order month-first"
 
 // ParseWindow reads a duration as Go writes it (90m, 1h30m) or in days
 // (2d).
@@ -152,23 +182,59 @@ type RuleFlags struct {
 	TrustedIPs     []string
 }
 
-func (f *RuleFlags) register(fs *pflag.FlagSet) {
+func (f *RuleFlags) register(c *cobra.Command) {
+	fs := c.Flags()
 	fs.StringArrayVar(&f.RulePaths, "rules", nil, "load rules from this YAML file or folder, adding to or overriding the built-in pack (repeatable)")
 	fs.BoolVar(&f.NoBuiltin, "no-builtin", false, "do not load the built-in rule pack")
 	fs.StringArrayVar(&f.Disable, "disable", nil, "do not run the rule with this ID (repeatable)")
+	_ = c.MarkFlagFilename("rules", "yaml", "yml")
+	_ = c.RegisterFlagCompletionFunc("disable", f.completeIDs)
 }
 
-func (f *RuleFlags) registerContext(fs *pflag.FlagSet) {
+func (f *RuleFlags) registerContext(c *cobra.Command) {
+	fs := c.Flags()
 	fs.StringVar(&f.NamedLocations, "named-locations", "", "the Graph JSON export of identity/conditionalAccess/namedLocations, so rules can tell trusted IPs")
 	fs.StringArrayVar(&f.TrustedIPs, "trusted-ip", nil, "treat this IP range (CIDR) as a trusted location (repeatable)")
+	_ = c.MarkFlagFilename("named-locations", "json")
+	_ = c.RegisterFlagCompletionFunc("trusted-ip", cobra.NoFileCompletions)
 }
 
-// markFiles tells shell completion which files the rule flags take.
-func (f *RuleFlags) markFiles(c *cobra.Command) {
-	_ = c.MarkFlagFilename("rules", "yaml", "yml")
-	if c.Flags().Lookup("named-locations") != nil {
-		_ = c.MarkFlagFilename("named-locations", "json")
+// completeIDs offers the IDs of the rules the command line chooses so far
+// (the built-in pack, --rules, less --no-builtin), for --disable and rules
+// show.
+func (f *RuleFlags) completeIDs(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	// Cobra parses the flags twice while completing, and repeatable flags
+	// collect their values both times.
+	g := *f
+	g.RulePaths, g.Disable = unique(f.RulePaths), nil
+	rs, err := g.rules()
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveError
 	}
+	var ids []cobra.Completion
+	for _, r := range rs {
+		ids = append(ids, cobra.CompletionWithDesc(r.ID, r.Title))
+	}
+	return ids, cobra.ShellCompDirectiveNoFileComp
+}
+
+// unique returns list without repeated values, in order.
+func unique(list []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range list {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// completeValues makes shell completion offer values for a flag of c, and
+// no file names.
+func completeValues(c *cobra.Command, flag string, values ...string) {
+	_ = c.RegisterFlagCompletionFunc(flag, cobra.FixedCompletions(values, cobra.ShellCompDirectiveNoFileComp))
 }
 
 // rules returns the built-in pack (unless --no-builtin) with the rules of
@@ -183,7 +249,7 @@ func (f *RuleFlags) rules() ([]rules.Rule, error) {
 	}
 	if len(f.RulePaths) > 0 {
 		if extra, err = rules.LoadPaths(f.RulePaths...); err != nil {
-			return nil, err
+			return nil, rulesFlagErrors(err)
 		}
 	}
 	all, err := rules.Combine(base, extra, f.Disable)
@@ -193,6 +259,21 @@ func (f *RuleFlags) rules() ([]rules.Rule, error) {
 	return all, nil
 }
 
+// rulesFlagErrors says which flag the errors of a --rules path that cannot
+// be read concern ("--rules my-rules/: no such file or directory"); errors
+// inside rule files already name the file, line and key.
+func rulesFlagErrors(err error) error {
+	var errs []error
+	for _, e := range errlist.Flatten(err) {
+		var re *rules.RuleError
+		if !errors.As(e, &re) {
+			e = fmt.Errorf("--rules %w", e)
+		}
+		errs = append(errs, e)
+	}
+	return errors.Join(errs...)
+}
+
 // context returns what --named-locations and --trusted-ip say of the
 // tenant. stdin is read for --named-locations -.
 func (f *RuleFlags) context(stdin io.Reader) (*rules.Context, error) {
@@ -200,7 +281,8 @@ func (f *RuleFlags) context(stdin io.Reader) (*rules.Context, error) {
 	if f.NamedLocations != "" {
 		nl, err := policy.LoadNamedLocations(f.NamedLocations, parse.Options{Stdin: stdin})
 		if err != nil {
-			return nil, err
+			// The error names the file; the flag says what it was for.
+			return nil, fmt.Errorf("--named-locations %w", err)
 		}
 		ctx.NamedLocations = nl
 	}
@@ -229,20 +311,24 @@ type OutputFlags struct {
 	Output  string
 	OutFile string
 	Top     int
-	NoColor bool
 	Redact  bool
 	KeyFile string
 	FailOn  string
 }
 
-func (f *OutputFlags) register(fs *pflag.FlagSet) {
+func (f *OutputFlags) register(c *cobra.Command) {
+	fs := c.Flags()
 	fs.StringVarP(&f.Output, "output", "o", "", "output format: "+strings.Join(render.Names(), ", ")+" (default table, or from the --out extension)")
 	fs.StringVar(&f.OutFile, "out", "", "write the report to this file (atomically) instead of standard output")
 	fs.IntVar(&f.Top, "top", 20, "show at most this many rows in long report sections (0: all)")
-	fs.BoolVar(&f.NoColor, "no-color", false, "never colour the output (NO_COLOR is honoured too)")
 	fs.BoolVar(&f.Redact, "redact", false, "pseudonymize UPNs, names, object IDs and IP addresses in the report, as 'signinspect redact' does")
 	fs.StringVar(&f.KeyFile, "key-file", "", "with --redact: take the pseudonym key from this file, for the same pseudonyms as 'signinspect redact --key-file'")
 	fs.StringVar(&f.FailOn, "fail-on", "", "exit with code 3 when a finding has at least this severity: "+severityNames())
+	completeValues(c, "output", render.Names()...)
+	completeValues(c, "fail-on", strings.Split(severityNames(), ", ")...)
+	_ = c.MarkFlagFilename("out", strings.Split(strings.ReplaceAll(strings.Join(render.Extensions(), ","), ".", ""), ",")...)
+	_ = c.MarkFlagFilename("key-file")
+	_ = c.RegisterFlagCompletionFunc("top", cobra.NoFileCompletions)
 }
 
 // reportOutput is what OutputFlags build: where and how to write a report
@@ -270,7 +356,7 @@ func (f *OutputFlags) build(ios *IOStreams) (*reportOutput, error) {
 	// A report written to a file is fitted to the default width, not to
 	// the terminal it happened to be made in; standard output is fitted
 	// to the terminal, or to COLUMNS on a pipe.
-	ropts := render.Options{Color: toTerminal && !f.NoColor && !ios.NoColor}
+	ropts := render.Options{Color: toTerminal && !ios.NoColor}
 	if f.OutFile == "" {
 		ropts.Width = ios.Width
 	}
@@ -323,13 +409,14 @@ func (f *OutputFlags) pseudonymizer() (*redact.Pseudonymizer, error) {
 
 // write redacts the report when asked, renders it to standard output or
 // the --out file, and returns ErrFindings when a finding reaches
-// --fail-on.
-func (o *reportOutput) write(ios *IOStreams, rep *analyze.Report) error {
+// --fail-on. Rendering stops at its next write once ctx is done; a file is
+// then left as it was.
+func (o *reportOutput) write(ctx context.Context, ios *IOStreams, rep *analyze.Report) error {
 	if o.pseudonymizer != nil {
 		analyze.Redact(rep, o.pseudonymizer)
 	}
 	size := 0
-	err := writeOutput(ios.Out, o.file, func(w io.Writer) error {
+	err := writeOutput(ctx, ios.Out, o.file, func(w io.Writer) error {
 		cw := &countingWriter{w: w}
 		err := o.renderer.Render(cw, rep)
 		size = cw.n
@@ -439,27 +526,38 @@ func severityNames() string {
 type InputFlags struct {
 	Format         string
 	KeepDuplicates bool
+	DateOrder      string
 }
 
-func (f *InputFlags) register(fs *pflag.FlagSet) {
-	fs.StringVar(&f.Format, "format", "", "read every input as this format instead of detecting it (see 'signinspect formats')")
+func (f *InputFlags) register(c *cobra.Command) {
+	c.Flags().StringVar(&f.Format, "format", "", "read every input as this format instead of detecting it (see 'signinspect formats')")
+	c.Flags().StringVar(&f.DateOrder, "date-order", "", "read dates like 05/11/2026, which could be either, as day-first or month-first (default: refuse them and say so)")
+	completeValues(c, "date-order", parse.DateOrders...)
+	var formats []string
+	for _, fi := range parse.Formats() {
+		formats = append(formats, string(fi.Format))
+	}
+	completeValues(c, "format", formats...)
 }
 
 // registerDuplicates declares --keep-duplicates, for the commands that
 // count sign-ins.
-func (f *InputFlags) registerDuplicates(fs *pflag.FlagSet) {
-	fs.BoolVar(&f.KeepDuplicates, "keep-duplicates", false, "count every copy of a sign-in that several inputs hold (same request ID), instead of the first only")
+func (f *InputFlags) registerDuplicates(c *cobra.Command) {
+	c.Flags().BoolVar(&f.KeepDuplicates, "keep-duplicates", false, "count every copy of a sign-in that several inputs hold (same request ID), instead of the first only")
 }
 
 // build returns the parse options of the flags; stdin is read for the
 // input "-".
 func (f *InputFlags) build(stdin io.Reader) (parse.Options, error) {
 	opts := parse.Options{Stdin: stdin}
+	var err error
 	if f.Format != "" {
-		var err error
 		if opts.Format, err = parse.ParseFormat(f.Format); err != nil {
 			return opts, &FlagError{Err: fmt.Errorf("--format: %w", err)}
 		}
+	}
+	if opts.DateOrder, err = parse.ParseDateOrder(f.DateOrder); err != nil {
+		return opts, FlagErrorf("--date-order %v", err)
 	}
 	return opts, nil
 }

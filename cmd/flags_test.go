@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/signinspect/signinspect/analyze"
+	"github.com/signinspect/signinspect/parse"
 	"github.com/signinspect/signinspect/rules"
 )
 
@@ -35,10 +36,10 @@ func TestNewCmdAnalyze(t *testing.T) {
 			want: AnalyzeOptions{Paths: []string{"x"}, FilterFlags: defaults, OutputFlags: OutputFlags{Top: 20},
 				RuleFlags: RuleFlags{RulePaths: []string{"r1/", "r2.yaml"}, NoBuiltin: true, Disable: []string{"a", "b"},
 					NamedLocations: "nl.json", TrustedIPs: []string{"203.0.113.0/24"}}}},
-		{name: "output flags", args: []string{"x", "-o", "json", "--out", "r.json", "--top", "0", "--no-color", "--redact", "--key-file", "k", "--fail-on", "high",
+		{name: "output flags", args: []string{"x", "-o", "json", "--out", "r.json", "--top", "0", "--redact", "--key-file", "k", "--fail-on", "high",
 			"--format", "graph-json", "--strict", "--at", "2026-11-20 10:15", "--window", "30m"},
 			want: AnalyzeOptions{Paths: []string{"x"}, FilterFlags: func() FilterFlags { f := defaults; f.At, f.Window = "2026-11-20 10:15", "30m"; return f }(),
-				OutputFlags: OutputFlags{Output: "json", OutFile: "r.json", Top: 0, NoColor: true, Redact: true, KeyFile: "k", FailOn: "high"},
+				OutputFlags: OutputFlags{Output: "json", OutFile: "r.json", Top: 0, Redact: true, KeyFile: "k", FailOn: "high"},
 				InputFlags:  InputFlags{Format: "graph-json"}, Strict: true}},
 		{name: "no path", args: nil, errMsg: "requires at least 1 arg(s)"},
 		{name: "--top not a number", args: []string{"x", "--top", "many"}, errMsg: `invalid argument "many" for "--top" flag`},
@@ -168,7 +169,12 @@ func TestFilterFlagsBuild(t *testing.T) {
 		{"bad status", with(func(f *FilterFlags) { f.Status = "broken" }), analyze.Filter{}, `--status "broken": want failure, success or any`},
 		{"bad zone", with(func(f *FilterFlags) { f.TZ = "Mars/Olympus" }), analyze.Filter{}, `--tz "Mars/Olympus": unknown time zone`},
 		{"empty user", with(func(f *FilterFlags) { f.Users = []string{" "} }), analyze.Filter{}, "--user: empty value"},
-		{"--at alone", with(func(f *FilterFlags) { f.At = "2026-11-20" }), analyze.Filter{}, "--at and --window go together"},
+		{"--at alone", with(func(f *FilterFlags) { f.At = "2026-11-20 10:15" }), analyze.Filter{},
+			`--at "2026-11-20 10:15" needs --window, how far either side of it to look: --at "2026-11-20 10:15" --window 30m`},
+		{"--window alone", with(func(f *FilterFlags) { f.Window = "2h" }), analyze.Filter{},
+			`--window 2h needs --at, the time to look around: --at "2026-11-20 10:15" --window 2h`},
+		{"ambiguous --since", with(func(f *FilterFlags) { f.Since = "05/11/2026" }), analyze.Filter{},
+			`--since: unreadable time: ambiguous date: "05/11/2026" could be 11 May 2026 (month first) or 5 November 2026 (day first); write dates as ISO 8601 (2026-05-11 or 2026-11-05), or give the order of day and month: add --date-order day-first or --date-order month-first`},
 		{"both windows", with(func(f *FilterFlags) { f.At, f.Window, f.Since = "2026-11-20", "1h", "2026-11-19" }), analyze.Filter{}, "cannot be combined"},
 		{"bad --since", with(func(f *FilterFlags) { f.Since = "yesterday" }), analyze.Filter{}, "--since: "},
 		{"reversed window", with(func(f *FilterFlags) { f.Since, f.Until = "2026-11-21", "2026-11-20" }), analyze.Filter{}, "is not before --until"},
@@ -176,7 +182,7 @@ func TestFilterFlagsBuild(t *testing.T) {
 		{"bad --where", with(func(f *FilterFlags) { f.Where = "Stauts.Code == 1" }), analyze.Filter{}, "--where: "},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			got, err := c.flags.build(nil)
+			got, err := c.flags.build(nil, parse.Options{})
 			if c.errMsg != "" {
 				var fe *FlagError
 				if !errors.As(err, &fe) || !strings.Contains(err.Error(), c.errMsg) {
@@ -191,6 +197,12 @@ func TestFilterFlagsBuild(t *testing.T) {
 				t.Errorf("filter\n%+v\nwant\n%+v", got, c.want)
 			}
 		})
+	}
+	// --date-order reads the time flags as it reads the exports.
+	dayFirst := with(func(f *FilterFlags) { f.Since = "05/11/2026" })
+	got, err := dayFirst.build(nil, parse.Options{DateOrder: parse.DateOrderDayFirst})
+	if err != nil || !got.Since.Equal(time.Date(2026, 11, 5, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("--date-order day-first --since 05/11/2026: %v, %v", got.Since, err)
 	}
 }
 

@@ -20,7 +20,9 @@ type IOStreams struct {
 	Out    io.Writer
 	ErrOut io.Writer
 
-	// StdoutTTY and StderrTTY say whether the streams are terminals.
+	// StdinTTY, StdoutTTY and StderrTTY say whether the streams are
+	// terminals.
+	StdinTTY  bool
 	StdoutTTY bool
 	StderrTTY bool
 	// NoColor is set by NO_COLOR or --no-color.
@@ -37,6 +39,7 @@ type IOStreams struct {
 // System returns the process's streams.
 func System() *IOStreams {
 	io := &IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr, Getenv: os.Getenv}
+	io.StdinTTY = term.IsTerminal(int(os.Stdin.Fd()))
 	io.StdoutTTY = term.IsTerminal(int(os.Stdout.Fd()))
 	io.StderrTTY = term.IsTerminal(int(os.Stderr.Fd()))
 	if io.StdoutTTY {

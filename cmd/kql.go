@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/signinspect/signinspect/internal/atomicfile"
 	"github.com/signinspect/signinspect/kql"
+	"github.com/signinspect/signinspect/parse"
 	"github.com/signinspect/signinspect/rules"
 )
 
@@ -37,7 +39,7 @@ const (
 
 // NewCmdKQL builds the kql command. runF replaces kqlRun in tests that
 // check flag parsing alone.
-func NewCmdKQL(ios *IOStreams, runF func(*KQLOptions) error) *cobra.Command {
+func NewCmdKQL(ios *IOStreams, runF func(context.Context, *KQLOptions) error) *cobra.Command {
 	opts := &KQLOptions{IO: ios}
 	c := &cobra.Command{
 		Use:   "kql",
@@ -60,25 +62,24 @@ uses something with no KQL form is refused, naming the rule and the construct.`,
   signinspect kql --per-rule --disable report-only-would-block
   signinspect kql -o sentinel --out sentinel-rules/`,
 		Args: noArgs,
-		RunE: func(*cobra.Command, []string) error {
+		RunE: func(c *cobra.Command, _ []string) error {
 			if runF != nil {
-				return runF(opts)
+				return runF(c.Context(), opts)
 			}
-			return kqlRun(opts)
+			return kqlRun(c.Context(), opts)
 		},
 	}
 	f := c.Flags()
-	opts.FilterFlags.register(f)
+	opts.FilterFlags.register(c)
 	f.StringVarP(&opts.Output, "output", "o", kqlOutputQuery, "what to write: kql (a query) or sentinel (analytics rules)")
 	f.StringVar(&opts.OutPath, "out", "", "write to this file (atomically) instead of standard output; with -o sentinel, a folder for one file per rule")
 	f.BoolVar(&opts.PerRule, "per-rule", false, "one query per rule, listing the sign-ins it matches")
-	opts.RuleFlags.register(f)
-	opts.RuleFlags.registerContext(f)
-	opts.RuleFlags.markFiles(c)
+	opts.RuleFlags.register(c)
+	opts.RuleFlags.registerContext(c)
 	return c
 }
 
-func kqlRun(o *KQLOptions) error {
+func kqlRun(ctx context.Context, o *KQLOptions) error {
 	output := strings.ToLower(strings.TrimSpace(o.Output))
 	switch output {
 	case kqlOutputQuery:
@@ -96,7 +97,9 @@ func kqlRun(o *KQLOptions) error {
 	if err != nil {
 		return err
 	}
-	filter, err := o.FilterFlags.build(ruleCtx)
+	// The query holds no exports: dates in the time flags are read as
+	// ISO 8601 or refused when ambiguous.
+	filter, err := o.FilterFlags.build(ruleCtx, parse.Options{})
 	if err != nil {
 		return err
 	}
@@ -112,7 +115,7 @@ func kqlRun(o *KQLOptions) error {
 		if err != nil {
 			return kqlError(err)
 		}
-		return writeSentinel(o, srs)
+		return writeSentinel(ctx, o, srs)
 	case o.PerRule:
 		qs, err := kql.PerRule(set.Rules(), opts)
 		if err != nil {
@@ -128,7 +131,7 @@ func kqlRun(o *KQLOptions) error {
 			return kqlError(err)
 		}
 	}
-	return writeOutput(o.IO.Out, o.OutPath, func(w io.Writer) error {
+	return writeOutput(ctx, o.IO.Out, o.OutPath, func(w io.Writer) error {
 		_, err := io.WriteString(w, text)
 		return err
 	})
@@ -145,7 +148,7 @@ func kqlError(err error) error {
 
 // writeSentinel writes the analytics rules: to standard output as YAML
 // documents, or into the --out folder, one <rule-id>.yaml file each.
-func writeSentinel(o *KQLOptions, srs []kql.SentinelRule) error {
+func writeSentinel(ctx context.Context, o *KQLOptions, srs []kql.SentinelRule) error {
 	if o.OutPath == "" {
 		for i, sr := range srs {
 			if i > 0 {
@@ -165,7 +168,7 @@ func writeSentinel(o *KQLOptions, srs []kql.SentinelRule) error {
 	}
 	for _, sr := range srs {
 		path := filepath.Join(o.OutPath, sr.Rule.ID+".yaml")
-		err := atomicfile.Write(path, 0o666, func(w io.Writer) error {
+		err := atomicfile.WriteContext(ctx, path, 0o666, func(w io.Writer) error {
 			_, err := io.WriteString(w, sr.YAML)
 			return err
 		})

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -96,14 +97,18 @@ atomically.`,
 	f.BoolVar(&opts.DryRun, "dry-run", false, "read and redact everything, print the summary and samples of what each kind of value becomes, write nothing")
 	f.BoolVar(&opts.Force, "force", false, "write into an output folder that holds files already")
 	f.StringVar(&opts.MapFile, "map", "", "write the mapping of every original value to its pseudonym to this file, for 'signinspect unredact' (keep it; never send it)")
-	opts.InputFlags.register(f)
+	opts.InputFlags.register(c)
 	_ = c.MarkFlagDirname("out")
 	_ = c.MarkFlagFilename("named-locations", "json")
 	_ = c.MarkFlagFilename("map", "json")
+	_ = c.MarkFlagFilename("key-file")
 	return c
 }
 
 func redactRun(ctx context.Context, o *RedactOptions) error {
+	if err := refuseTerminalStdin(o.IO, "redact", o.Paths); err != nil {
+		return err
+	}
 	if strings.TrimSpace(o.Out) == "" {
 		return FlagErrorf("--out DIR is required: the folder to write the redacted copies to")
 	}
@@ -115,7 +120,7 @@ func redactRun(ctx context.Context, o *RedactOptions) error {
 		// Read it as analyze will, so that a wrong file fails here and not
 		// at support.
 		if _, err := policy.LoadNamedLocations(o.NamedLocations, popts); err != nil {
-			return fmt.Errorf("--named-locations: %w", err)
+			return fmt.Errorf("--named-locations %w", err)
 		}
 	}
 	p, err := newPseudonymizer(o.KeyFile, redact.Options{KeepIPs: o.KeepIPs, KeepDomain: o.KeepDomain})
@@ -256,8 +261,16 @@ func newPseudonymizer(keyFile string, opts redact.Options) (*redact.Pseudonymize
 		return redact.NewRandom(opts)
 	}
 	key, err := redact.ReadKeyFile(keyFile)
-	if err != nil {
-		return nil, err
+	var pe *fs.PathError
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("--key-file %s: no such file; make a key once, keep it to yourself, and give the same file every time: "+
+			"head -c 32 /dev/urandom | base64 > %s (in PowerShell 7: [Convert]::ToBase64String([Security.Cryptography.RandomNumberGenerator]::GetBytes(32)) > %s)",
+			keyFile, keyFile, keyFile)
+	case errors.As(err, &pe):
+		return nil, fmt.Errorf("--key-file %s: %w", keyFile, pe.Err)
+	case err != nil:
+		return nil, fmt.Errorf("--key-file: %w", err)
 	}
 	return redact.New(key, opts)
 }

@@ -299,7 +299,7 @@ func TestRedactCommand(t *testing.T) {
 		{[]string{"redact", filepath.Join(samples, "portal-csv"), "--out", filepath.Join(samples, "portal-csv", "redacted")}, ExitError, "is inside the input folder"},
 		{[]string{"redact", in, "--out", in}, ExitError, "is the input"},
 		{[]string{"redact", in, "--out", filepath.Dir(in)}, ExitError, "holds the input"},
-		{[]string{"redact", in, "--out", filepath.Join(dir, "x"), "--key-file", filepath.Join(dir, "missing")}, ExitError, "key file"},
+		{[]string{"redact", in, "--out", filepath.Join(dir, "x"), "--key-file", filepath.Join(dir, "missing")}, ExitError, "--key-file "},
 		{[]string{"redact", in, "--out", filepath.Join(dir, "x"), "--format", "nope"}, ExitUsage, "--format"},
 		{[]string{"redact", filepath.Join(samples, "named-locations.json"), "--out", filepath.Join(dir, "x")}, ExitError, "pass it with --named-locations"},
 		{[]string{"analyze", in, "--key-file", key}, ExitUsage, "--key-file goes with --redact"},

@@ -38,12 +38,14 @@ func newCmdRules(ios *IOStreams) *cobra.Command {
 		Short: "List, show, check and test diagnosis rules",
 		Long: `Diagnosis rules are YAML files whose condition is an expr expression over one
 sign-in. signinspect embeds a built-in pack; --rules adds your own (a rule with
-the ID of a built-in one replaces it). See rules/REFERENCE.md for the format,
-every field and every helper.`,
+the ID of a built-in one replaces it). 'signinspect rules fields' prints every
+field and helper expressions can use, and 'signinspect rules new ID' writes a
+rule file to start from; rules/REFERENCE.md documents the format.`,
 		Args: noArgs,
 		RunE: func(c *cobra.Command, _ []string) error { return c.Help() },
 	}
-	c.AddCommand(newCmdRulesList(ios), newCmdRulesShow(ios), newCmdRulesLint(ios), newCmdRulesTest(ios))
+	c.AddCommand(newCmdRulesList(ios), newCmdRulesShow(ios), newCmdRulesLint(ios), newCmdRulesTest(ios),
+		newCmdRulesFields(ios), newCmdRulesNew(ios))
 	return c
 }
 
@@ -57,8 +59,7 @@ func newCmdRulesList(ios *IOStreams) *cobra.Command {
 		Args: noArgs,
 		RunE: func(*cobra.Command, []string) error { return rulesListRun(opts) },
 	}
-	opts.RuleFlags.register(c.Flags())
-	opts.RuleFlags.markFiles(c)
+	opts.RuleFlags.register(c)
 	return c
 }
 
@@ -73,22 +74,27 @@ func newCmdRulesShow(ios *IOStreams) *cobra.Command {
 			opts.ID = args[0]
 			return rulesShowRun(opts)
 		},
+		ValidArgsFunction: func(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+			if len(args) > 0 {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			return opts.RuleFlags.completeIDs(c, args, toComplete)
+		},
 	}
-	opts.RuleFlags.register(c.Flags())
-	opts.RuleFlags.markFiles(c)
+	opts.RuleFlags.register(c)
 	return c
 }
 
 func newCmdRulesLint(ios *IOStreams) *cobra.Command {
 	opts := &RulesOptions{IO: ios}
 	c := &cobra.Command{
-		Use:   "lint PATH...",
-		Short: "Check rule files: YAML, keys, values, IDs and expressions",
+		Use:   "lint [PATH...]",
+		Short: "Check rule files: YAML, keys, values, IDs and expressions (the built-in pack when no PATH is given)",
 		Long: `Load and compile rule files (or directories of them) the way analyze --rules
-does, and report every error with its file, line and key. Exits 1 when a file
-has an error.`,
-		Example: `  signinspect rules lint my-rules/`,
-		Args:    minimumArgs(1),
+does, and report every error of every file at once, each with its file, line
+and key. Exits 1 when a file has an error.`,
+		Example: `  signinspect rules lint my-rules/
+  signinspect rules lint`,
 		RunE: func(_ *cobra.Command, args []string) error {
 			opts.Paths = args
 			return rulesLintRun(opts)
@@ -184,7 +190,9 @@ func showRule(ios *IOStreams, r rules.Rule) error {
 	w, width := ios.Out, textWidth(ios)
 	section(w, "Description", text.WrapSoft(r.Description, width))
 	section(w, "When", r.When)
-	section(w, "Fix", text.WrapSoft(r.Fix, width))
+	// The fix as written, placeholders and all: wrapping it would change
+	// what a reader copies into a rule of their own.
+	section(w, "Fix", r.Fix)
 	if len(r.Tests) > 0 {
 		fmt.Fprintf(w, "\nTests (%d)\n", len(r.Tests))
 		tt := newTable(ios)
@@ -228,33 +236,37 @@ func section(w io.Writer, title, body string) {
 }
 
 func rulesLintRun(opts *RulesOptions) error {
-	rs, err := rules.LoadPaths(opts.Paths...)
-	if err != nil {
-		return err
-	}
-	set, err := rules.Compile(rs, nil)
+	rs, err := rules.Lint(opts.Paths...)
 	if err != nil {
 		return err
 	}
 	if opts.KQL {
+		set, err := rules.Compile(rs, nil)
+		if err != nil {
+			return err
+		}
 		if err := lintKQL(opts.IO, set); err != nil {
 			return err
 		}
 	}
-	builtin, err := rules.Builtin()
-	if err != nil {
-		return err
-	}
-	ids := map[string]bool{}
-	for _, r := range builtin {
-		ids[r.ID] = true
+	if len(opts.Paths) > 0 {
+		builtin, err := rules.Builtin()
+		if err != nil {
+			return err
+		}
+		ids := map[string]bool{}
+		for _, r := range builtin {
+			ids[r.ID] = true
+		}
+		for _, r := range rs {
+			if ids[r.ID] {
+				fmt.Fprintf(opts.IO.Out, "%s:%d: rule %s replaces the built-in rule of that ID\n", r.File, r.Line, r.ID)
+			}
+		}
 	}
 	files := map[string]bool{}
 	for _, r := range rs {
 		files[r.File] = true
-		if ids[r.ID] {
-			fmt.Fprintf(opts.IO.Out, "%s:%d: rule %s replaces the built-in rule of that ID\n", r.File, r.Line, r.ID)
-		}
 	}
 	fmt.Fprintf(opts.IO.Out, "%s in %s: no errors\n", plural(len(rs), "rule"), plural(len(files), "file"))
 	return nil
@@ -265,13 +277,9 @@ func rulesLintRun(opts *RulesOptions) error {
 var errCasesFailed = errors.New("test cases failed")
 
 func rulesTestRun(opts *RulesOptions) error {
-	var rs []rules.Rule
-	var err error
-	if len(opts.Paths) == 0 {
-		rs, err = rules.Builtin()
-	} else {
-		rs, err = rules.LoadPaths(opts.Paths...)
-	}
+	// The same loading as lint: every error of every file, before any
+	// case runs.
+	rs, err := rules.Lint(opts.Paths...)
 	if err != nil {
 		return err
 	}

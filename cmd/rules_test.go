@@ -2,10 +2,13 @@ package cmd
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/signinspect/signinspect/rules"
 )
 
 // run runs signinspect with test streams and returns the exit code and
@@ -129,21 +132,21 @@ func TestRulesLint(t *testing.T) {
 	if code != ExitError || out != "" {
 		t.Fatalf("exit %d, stdout %q", code, out)
 	}
-	wantErr := "signinspect: " + bad + ":3: rule bad: severity: unknown severity \"loud\" (want one of info, low, medium, high, critical)\n"
+	// A key error does not hide the expression error of the same rule.
+	wantErr := "signinspect: " + bad + ":3: rule bad: severity: unknown severity \"loud\" (want one of info, low, medium, high, critical)\n" +
+		bad + ":8: rule bad: when: unknown name Stauts; did you mean Status? (2:4)\n | && Stauts.Code == 1\n | ...^\n"
 	if errOut != wantErr {
 		t.Errorf("stderr:\n%s\nwant:\n%s", errOut, wantErr)
 	}
 
-	// Expression errors come out once the file loads, with expr's caret.
-	bad2 := writeRule(t, t.TempDir(), "bad.yaml", "id: bad\ntitle: T\nseverity: low\nstatus: stable\ndescription: D\nwhen: |\n  Failed()\n  && Stauts.Code == 1\nfix: F\n")
-	code, _, errOut = runCmd(t, "rules", "lint", bad2)
-	wantErr = "signinspect: " + bad2 + ":8: rule bad: when: unknown name Stauts (2:4)\n | && Stauts.Code == 1\n | ...^\n"
-	if code != ExitError || errOut != wantErr {
-		t.Errorf("exit %d, stderr:\n%s\nwant:\n%s", code, errOut, wantErr)
+	// Without a path, lint checks the built-in pack, as test does.
+	builtin, err := rules.Builtin()
+	if err != nil {
+		t.Fatal(err)
 	}
-
-	if code, _, _ := runCmd(t, "rules", "lint"); code != ExitUsage {
-		t.Errorf("lint without a path: exit %d", code)
+	want = fmt.Sprintf("%d rules in %d files: no errors\n", len(builtin), len(builtin))
+	if code, out, _ := runCmd(t, "rules", "lint"); code != ExitOK || out != want {
+		t.Errorf("lint without a path: exit %d, %q", code, out)
 	}
 	if code, _, errOut := runCmd(t, "rules", "lint", filepath.Join(dir, "missing.yaml")); code != ExitError || !strings.Contains(errOut, "missing.yaml") {
 		t.Errorf("missing path: exit %d, %q", code, errOut)
@@ -203,5 +206,71 @@ func TestRulesTest(t *testing.T) {
 	broken := writeRule(t, t.TempDir(), "broken.yaml", "id: [\n")
 	if code, out, errOut := runCmd(t, "rules", "test", broken); code != ExitError || out != "" || !strings.Contains(errOut, "invalid YAML") {
 		t.Errorf("broken: exit %d, %q, %q", code, out, errOut)
+	}
+}
+
+// TestRulesLintFolder lints a folder of several broken files: every error
+// of every file comes out at once, in file and line order, and exit 1.
+func TestRulesLintFolder(t *testing.T) {
+	dir := t.TempDir()
+	a := writeRule(t, dir, "a.yaml", strings.Replace(userRule, "when: Failed() && lower(User.UPN)", "when: Failed() && lower(User.Upn)", 1))
+	b := writeRule(t, dir, "b.yaml", strings.Replace(strings.Replace(userRule, "id: svc-account-blocked", "id: other", 1), "fix: Look at {{ User.UPN }}.", "fix: Look at {{ UserPrincipalName }}.", 1))
+	c := writeRule(t, dir, "c.yaml", strings.Replace(strings.Replace(userRule, "id: svc-account-blocked", "id: third", 1), "record: {userPrincipalName: svc-build", "record: {userPrincipalNme: svc-build", 1))
+	code, out, errOut := runCmd(t, "rules", "lint", dir)
+	want := "signinspect: " + a + ":7: rule svc-account-blocked: when: User has no field Upn; did you mean User.UPN? (1:24)\n" +
+		" | Failed() && lower(User.Upn) startsWith \"svc-\"\n | .......................^\n" +
+		b + ":8: rule other: fix: unknown name UserPrincipalName; did you mean User.UPN? (1:2)\n |  UserPrincipalName \n | .^\n" +
+		c + ":11: rule third: tests[0].record: unknown key \"userPrincipalNme\" in the sign-in; did you mean \"userPrincipalName\"?\n"
+	if code != ExitError || out != "" || errOut != want {
+		t.Errorf("exit %d, stdout %q, stderr:\n%s\nwant:\n%s", code, out, errOut, want)
+	}
+}
+
+// TestRulesShowPrintsTheFixAsWritten checks that show prints the fix
+// template with its placeholders and line breaks as the file holds them.
+func TestRulesShowPrintsTheFixAsWritten(t *testing.T) {
+	rs, err := rules.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rs {
+		_, out, _ := runCmd(t, "rules", "show", r.ID)
+		var b strings.Builder
+		section(&b, "Fix", r.Fix)
+		if !strings.Contains(out, b.String()) {
+			t.Errorf("%s: show does not print the fix as written:\n%s", r.ID, out)
+		}
+	}
+}
+
+// TestRulesNew writes a new rule, and checks that it lints, passes its own
+// tests, and is never written over.
+func TestRulesNew(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "blocked-build.yaml")
+	code, out, errOut := runCmd(t, "rules", "new", "blocked-build", "--out", file)
+	if code != ExitOK || errOut != "" {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	if want := "Wrote " + file + ". Edit its condition, fix and tests, then run:\n  signinspect rules lint " + file + "\n  signinspect rules test " + file + "\n"; out != want {
+		t.Errorf("stdout:\n%s\nwant:\n%s", out, want)
+	}
+	if code, out, errOut := runCmd(t, "rules", "lint", file); code != ExitOK || out != "1 rule in 1 file: no errors\n" {
+		t.Errorf("lint: exit %d, %q, %q", code, out, errOut)
+	}
+	if code, out, errOut := runCmd(t, "rules", "test", file); code != ExitOK || out != "3 cases of 1 rule passed\n" {
+		t.Errorf("test: exit %d, %q, %q", code, out, errOut)
+	}
+	before, _ := os.ReadFile(file)
+	code, _, errOut = runCmd(t, "rules", "new", "blocked-build", "--out", file)
+	if want := "signinspect: " + file + " already exists; signinspect rules new never replaces a file: choose another ID or --out\n"; code != ExitError || errOut != want {
+		t.Errorf("second new: exit %d, stderr %q", code, errOut)
+	}
+	if after, _ := os.ReadFile(file); string(after) != string(before) {
+		t.Error("the rule file was replaced")
+	}
+	code, _, errOut = runCmd(t, "rules", "new", "Blocked_Build")
+	if code != ExitUsage || !strings.HasPrefix(errOut, `signinspect: rule ID: "Blocked_Build" is not kebab-case`) {
+		t.Errorf("bad ID: exit %d, %q", code, errOut)
 	}
 }

@@ -63,7 +63,7 @@ prefer an answer in Markdown, HTML, JSON or CSV.`,
 	return c
 }
 
-func unredactRun(_ context.Context, o *UnredactOptions) error {
+func unredactRun(ctx context.Context, o *UnredactOptions) error {
 	if o.MapFile == "" {
 		return FlagErrorf("--map FILE is required: the mapping that 'redact --map' or 'bundle --map' wrote")
 	}
@@ -110,7 +110,7 @@ func unredactRun(_ context.Context, o *UnredactOptions) error {
 		fmt.Fprintf(o.IO.ErrOut, "signinspect: note: %s pseudonyms of %s are not in the mapping and were left as they are (%s)\n",
 			analyze.Count(stats.Unknown), o.Report, strings.Join(stats.UnknownSamples, ", "))
 	}
-	return writeOutput(o.IO.Out, o.OutFile, func(w io.Writer) error {
+	return writeOutput(ctx, o.IO.Out, o.OutFile, func(w io.Writer) error {
 		_, err := w.Write(out)
 		return err
 	})

@@ -157,6 +157,14 @@ func (e *environment) conditionTest(ref, condition string, fold bool) value {
 // call translates a call of one of the environment's helpers.
 func (tr *translator) call(n *ast.CallNode, sc scope) (value, error) {
 	callee, ok := n.Callee.(*ast.IdentifierNode)
+	if ok && rules.IsBoundedBuiltin(callee.Value) {
+		// join and replace, bounded in the rule language, mean what the
+		// builtins do: translated as them.
+		b := &ast.BuiltinNode{Name: callee.Value, Arguments: n.Arguments}
+		b.SetType(n.Type())
+		b.SetLocation(n.Location())
+		return tr.builtin(b, sc)
+	}
 	if !ok {
 		if m, ok := n.Callee.(*ast.MemberNode); ok {
 			return value{}, tr.fail(n, "the method "+m.String()+"()")

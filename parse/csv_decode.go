@@ -38,7 +38,7 @@ type csvDecoder struct {
 	header  []byte // The gocsv header (csvLayout.gocsvHeader), CSV-encoded.
 	width   int    // Columns in the header.
 	timeCol int    // The date column, which every row needs.
-	reparse bool   // Times without a zone are in info.Location, not UTC.
+	reparse bool   // Times are read again: in info.Location, not UTC, or in info.DateOrder.
 
 	hasErrorCode  bool // The header has a portal error code column.
 	hasResultType bool // The header has a Log Analytics ResultType column.
@@ -83,7 +83,7 @@ func newCSVDecoder(info SourceInfo, s *csvSplitter, names []string, headerLine i
 		rowType: rowType,
 		width:   len(names),
 		timeCol: timeCol,
-		reparse: info.Location != nil && info.Location != time.UTC,
+		reparse: info.Location != nil && info.Location != time.UTC || info.DateOrder != DateOrderAuto,
 		known:   layout.known,
 
 		hasErrorCode:  rowType == portalRowType && layout.has("ErrorCode"),
@@ -300,7 +300,7 @@ func (d *csvDecoder) recordError(c Chunk, field string, column int, err error) *
 // cell carries none.
 func (d *csvDecoder) cellTime(c *csvTime) (time.Time, error) {
 	if d.reparse {
-		return ParseTime(c.raw, d.info.Location)
+		return ParseTimeOrder(c.raw, d.info.Location, d.info.DateOrder)
 	}
 	return c.t, c.err
 }

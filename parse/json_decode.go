@@ -375,13 +375,14 @@ type jsonDecoder struct {
 	format   Format // Source.Format of every record; "" decides by content.
 	flowHint string
 	loc      *time.Location
+	order    DateOrder
 
 	pool      sync.Pool
 	hintFlows atomic.Int64 // Records whose flow only the file name told.
 }
 
 func newJSONDecoder(info SourceInfo) *jsonDecoder {
-	return &jsonDecoder{name: info.Name, format: info.Format, flowHint: info.FlowHint, loc: info.Location}
+	return &jsonDecoder{name: info.Name, format: info.Format, flowHint: info.FlowHint, loc: info.Location, order: info.DateOrder}
 }
 
 // Notes implements Noter.
@@ -655,7 +656,7 @@ func (f *recordFill) time() error {
 		if !present(t.value) || strings.TrimSpace(t.value) == "" {
 			continue
 		}
-		tm, err := ParseTime(t.value, f.d.loc)
+		tm, err := ParseTimeOrder(t.value, f.d.loc, f.d.order)
 		if err != nil {
 			return fieldErr(f.path(t.key), err)
 		}
@@ -664,7 +665,7 @@ func (f *recordFill) time() error {
 		return nil
 	}
 	if env != nil && present(env.Time) && strings.TrimSpace(env.Time) != "" {
-		tm, err := ParseTime(env.Time, f.d.loc)
+		tm, err := ParseTimeOrder(env.Time, f.d.loc, f.d.order)
 		if err != nil {
 			return fieldErr("time", err)
 		}

@@ -20,6 +20,8 @@ import (
 
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
+
+	"github.com/signinspect/signinspect/internal/errlist"
 )
 
 // Options control how inputs are found and opened. The zero value detects
@@ -29,6 +31,9 @@ type Options struct {
 	Format Format
 	// Location is the zone of times that carry none; nil means UTC.
 	Location *time.Location
+	// DateOrder says how to read slash dates that read both ways
+	// (05/11/2026); DateOrderAuto calls them ambiguous.
+	DateOrder DateOrder
 	// MaxRecordBytes bounds one raw record (0: DefaultMaxRecordBytes).
 	MaxRecordBytes int
 	// Limits bound what archives and compressed files may expand to.
@@ -193,13 +198,7 @@ func Expand(paths []string, opts Options) ([]Input, error) {
 
 // unwrapPathError drops the path from an *fs.PathError, which the caller
 // already names.
-func unwrapPathError(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
+var unwrapPathError = errlist.WithoutPath
 
 // damagedInput is a file of a folder that cannot be expanded (a corrupt
 // ZIP archive): opening it gives err.
@@ -244,6 +243,12 @@ func expandFile(p string, fi fs.FileInfo, fromDir bool, lim Limits) ([]Input, er
 	// The archive is reopened per member when read, so that no file stays
 	// open while other inputs are read.
 	defer zr.Close()
+	if kind := officeDocument(zr.File); kind != "" {
+		// One input that says what the file is, so that a named file fails
+		// with the reason and one in a folder is left out with it.
+		err := fmt.Errorf("%w: this is %s: download the sign-ins from Entra as CSV or JSON, or save the sheet as CSV, and pass that file", ErrUnknownFormat, kind)
+		return []Input{{Name: p, Size: fi.Size(), FromDirectory: fromDir, open: func() (io.ReadCloser, error) { return nil, err }}}, nil
+	}
 	exports, isBundle := bundleExports(zr)
 	var out []Input
 	for _, f := range zr.File {
@@ -335,6 +340,35 @@ func bundleExports(zr *zip.ReadCloser) (map[string]bool, bool) {
 	return nil, false
 }
 
+// officeDocument names the Office document a ZIP archive is (an .xlsx
+// workbook holds xl/workbook.xml beside [Content_Types].xml), or returns "".
+func officeDocument(files []*zip.File) string {
+	types, workbook, document, presentation := false, false, false, false
+	for _, f := range files {
+		switch {
+		case f.Name == "[Content_Types].xml":
+			types = true
+		case strings.HasPrefix(f.Name, "xl/"):
+			workbook = true
+		case strings.HasPrefix(f.Name, "word/"):
+			document = true
+		case strings.HasPrefix(f.Name, "ppt/"):
+			presentation = true
+		}
+	}
+	switch {
+	case !types:
+		return ""
+	case workbook:
+		return "an Excel workbook (.xlsx)"
+	case document:
+		return "a Word document (.docx)"
+	case presentation:
+		return "a PowerPoint presentation (.pptx)"
+	}
+	return "an Office document"
+}
+
 type multiCloser struct {
 	io.Reader
 	zr *zip.ReadCloser
@@ -412,6 +446,7 @@ func Open(in Input, opts Options) (*Reader, error) {
 		Format:         format,
 		FlowHint:       FlowFromFileName(in.Name),
 		Location:       opts.Location,
+		DateOrder:      opts.DateOrder,
 		MaxRecordBytes: opts.MaxRecordBytes,
 	}
 	var s Splitter
@@ -586,10 +621,32 @@ func Detect(peek []byte) (Format, error) {
 	if f, ok := detectCSV(peek); ok {
 		return f, nil
 	}
+	if kind, hint := archiveKind(peek); kind != "" {
+		return "", fmt.Errorf("%w: this is %s, which signinspect does not read: %s", ErrUnknownFormat, kind, hint)
+	}
 	if looksLikeNamedLocations(trimmed) {
 		return "", fmt.Errorf("%w: this is a named locations export, not sign-in logs; pass it with --named-locations", ErrUnknownFormat)
 	}
 	return "", fmt.Errorf("%w: %s; it begins %s", ErrUnknownFormat, errNotExportHint, describeStart(trimmed))
+}
+
+// archiveKind recognises archives and documents that users pass for
+// exports, by their magic bytes (after gzip is undone: a .tar.gz reads as a
+// tar archive), and says what to do instead.
+func archiveKind(peek []byte) (kind, hint string) {
+	switch {
+	case len(peek) >= 262 && string(peek[257:262]) == "ustar":
+		return "a tar archive", "extract it (tar -xf ARCHIVE, which undoes gzip too) and pass the folder; signinspect reads folders, .zip and .gz files"
+	case bytes.HasPrefix(peek, []byte("7z\xbc\xaf\x27\x1c")):
+		return "a 7-Zip archive", "extract it and pass the folder, or pack the exports as .zip"
+	case bytes.HasPrefix(peek, []byte("Rar!\x1a\x07")):
+		return "a RAR archive", "extract it and pass the folder, or pack the exports as .zip"
+	case bytes.HasPrefix(peek, []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")):
+		return "an Excel 97-2003 workbook (.xls) or another old Office file", "download the sign-ins from Entra as CSV or JSON, or save the sheet as CSV, and pass that file"
+	case bytes.HasPrefix(peek, []byte("%PDF-")):
+		return "a PDF document", "download the sign-ins from Entra as CSV or JSON and pass that file"
+	}
+	return "", ""
 }
 
 // looksLikeNamedLocations recognises the Graph export of Conditional Access

@@ -23,6 +23,8 @@ type SourceInfo struct {
 	// Location is the zone of times that carry none; nil means UTC, which
 	// is what Entra downloads use.
 	Location *time.Location
+	// DateOrder says how to read slash dates that read both ways.
+	DateOrder DateOrder
 	// MaxRecordBytes bounds one raw record; a larger one is an ErrTooLarge
 	// error that ends the input. 0 means DefaultMaxRecordBytes.
 	MaxRecordBytes int

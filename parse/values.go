@@ -19,13 +19,54 @@ import (
 //   - Microsoft JSON dates: \/Date(1700000000000)\/, /Date(1700000000000+0100)/;
 //   - US forms as Log Analytics and older exports write them:
 //     9/19/2023, 1:45:17.287 PM and 3/12/2025 7:22:01 AM;
-//   - culture forms of re-saved spreadsheets: 05/01/2024 10:11:12 (month
-//     first unless the first number is over 12) and 05.01.2024 10:11:12 (day
-//     first).
+//   - culture forms of re-saved spreadsheets: 31/01/2024 10:11:12 (a slash
+//     date is day first when its first number is over 12, month first when
+//     its second is) and 05.01.2024 10:11:12 (day first).
 //
-// loc is the zone of times that carry none; nil means UTC. The result is in
-// UTC.
+// A slash date whose first two numbers could each be the month
+// (05/11/2026 10:11) is an ErrAmbiguousTime error that gives both
+// readings, except in the 12-hour US forms above, which are month first;
+// ParseTimeOrder reads it in a given order. loc is the zone of times that
+// carry none; nil means UTC. The result is in UTC.
 func ParseTime(s string, loc *time.Location) (time.Time, error) {
+	return ParseTimeOrder(s, loc, DateOrderAuto)
+}
+
+// A DateOrder says how to read a slash date whose first two numbers could
+// each be the month.
+type DateOrder int
+
+// Date orders.
+const (
+	// DateOrderAuto reads the 12-hour US forms month first and calls other
+	// ambiguous dates ambiguous.
+	DateOrderAuto DateOrder = iota
+	DateOrderMonthFirst
+	DateOrderDayFirst
+)
+
+// DateOrders are the names ParseDateOrder takes.
+var DateOrders = []string{"day-first", "month-first"}
+
+// ParseDateOrder reads "day-first" or "month-first"; "" is DateOrderAuto.
+func ParseDateOrder(s string) (DateOrder, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "":
+		return DateOrderAuto, nil
+	case "day-first":
+		return DateOrderDayFirst, nil
+	case "month-first":
+		return DateOrderMonthFirst, nil
+	}
+	return DateOrderAuto, fmt.Errorf("%q: want day-first or month-first", s)
+}
+
+// ErrAmbiguousTime is wrapped by the error of a date that reads two ways.
+// It wraps ErrBadTime.
+var ErrAmbiguousTime = fmt.Errorf("%w: ambiguous date", ErrBadTime)
+
+// ParseTimeOrder is ParseTime with the order of ambiguous slash dates.
+func ParseTimeOrder(s string, loc *time.Location, order DateOrder) (time.Time, error) {
 	if loc == nil {
 		loc = time.UTC
 	}
@@ -39,8 +80,8 @@ func ParseTime(s string, loc *time.Location) (time.Time, error) {
 	if t, ok := parseMSJSONDate(s); ok {
 		return t.UTC(), nil
 	}
-	if t, ok := parseCultureTime(s, loc); ok {
-		return t.UTC(), nil
+	if t, ok, err := parseCultureTime(s, loc, order); ok || err != nil {
+		return t.UTC(), err
 	}
 	return time.Time{}, fmt.Errorf("%w: %q (want RFC 3339 like 2026-11-20T10:15:00Z, 2026-11-20, 2026-11-20 10:15, or 9/19/2023, 1:45:17 PM)", ErrBadTime, s)
 }
@@ -173,31 +214,84 @@ var cultureLayouts = []string{
 	time.RFC1123Z,
 }
 
-func parseCultureTime(s string, loc *time.Location) (time.Time, bool) {
+func parseCultureTime(s string, loc *time.Location, order DateOrder) (time.Time, bool, error) {
 	s = strings.Join(strings.Fields(s), " ")
-	for _, layout := range cultureLayouts {
-		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
-			return t, true
+	if a, b, rest, ok := slashDate(s); ok {
+		monthFirst := true
+		switch {
+		case order == DateOrderDayFirst:
+			monthFirst = false
+		case order == DateOrderMonthFirst:
+		case a > 12:
+			monthFirst = false
+		case b > 12 || a == b || twelveHour(rest):
+		default:
+			return time.Time{}, false, ambiguousDate(s, a, b, rest)
 		}
-	}
-	// Day-first slash dates (31/01/2024 10:11:12): swap the first two
-	// numbers and try the month-first layouts again.
-	if i := strings.IndexByte(s, '/'); i > 0 {
-		if j := strings.IndexByte(s[i+1:], '/'); j > 0 {
-			first, second := s[:i], s[i+1:i+1+j]
-			if n, ok := atoiN(first); ok && n > 12 {
-				swapped := second + "/" + first + s[i+1+j:]
-				for _, layout := range cultureLayouts {
-					if strings.HasPrefix(layout, "1/2/") {
-						if t, err := time.ParseInLocation(layout, swapped, loc); err == nil {
-							return t, true
-						}
-					}
+		if !monthFirst {
+			s = strconv.Itoa(b) + "/" + strconv.Itoa(a) + rest
+		}
+		for _, layout := range cultureLayouts {
+			if strings.HasPrefix(layout, "1/2/") {
+				if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+					return t, true, nil
 				}
 			}
 		}
+		return time.Time{}, false, nil
 	}
-	return time.Time{}, false
+	for _, layout := range cultureLayouts {
+		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+			return t, true, nil
+		}
+	}
+	return time.Time{}, false, nil
+}
+
+// slashDate splits a date that starts N/N/YYYY into its first two numbers
+// and the rest, from the second slash on.
+func slashDate(s string) (a, b int, rest string, ok bool) {
+	i := strings.IndexByte(s, '/')
+	if i <= 0 || i > 2 {
+		return 0, 0, "", false
+	}
+	j := strings.IndexByte(s[i+1:], '/')
+	if j <= 0 || j > 2 {
+		return 0, 0, "", false
+	}
+	a, ok1 := atoiN(s[:i])
+	b, ok2 := atoiN(s[i+1 : i+1+j])
+	rest = s[i+1+j:]
+	year := strings.TrimLeft(rest, "/")
+	if len(year) < 4 || !ok1 || !ok2 {
+		return 0, 0, "", false
+	}
+	if _, ok := atoiN(year[:4]); !ok {
+		return 0, 0, "", false
+	}
+	return a, b, rest, true
+}
+
+// twelveHour reports whether the time after a date has AM or PM: the US
+// forms Log Analytics and older exports write, which are month first.
+func twelveHour(rest string) bool {
+	u := strings.ToUpper(rest)
+	return strings.HasSuffix(u, " AM") || strings.HasSuffix(u, " PM")
+}
+
+// ambiguousDate is the error of a date that reads both ways, with both
+// readings.
+func ambiguousDate(s string, a, b int, rest string) error {
+	year := strings.TrimLeft(rest, "/")[:4]
+	reading := func(day, month int) string {
+		if month < 1 || month > 12 || day < 1 {
+			return "no date"
+		}
+		return fmt.Sprintf("%d %s %s", day, time.Month(month), year)
+	}
+	iso := func(day, month int) string { return fmt.Sprintf("%s-%02d-%02d", year, month, day) }
+	return fmt.Errorf("%w: %q could be %s (month first) or %s (day first); write dates as ISO 8601 (%s or %s), or give the order of day and month",
+		ErrAmbiguousTime, s, reading(b, a), reading(a, b), iso(b, a), iso(a, b))
 }
 
 // atoiN reads a short run of ASCII digits.

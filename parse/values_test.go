@@ -39,7 +39,8 @@ func TestParseTime(t *testing.T) {
 		{"9/19/2023, 1:45:17.287 PM", nil, utc("2023-09-19T13:45:17.287Z")},
 		{"9/19/2023, 1:45:17 AM", nil, utc("2023-09-19T01:45:17Z")},
 		{"3/12/2025 7:22:01 AM", nil, utc("2025-03-12T07:22:01Z")},
-		{"05/01/2024 10:11:12", nil, utc("2024-05-01T10:11:12Z")},
+		{"12/13/2024 10:11:12", nil, utc("2024-12-13T10:11:12Z")},
+		{"05/05/2024 10:11", nil, utc("2024-05-05T10:11:00Z")},
 		{"31/01/2024 10:11:12", nil, utc("2024-01-31T10:11:12Z")},
 		{"05.01.2024 10:11:12", nil, utc("2024-01-05T10:11:12Z")},
 		{"20.11.2026 10:15", nil, utc("2026-11-20T10:15:00Z")},
@@ -54,6 +55,47 @@ func TestParseTime(t *testing.T) {
 		if !got.Equal(tt.want) || got.Location() != time.UTC {
 			t.Errorf("ParseTime(%q) = %v, want %v in UTC", tt.in, got, tt.want)
 		}
+	}
+}
+
+// TestAmbiguousDates checks that a slash date whose first two numbers could
+// each be the month is an error that shows both readings, unless the order
+// is given or the form is the US 12-hour one.
+func TestAmbiguousDates(t *testing.T) {
+	_, err := ParseTime("05/11/2026 08:19", nil)
+	want := `unreadable time: ambiguous date: "05/11/2026 08:19" could be 11 May 2026 (month first) or 5 November 2026 (day first); write dates as ISO 8601 (2026-05-11 or 2026-11-05), or give the order of day and month`
+	if !errors.Is(err, ErrAmbiguousTime) || !errors.Is(err, ErrBadTime) || err.Error() != want {
+		t.Errorf("error:\n%v\nwant:\n%s", err, want)
+	}
+	for _, c := range []struct {
+		in    string
+		order DateOrder
+		want  string
+	}{
+		{"05/11/2026 08:19", DateOrderDayFirst, "2026-11-05T08:19:00Z"},
+		{"05/11/2026 08:19", DateOrderMonthFirst, "2026-05-11T08:19:00Z"},
+		{"05/11/2026", DateOrderDayFirst, "2026-11-05T00:00:00Z"},
+		{"5/11/2026, 1:45:17 PM", DateOrderAuto, "2026-05-11T13:45:17Z"},
+		{"5/11/2026, 1:45:17 PM", DateOrderDayFirst, "2026-11-05T13:45:17Z"},
+		{"20/11/2026 08:19", DateOrderAuto, "2026-11-20T08:19:00Z"},
+		{"11/20/2026 08:19", DateOrderAuto, "2026-11-20T08:19:00Z"},
+		{"2026-05-11 08:19", DateOrderDayFirst, "2026-05-11T08:19:00Z"},
+	} {
+		got, err := ParseTimeOrder(c.in, nil, c.order)
+		if err != nil || got.Format(time.RFC3339) != c.want {
+			t.Errorf("ParseTimeOrder(%q, %d) = %v, %v; want %s", c.in, c.order, got, err, c.want)
+		}
+	}
+	if _, err := ParseTimeOrder("20/11/2026 08:19", nil, DateOrderMonthFirst); !errors.Is(err, ErrBadTime) {
+		t.Errorf("a day-first date read month first: %v", err)
+	}
+	for s, want := range map[string]DateOrder{"": DateOrderAuto, "day-first": DateOrderDayFirst, "Month-First": DateOrderMonthFirst} {
+		if got, err := ParseDateOrder(s); err != nil || got != want {
+			t.Errorf("ParseDateOrder(%q) = %v, %v", s, got, err)
+		}
+	}
+	if _, err := ParseDateOrder("dmy"); err == nil || err.Error() != `"dmy": want day-first or month-first` {
+		t.Errorf("ParseDateOrder(dmy) = %v", err)
 	}
 }
 

@@ -91,6 +91,13 @@ func ReadNamedLocations(in parse.Input, opts parse.Options) ([]NamedLocation, er
 	if err != nil {
 		return nil, err
 	}
+	// A sign-in export given for named locations is said in one line, not
+	// one error per record. An empty Graph page ({"value": []}) reads as
+	// either, so a JSON export must also hold a sign-in's own keys.
+	head := text[:min(len(text), 256<<10)]
+	if f, err := parse.Detect(head); err == nil && (!strings.HasSuffix(string(f), "-json") || holdsSignInKeys(head)) {
+		return nil, fmt.Errorf("%s: this is a sign-in log export (%s), not named locations: analyse it as an input, and take the named locations from the Graph export of identity/conditionalAccess/namedLocations", name, f.Info().Name)
+	}
 	var top any
 	dec := json.NewDecoder(bytes.NewReader(text))
 	dec.UseNumber()
@@ -141,6 +148,18 @@ func ReadNamedLocations(in parse.Input, opts parse.Options) ([]NamedLocation, er
 		return nil, errors.Join(errs...)
 	}
 	return out, nil
+}
+
+// holdsSignInKeys reports whether JSON text holds keys that sign-ins have
+// and named locations do not.
+func holdsSignInKeys(b []byte) bool {
+	lower := bytes.ToLower(b)
+	for _, k := range []string{`"userprincipalname"`, `"appdisplayname"`, `"resourcedisplayname"`} {
+		if bytes.Contains(lower, []byte(k)) {
+			return true
+		}
+	}
+	return false
 }
 
 // lookupKey returns the member of obj named key, compared

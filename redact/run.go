@@ -186,10 +186,12 @@ func Run(ctx context.Context, paths []string, p *Pseudonymizer, opts RunOptions)
 		}
 		out := filepath.Join(opts.Out, u.outRel)
 		write := func(w io.Writer) error { return writeUnit(w, u, out, red, opts, sum) }
+		// The copy stops at its next write once ctx is done (Ctrl-C), and
+		// leaves no temporary file.
 		if opts.DryRun {
-			err = write(io.Discard)
+			err = write(atomicfile.NewContextWriter(ctx, io.Discard))
 		} else {
-			err = writeFileAtomic(out, write)
+			err = writeFileAtomic(ctx, out, write)
 		}
 		if err != nil {
 			return nil, err
@@ -676,11 +678,11 @@ func (p *prefixWriter) Write(b []byte) (int, error) {
 }
 
 // writeFileAtomic writes a file atomically, creating its folder first.
-func writeFileAtomic(path string, write func(io.Writer) error) error {
+func writeFileAtomic(ctx context.Context, path string, write func(io.Writer) error) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	return atomicfile.Write(path, 0o666, write)
+	return atomicfile.WriteContext(ctx, path, 0o666, write)
 }
 
 // An OutError says why RunOptions.Out cannot take the redacted copies. Err

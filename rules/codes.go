@@ -1,13 +1,97 @@
 package rules
 
 import (
+	"embed"
+	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 )
 
-// A Code is one sign-in error code with Microsoft's meaning and the usual
-// fix, for `signinspect explain` and for reports on formats that carry only
-// the number. The text of the export itself (Failure reason,
+// The offline catalog of sign-in error codes is data: codes/entra.txt holds
+// every code of Microsoft's Entra error-code reference, and
+// codes/azure-devops.txt the Azure DevOps codes users meet with them, each
+// file with its source and the date it was read. The meanings are
+// signinspect's own short wording; an export's own failure reason is more
+// current and wins in reports.
+//
+//go:embed codes/*.txt
+var codeFiles embed.FS
+
+// A CodeKind classifies an error code by what it is about.
+type CodeKind string
+
+// The kinds of error codes.
+const (
+	KindConditionalAccess CodeKind = "ca"
+	KindMFA               CodeKind = "mfa"
+	KindDevice            CodeKind = "device"
+	KindCredentials       CodeKind = "credentials"
+	KindAccount           CodeKind = "account"
+	KindSession           CodeKind = "session"
+	KindConsent           CodeKind = "consent"
+	KindApplication       CodeKind = "app"
+	KindFederation        CodeKind = "federation"
+	KindTenant            CodeKind = "tenant"
+	KindService           CodeKind = "service"
+	KindInterrupt         CodeKind = "interrupt"
+	KindRequest           CodeKind = "request"
+	KindRisk              CodeKind = "risk"
+	KindAzureDevOps       CodeKind = "devops"
+)
+
+// kindInfo is what explain says of a kind: its name, and the usual fix of a
+// code that has none of its own. kindLabels are the short names of the
+// catalog's listing.
+var kindInfo = map[CodeKind]struct{ name, fix string }{
+	KindConditionalAccess: {"Conditional Access",
+		"Open the sign-in's Conditional Access tab (or a JSON export) to see which policy failed and on what; signinspect analyze on an export of the sign-ins names it."},
+	KindMFA: {"Multifactor authentication (required by a Conditional Access policy, per-user MFA or security defaults)",
+		"Complete multifactor authentication interactively; a non-interactive client (a PAT, a script) cannot, so exclude it from the requirement or move it to a service principal or managed identity."},
+	KindDevice: {"Device",
+		"Check the device's registration and state (dsregcmd /status on Windows); a non-interactive client carries no device at all."},
+	KindCredentials: {"Credentials",
+		"Correct or renew the credential the client presents (password, client secret or certificate), and update every place that stores it."},
+	KindAccount: {"Account",
+		"Check the account in Entra ID: that it exists in this tenant, is enabled, and, for a guest, has redeemed its invitation."},
+	KindSession: {"Session or token",
+		"Sign in again to get a fresh token: tokens end with inactivity, a password change or a revocation."},
+	KindConsent: {"Consent or assignment",
+		"Grant the consent the application needs (an administrator can consent for the tenant), or assign the user to the application."},
+	KindApplication: {"Application configuration",
+		"Fix the application's registration or enterprise application settings; its owner or an application administrator can."},
+	KindFederation: {"Federation or on-premises authentication",
+		"Check the federated identity provider (AD FS or another), the pass-through authentication agents or Seamless SSO, whichever the tenant uses."},
+	KindTenant: {"Tenant or cross-tenant access",
+		"Check which tenant the client signs in to, and the tenant restrictions and cross-tenant access settings of both tenants."},
+	KindService: {"Service error (usually passing)",
+		"Try again later; if it persists, open a Microsoft support case with the request ID, correlation ID and time."},
+	KindInterrupt: {"Expected interrupt, not a failure",
+		"Nothing to fix: this is a normal step of a sign-in."},
+	KindRequest: {"Client request (the client's developer must fix it)",
+		"The client sent a request Entra ID does not accept (a parameter, endpoint or protocol detail): its developer must fix it."},
+	KindRisk: {"Risk (Identity Protection)",
+		"Remediate the user's risk in Identity Protection, then have the user change their password."},
+	KindAzureDevOps: {"Azure DevOps access",
+		"Check the Azure DevOps organization's users, access levels and personal access tokens."},
+}
+
+var kindLabels = map[CodeKind]string{
+	KindConditionalAccess: "Conditional Access", KindMFA: "MFA", KindDevice: "device", KindCredentials: "credentials",
+	KindAccount: "account", KindSession: "session", KindConsent: "consent", KindApplication: "application",
+	KindFederation: "federation", KindTenant: "tenant", KindService: "service", KindInterrupt: "interrupt",
+	KindRequest: "request", KindRisk: "risk", KindAzureDevOps: "Azure DevOps",
+}
+
+// String returns the kind's name as explain shows it.
+func (k CodeKind) String() string { return kindInfo[k].name }
+
+// Label returns the kind's short name, for lists.
+func (k CodeKind) Label() string { return kindLabels[k] }
+
+// A Code is one sign-in error code with its meaning and usual fix, for
+// `signinspect explain` and for reports on formats that carry only the
+// number. The text of the export itself (Failure reason,
 // status.failureReason, ResultDescription) is better when present:
 // Microsoft changes its messages over time.
 type Code struct {
@@ -18,149 +102,169 @@ type Code struct {
 	// Name is Microsoft's symbolic name ("BlockedByConditionalAccess"), or
 	// "" when none is published.
 	Name string
-	// Meaning is Microsoft's description.
+	// Kind says what the code is about.
+	Kind CodeKind
+	// Meaning says what the code means, in signinspect's words.
 	Meaning string
-	// Fix is the usual remedy.
+	// Fix is the usual remedy: the code's own, or its kind's.
 	Fix string
-	// CA reports whether the code is a Conditional Access outcome.
+	// CA reports whether the code is a Conditional Access outcome: its
+	// kind is KindConditionalAccess.
 	CA bool
-	// Unconfirmed marks codes whose meaning is not in Microsoft's error-code
-	// reference (reference-error-codes.md) but comes from third-party pages
-	// or memory; treat it as a likely meaning.
+	// Behind lists the sign-in error codes that can lie behind an Azure
+	// DevOps code (VS403463: 53003, 50076, ...).
+	Behind []string
+	// Source says where the meaning comes from (a CodeSource's Name).
+	Source string
+	// Unconfirmed marks codes whose meaning is not in Microsoft's
+	// references but comes from other pages or from what users report;
+	// treat it as a likely meaning.
 	Unconfirmed bool
 }
 
-// codeTable is the offline table, in numeric order, after formats.md §g
-// (Microsoft's reference-error-codes.md unless marked Unconfirmed) and §f.
-var codeTable = []Code{
-	{Code: "50005", Name: "DevicePolicyError", CA: true,
-		Meaning: "User tried to sign in to a device from a platform not currently supported through Conditional Access policy.",
-		Fix:     "Sign in from a platform the policy supports, or adjust the device platform condition of the policy."},
-	{Code: "50053", Name: "IdsLocked",
-		Meaning: "The account is locked because the user tried to sign in too many times with an incorrect user ID or password; or the sign-in was blocked because it came from an IP address with malicious activity.",
-		Fix:     "Wait for the lockout to end and fix the stored password; if the IP is flagged as malicious, find out what else uses that IP."},
-	{Code: "50055", Name: "InvalidPasswordExpiredPassword",
-		Meaning: "The password is expired.",
-		Fix:     "Change the password interactively; for a service account, set a new password and update every place that stores it, or move the automation to a service principal."},
-	{Code: "50057", Name: "UserDisabled",
-		Meaning: "The user account is disabled.",
-		Fix:     "Enable the account in Entra ID (Users > the user > Account enabled), or move the automation to an active account or a service principal."},
-	{Code: "50074", Name: "UserStrongAuthClientAuthNRequiredInterrupt",
-		Meaning: "Strong authentication is required and the user did not pass the MFA challenge.",
-		Fix:     "Complete MFA interactively; non-interactive clients (PATs, scripts) cannot, so exclude them from the MFA policy or use a service principal."},
-	{Code: "50076", Name: "UserStrongAuthClientAuthNRequired",
-		Meaning: "Due to a configuration change made by the admin such as a Conditional Access policy, per-user enforcement, or because you moved to a new location, the user must use multifactor authentication to access the resource.",
-		Fix:     "Sign in interactively with MFA; for non-interactive clients, exclude the app or account from the MFA requirement or use a service principal."},
-	{Code: "50079", Name: "UserStrongAuthEnrollmentRequired",
-		Meaning: "The user is required to use multifactor authentication and needs to register security information.",
-		Fix:     "Register MFA methods for the user (https://aka.ms/mysecurityinfo) or exclude the account from the MFA requirement."},
-	{Code: "50097", Name: "DeviceAuthenticationRequired",
-		Meaning: "Device authentication is required.",
-		Fix:     "Sign in from a registered or joined device, or exclude the flow (non-interactive clients carry no device) from the device requirement."},
-	{Code: "50105", Name: "EntitlementGrantsNotFound",
-		Meaning: "The signed in user isn't assigned to a role for the signed in app.",
-		Fix:     "Assign the user (or a group holding them) to the application, or turn off assignment required."},
-	{Code: "50126", Name: "InvalidUserNameOrPassword",
-		Meaning: "Error validating credentials due to invalid username or password.",
-		Fix:     "Correct the stored user name or password (a changed password is the usual cause for automation)."},
-	{Code: "50131", Name: "ConditionalAccessFailed", CA: true,
-		Meaning: "Used in various Conditional Access errors such as bad Windows device state, request blocked due to suspicious activity, access policy, or security policy decisions.",
-		Fix:     "Open the sign-in's Conditional Access tab to see which policy failed and why."},
-	{Code: "50132", Name: "SsoArtifactInvalidOrExpired",
-		Meaning: "The session isn't valid due to password expiration or recent password change.",
-		Fix:     "Sign in again with the current password so that a new session is issued."},
-	{Code: "50133", Name: "SsoArtifactRevoked",
-		Meaning: "The session isn't valid due to password expiration or recent password change.",
-		Fix:     "Sign in again with the current password so that a new session is issued."},
-	{Code: "50140", Name: "KmsiInterrupt",
-		Meaning: "\"Keep me signed in\" interrupt: expected during sign-in, not a failure.",
-		Fix:     "Nothing to fix."},
-	{Code: "50155", Name: "DeviceAuthenticationFailed",
-		Meaning: "Device authentication failed for this user.",
-		Fix:     "Check the device's registration state (dsregcmd /status on Windows) and re-register it if needed."},
-	{Code: "50158", Name: "ExternalSecurityChallenge",
-		Meaning: "External security challenge was not satisfied.",
-		Fix:     "Complete the external (third-party) authentication challenge."},
-	{Code: "50173", Name: "FreshTokenNeeded",
-		Meaning: "The provided grant has expired due to it being revoked, and a fresh auth token is needed.",
-		Fix:     "Sign in again to get a new token; tokens are revoked by a password change or an admin's session revocation."},
-	{Code: "50187", Name: "DeviceInformationNotProvided",
-		Meaning: "The service failed to perform device authentication.",
-		Fix:     "Sign in from a managed device that can present its identity, or exclude flows without device context from the device requirement."},
-	{Code: "53000", Name: "DeviceNotCompliant", CA: true,
-		Meaning: "Conditional Access policy requires a compliant device, and the device isn't compliant.",
-		Fix:     "Make the device compliant in Intune, or exclude flows without device context (PATs, scripts) from the compliance requirement."},
-	{Code: "53001", Name: "DeviceNotDomainJoined", CA: true,
-		Meaning: "Conditional Access policy requires a domain joined device, and the device isn't domain joined.",
-		Fix:     "Sign in from a (hybrid) joined device, or exclude flows without device context from the requirement."},
-	{Code: "53002", Name: "ApplicationUsedIsNotAnApprovedApp", CA: true,
-		Meaning: "The app used isn't an approved app for Conditional Access.",
-		Fix:     "Use an approved client app, or adjust the policy's grant controls."},
-	{Code: "53003", Name: "BlockedByConditionalAccess", CA: true,
-		Meaning: "Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.",
-		Fix:     "Find the failing policy in the sign-in's Conditional Access tab (or a JSON export) and what it blocks on: location, platform, client app or risk."},
-	{Code: "53004", Name: "ProofUpBlockedDueToRisk", CA: true,
-		Meaning: "User needs to complete the multifactor authentication registration process before accessing this content.",
-		Fix:     "Register MFA methods from a location or device the registration policy allows."},
-	{Code: "53010", Name: "ProofUpBlockedDueToSecurityInfoAcr", CA: true,
-		Meaning: "Cannot configure multifactor authentication methods because the organization requires this information to be set from specific locations or devices.",
-		Fix:     "Register security information from an allowed location or device."},
-	{Code: "53011", Name: "", CA: true,
-		Meaning: "User blocked due to risk on home tenant.",
-		Fix:     "Have the home tenant's admin remediate the user's risk."},
-	{Code: "65001", Name: "DelegationDoesNotExist",
-		Meaning: "The user or administrator has not consented to use the application.",
-		Fix:     "Grant consent to the application (admin consent for the tenant, or user consent)."},
-	{Code: "70008", Name: "ExpiredOrRevokedGrant",
-		Meaning: "The refresh token has expired due to inactivity.",
-		Fix:     "Sign in again to get a new refresh token."},
-	{Code: "70043", Name: "BadTokenDueToSignInFrequency", CA: true,
-		Meaning: "The refresh token has expired or is invalid due to sign-in frequency checks by Conditional Access.",
-		Fix:     "Sign in again; for Azure DevOps PATs created before the sign-in frequency policy, revoke the PAT and create a new one."},
-	{Code: "70044", CA: true, Unconfirmed: true,
-		Meaning: "The session has expired or is invalid due to sign-in frequency checks by Conditional Access.",
-		Fix:     "Sign in again; for Azure DevOps PATs created before the sign-in frequency policy, revoke the PAT and create a new one."},
-	{Code: "81010", Name: "DesktopSsoAuthTokenInvalid",
-		Meaning: "Seamless SSO failed because the user's Kerberos ticket has expired or is invalid.",
-		Fix:     "Sign out and in to Windows to renew the Kerberos ticket, or check the Seamless SSO computer account."},
-	{Code: "500121", Unconfirmed: true,
-		Meaning: "Authentication failed during strong authentication request.",
-		Fix:     "Complete the MFA prompt; check the user's registered methods."},
-	{Code: "530002", CA: true, Unconfirmed: true,
-		Meaning: "Your device is required to be compliant to access this resource.",
-		Fix:     "Make the device compliant, or exclude flows without device context (PATs, scripts) from the compliance requirement."},
-	{Code: "530003", CA: true, Unconfirmed: true,
-		Meaning: "Your device is required to be managed to access this resource.",
-		Fix:     "Use a managed device, or exclude flows without device context from the requirement."},
-	{Code: "530032", Name: "BlockedByConditionalAccessOnSecurityPolicy", CA: true,
-		Meaning: "The tenant admin has configured a security policy that blocks this request.",
-		Fix:     "Check the security policies (Conditional Access, security defaults) that apply to the request."},
-	{Code: "530034", Name: "DelegatedAdminBlockedDueToSuspiciousActivity", CA: true,
-		Meaning: "A delegated administrator was blocked due to suspicious activity.",
-		Fix:     "Have the customer tenant review the delegated admin's sign-in risk."},
-	{Code: "530035", Name: "BlockedBySecurityDefaults", CA: true,
-		Meaning: "Access has been blocked by security defaults.",
-		Fix:     "Security defaults block legacy authentication and require MFA: use modern authentication, or replace security defaults with Conditional Access policies."},
-	{Code: "700016", Name: "UnauthorizedClient_DoesNotMatchRequest",
-		Meaning: "The application wasn't found in the directory/tenant.",
-		Fix:     "Check the application (client) ID and the tenant the client signs in to."},
-	{Code: "700082", Name: "ExpiredOrRevokedGrantInactiveToken",
-		Meaning: "The refresh token has expired due to inactivity.",
-		Fix:     "Sign in again to get a new refresh token."},
-	{Code: "7000112", Name: "UnauthorizedClientApplicationDisabled",
-		Meaning: "The application is disabled.",
-		Fix:     "Enable the application's service principal (Enterprise applications > Properties > Enabled for users to sign in)."},
-	{Code: "VS403463", CA: true,
-		Meaning: "Azure DevOps: The conditional access policy defined by your Microsoft Entra (Azure Active Directory) administrator has failed.",
-		Fix:     "Find the matching failure under Entra > Sign-in logs > Non-interactive sign-ins, application Azure DevOps, user = the PAT owner; its Conditional Access tab names the policy. Run signinspect analyze on an export of those sign-ins."},
+// A CodeSource is where a part of the catalog comes from.
+type CodeSource struct {
+	Name    string // What it is, and its address.
+	Version string // The version read, when the source has one.
+	Read    string // The date it was read, YYYY-MM-DD.
+	// Unconfirmed marks a source other than Microsoft's references.
+	Unconfirmed bool
+	Codes       int
 }
 
-// Codes returns the offline error-code table, in code order.
+// catalog is the parsed catalog.
+var catalog = func() struct {
+	codes   []Code
+	byCode  map[string]int
+	sources []CodeSource
+} {
+	var c struct {
+		codes   []Code
+		byCode  map[string]int
+		sources []CodeSource
+	}
+	c.byCode = map[string]int{}
+	for _, file := range []string{"codes/entra.txt", "codes/azure-devops.txt"} {
+		data, err := codeFiles.ReadFile(file)
+		if err != nil {
+			panic(err)
+		}
+		codes, sources, err := parseCodes(file, string(data))
+		if err != nil {
+			panic(err) // The files are embedded; a test loads them.
+		}
+		for _, code := range codes {
+			if _, dup := c.byCode[code.Code]; dup {
+				panic(fmt.Sprintf("%s: code %s listed twice", file, code.Code))
+			}
+			c.byCode[code.Code] = len(c.codes)
+			c.codes = append(c.codes, code)
+		}
+		c.sources = append(c.sources, sources...)
+	}
+	sort.SliceStable(c.codes, func(i, j int) bool { return codeLess(c.codes[i].Code, c.codes[j].Code) })
+	for i, code := range c.codes {
+		c.byCode[code.Code] = i
+	}
+	return c
+}()
+
+// codeLess orders Entra codes by number, then Azure DevOps codes by text.
+func codeLess(a, b string) bool {
+	na, errA := strconv.Atoi(a)
+	nb, errB := strconv.Atoi(b)
+	switch {
+	case errA == nil && errB == nil:
+		return na < nb
+	case errA == nil:
+		return true
+	case errB == nil:
+		return false
+	}
+	return a < b
+}
+
+// parseCodes reads one catalog file: comment lines (#) with "source:",
+// "version:", "read:" and "confirmed: no" headers that apply to the codes
+// after them, and
+// code lines of six fields separated by "|", which no text holds.
+func parseCodes(file, text string) ([]Code, []CodeSource, error) {
+	var codes []Code
+	var sources []CodeSource
+	var current *CodeSource
+	for i, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		if rest, ok := strings.CutPrefix(line, "#"); ok {
+			key, value, found := strings.Cut(strings.TrimSpace(rest), ":")
+			if !found {
+				continue
+			}
+			value = strings.TrimSpace(value)
+			switch key {
+			case "source":
+				sources = append(sources, CodeSource{Name: value})
+				current = &sources[len(sources)-1]
+			case "version":
+				if current != nil {
+					current.Version = value
+				}
+			case "read":
+				if current != nil {
+					current.Read = value
+				}
+			case "confirmed":
+				if current != nil {
+					current.Unconfirmed = value == "no"
+				}
+			}
+			continue
+		}
+		f := strings.Split(line, "|")
+		if len(f) != 6 {
+			return nil, nil, fmt.Errorf("%s:%d: %d fields, want 6 (code | name | kind | meaning | fix | behind)", file, i+1, len(f))
+		}
+		for j := range f {
+			f[j] = strings.TrimSpace(f[j])
+		}
+		if current == nil {
+			return nil, nil, fmt.Errorf("%s:%d: a code before any source: header", file, i+1)
+		}
+		kind := CodeKind(f[2])
+		info, ok := kindInfo[kind]
+		if !ok {
+			return nil, nil, fmt.Errorf("%s:%d: unknown kind %q", file, i+1, f[2])
+		}
+		if f[0] == "" || f[3] == "" {
+			return nil, nil, fmt.Errorf("%s:%d: no code or no meaning", file, i+1)
+		}
+		c := Code{Code: f[0], Name: f[1], Kind: kind, Meaning: f[3], Fix: f[4], CA: kind == KindConditionalAccess,
+			Source: current.Name, Unconfirmed: current.Unconfirmed}
+		if c.Fix == "" {
+			c.Fix = info.fix
+		}
+		if f[5] != "" {
+			c.Behind = strings.Split(f[5], ",")
+		}
+		current.Codes++
+		codes = append(codes, c)
+	}
+	return codes, sources, nil
+}
+
+// Codes returns the offline error-code catalog, in code order: Entra ID
+// codes by number, then Azure DevOps codes.
 func Codes() []Code {
-	out := make([]Code, len(codeTable))
-	copy(out, codeTable)
+	out := make([]Code, len(catalog.codes))
+	copy(out, catalog.codes)
 	return out
 }
+
+// CodeSources returns where the catalog comes from, with the number of
+// codes of each source.
+func CodeSources() []CodeSource { return append([]CodeSource(nil), catalog.sources...) }
 
 // LookupCode finds a code as users paste it: "53003", "AADSTS53003",
 // "aadsts53003:", "VS403463". Case, surrounding spaces and a trailing colon
@@ -169,10 +273,8 @@ func LookupCode(s string) (Code, bool) {
 	key := strings.ToUpper(strings.TrimSpace(s))
 	key = strings.TrimRight(key, ":.,;")
 	key = strings.TrimPrefix(key, "AADSTS")
-	for _, c := range codeTable {
-		if c.Code == key {
-			return c, true
-		}
+	if i, ok := catalog.byCode[key]; ok {
+		return catalog.codes[i], true
 	}
 	return Code{}, false
 }
@@ -182,9 +284,11 @@ func lookupNumeric(code int) (Code, bool) {
 	return LookupCode(strconv.Itoa(code))
 }
 
-// isCACode reports whether an Entra ID error code is a Conditional Access
-// outcome (formats.md §g): 53000-53004, 53010, 53011, 530000-530099, 50005,
-// 50131, 70043 and 70044.
+// isCACode reports whether an Entra ID error code is one of the Conditional
+// Access outcomes formats.md §g lists: 53000-53004, 53010, 53011,
+// 530000-530099, 50005, 50131, 70043 and 70044. Rules depend on this set;
+// the catalog's kind also calls Conditional Access the codes a policy's
+// other controls cause (50097, 50158, ...).
 func isCACode(code int) bool {
 	switch {
 	case code >= 53000 && code <= 53004, code == 53010, code == 53011:

@@ -1,13 +1,18 @@
 package rules
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/checker"
+	"github.com/expr-lang/expr/conf"
 	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/parser"
 	"github.com/expr-lang/expr/vm"
 
 	"github.com/signinspect/signinspect/internal/errlist"
@@ -25,11 +30,13 @@ const maxNodes = 2000
 // value although evaluators pass *Env: expr then loads fields by index,
 // where a pointer type makes it look every field up by name.
 func exprOptions(extra ...expr.Option) []expr.Option {
-	return append([]expr.Option{
+	opts := []expr.Option{
 		expr.Env(Env{}),
 		expr.DisableBuiltin("now"),
 		expr.MaxNodes(maxNodes),
-	}, extra...)
+	}
+	opts = append(opts, budgetOptions()...)
+	return append(opts, extra...)
 }
 
 // A Set is a compiled list of rules and the Context they run with. It is
@@ -48,11 +55,19 @@ type Compiled struct {
 	fix     *template
 	verdict *template // nil when the rule has no verdict.
 	cases   []compiledCase
+	// slow counts the sign-ins on which the rule went over its time
+	// budget; from maxOverBudget on, the rule is not run again.
+	slow atomic.Int32
 }
 
 // FixValueLabels names the values a Match's Values hold, in order: the
 // data the fix's placeholders show ("IP address", "policy", "user").
-func (c *Compiled) FixValueLabels() []string { return c.fix.valueLabels() }
+func (c *Compiled) FixValueLabels() []string {
+	if c.fix == nil {
+		return nil
+	}
+	return c.fix.valueLabels()
+}
 
 // compiledCase is a Case with its record decoded and its context prepared.
 type compiledCase struct {
@@ -90,25 +105,42 @@ func compileRule(r *Rule, loc *policy.Locations) (*Compiled, error) {
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
+	return compileParts(r, loc)
+}
+
+// compileParts compiles what r has of a condition, a fix and test cases,
+// and reports every error among them. Lint runs it on rules that did not
+// load cleanly, too.
+func compileParts(r *Rule, loc *policy.Locations) (*Compiled, error) {
 	c := &Compiled{Rule: *r}
 	var errs []error
-	prog, err := compileExpr(r.When, loc, expr.AsBool())
-	if err != nil {
-		errs = append(errs, r.exprError("when", r.pos.when, 0, err))
-	} else {
-		c.when = prog
+	if r.When != "" {
+		prog, err := compileExpr(r.When, loc, expr.AsBool())
+		if err != nil {
+			errs = append(errs, r.exprError("when", r.pos.when, 0, err))
+		} else {
+			c.when = prog
+		}
 	}
-	c.fix, err = compileTemplate(r.Fix, loc)
-	if err != nil {
-		errs = append(errs, r.templateError("fix", r.pos.fix, err))
+	if r.Fix != "" {
+		fix, err := compileTemplate(r.Fix, loc)
+		if err != nil {
+			errs = append(errs, r.templateError("fix", r.pos.fix, err))
+		}
+		c.fix = fix
 	}
 	if r.Verdict != "" {
-		if c.verdict, err = compileTemplate(r.Verdict, loc); err != nil {
+		verdict, err := compileTemplate(r.Verdict, loc)
+		if err != nil {
 			errs = append(errs, r.templateError("verdict", r.pos.verdict, err))
 		}
+		c.verdict = verdict
 	}
 	for i := range r.Tests {
 		tc := &c.Rule.Tests[i]
+		if tc.Record == nil {
+			continue // Its record did not load; the loader said why.
+		}
 		cc, err := compileCase(tc)
 		if err != nil {
 			line := tc.recordLine
@@ -138,16 +170,44 @@ func (r *Rule) templateError(key string, pos scalarPos, err error) error {
 	return r.errorf(key, "%v", err)
 }
 
-// compileExpr compiles one expression and checks its constant arguments.
+// compileExpr compiles one expression, checks what expr's type checker
+// cannot (constant arguments of helpers, bool-or-nil facts used as
+// booleans), and compiles it again with the budget patch. The first,
+// unpatched check is the one whose errors count: expr's checker, run once
+// more over a tree that a patch has changed, lets through some errors that
+// it reported the first time (an unknown function in a method's arguments,
+// say).
 func compileExpr(src string, loc *policy.Locations, extra ...expr.Option) (*vm.Program, error) {
-	prog, err := expr.Compile(src, exprOptions(extra...)...)
-	if err != nil {
+	if err := checkExprShape(src); err != nil {
 		return nil, err
 	}
-	if err := lintExpr(src, loc); err != nil {
+	opts := exprOptions(extra...)
+	tree, err := checkedTree(src, opts)
+	if err != nil {
+		return nil, explainExprError(src, err)
+	}
+	if err := lintExpr(src, tree, loc); err != nil {
 		return nil, err
+	}
+	prog, err := expr.Compile(src, append(opts, expr.Patch(budgetPatch{}))...)
+	if err != nil {
+		return nil, explainExprError(src, err)
 	}
 	return prog, nil
+}
+
+// checkedTree parses and type-checks src as expr.Compile does, and returns
+// the tree with the type of every node.
+func checkedTree(src string, opts []expr.Option) (*parser.Tree, error) {
+	config := conf.CreateNew()
+	for _, op := range opts {
+		op(config)
+	}
+	for name := range config.Disabled {
+		delete(config.Builtins, name)
+	}
+	config.Check()
+	return checker.ParseCheck(src, config)
 }
 
 // exprError wraps an expression error of key as a RuleError on the file
@@ -227,19 +287,41 @@ type Evaluator struct {
 
 // NewEvaluator returns an Evaluator of the set's rules.
 func (s *Set) NewEvaluator() *Evaluator {
-	return &Evaluator{set: s, env: newEnv(s.loc)}
+	return s.NewEvaluatorContext(nil)
+}
+
+// NewEvaluatorContext returns an Evaluator of the set's rules whose
+// evaluations stop when ctx is done: a rule that loops notices within a
+// few hundred iterations. A nil ctx is never done.
+func (s *Set) NewEvaluatorContext(ctx context.Context) *Evaluator {
+	e := &Evaluator{set: s, env: newEnv(s.loc)}
+	e.env.budget.ctx = ctx
+	e.vm.MemoryBudget = memoryBudget
+	return e
 }
 
 // Eval evaluates every rule against rec and returns those that match, in
 // rule order. The returned slice is reused by the next call: copy what must
-// outlive it. A rule whose expression fails at run time does not match;
-// the error is recorded once per rule (Set.RunErrors), not returned.
+// outlive it. A rule whose expression fails at run time, or goes over a
+// budget, does not match; the error is recorded once per rule
+// (Set.RunErrors), not returned. When the evaluator's context is done, the
+// rules left are not run and nothing is recorded: the caller is stopping.
 func (e *Evaluator) Eval(rec *parse.Record) []Match {
 	e.env.record = (*record)(rec)
 	e.matches, e.values = e.matches[:0], e.values[:0]
 	for _, c := range e.set.rules {
+		if n := c.slow.Load(); n >= maxOverBudget {
+			e.set.runs.add(c.ID, "when", errStoppedSlow, rec)
+			continue
+		}
 		ok, err := e.run(c.when)
 		if err != nil {
+			if e.canceled(err) {
+				break
+			}
+			if errors.Is(err, errTimeBudget) {
+				c.slow.Add(1)
+			}
 			e.set.runs.add(c.ID, "when", err, rec)
 			continue
 		}
@@ -248,6 +330,9 @@ func (e *Evaluator) Eval(rec *parse.Record) []Match {
 		}
 		m := Match{Rule: c}
 		if m.Fix, m.FixSpans, err = c.fix.render(&e.vm, e.env); err != nil {
+			if e.canceled(err) {
+				break
+			}
 			e.set.runs.add(c.ID, "fix", err, rec)
 		}
 		start := len(e.values)
@@ -255,6 +340,9 @@ func (e *Evaluator) Eval(rec *parse.Record) []Match {
 		m.Values = e.values[start:len(e.values):len(e.values)]
 		if c.verdict != nil {
 			if m.Verdict, m.VerdictSpans, err = c.verdict.render(&e.vm, e.env); err != nil {
+				if e.canceled(err) {
+					break
+				}
 				e.set.runs.add(c.ID, "verdict", err, rec)
 			}
 		}
@@ -264,12 +352,19 @@ func (e *Evaluator) Eval(rec *parse.Record) []Match {
 	return e.matches
 }
 
+// canceled reports whether err comes from the evaluator's context.
+func (e *Evaluator) canceled(err error) bool {
+	ctx := e.env.budget.ctx
+	return ctx != nil && ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded))
+}
+
 // run runs a boolean program against the evaluator's current record.
 func (e *Evaluator) run(prog *vm.Program) (bool, error) {
 	return runBool(&e.vm, prog, e.env)
 }
 
 func runBool(m *vm.VM, prog *vm.Program, env *Env) (bool, error) {
+	env.budget.reset()
 	out, err := m.Run(prog, env)
 	if err != nil {
 		return false, err
@@ -418,6 +513,7 @@ type Filter struct {
 	prog *vm.Program
 	loc  *policy.Locations
 	runs runErrors
+	slow atomic.Int32 // As Compiled.slow.
 }
 
 // CompileFilter compiles a --where expression to run with ctx. Its error
@@ -454,17 +550,37 @@ type FilterMatcher struct {
 }
 
 // NewMatcher returns a FilterMatcher of f.
-func (f *Filter) NewMatcher() *FilterMatcher {
-	return &FilterMatcher{f: f, env: newEnv(f.loc)}
+func (f *Filter) NewMatcher() *FilterMatcher { return f.NewMatcherContext(nil) }
+
+// NewMatcherContext returns a FilterMatcher of f whose evaluations stop
+// when ctx is done, as NewEvaluatorContext's do.
+func (f *Filter) NewMatcherContext(ctx context.Context) *FilterMatcher {
+	m := &FilterMatcher{f: f, env: newEnv(f.loc)}
+	m.env.budget.ctx = ctx
+	m.vm.MemoryBudget = memoryBudget
+	return m
 }
 
-// Match reports whether rec satisfies the filter. A run-time error counts
-// as no match and is recorded once (Filter.RunError).
+// Match reports whether rec satisfies the filter. A run-time error (a
+// budget gone over among them) counts as no match and is recorded once
+// (Filter.RunError), so that the report says how many sign-ins the filter
+// could not judge.
 func (m *FilterMatcher) Match(rec *parse.Record) bool {
+	if m.f.slow.Load() >= maxOverBudget {
+		m.f.runs.add("", "where", errStoppedSlow, rec)
+		return false
+	}
 	m.env.record = (*record)(rec)
 	ok, err := runBool(&m.vm, m.f.prog, m.env)
 	m.env.record = nil
 	if err != nil {
+		ctx := m.env.budget.ctx
+		if ctx != nil && ctx.Err() != nil {
+			return false
+		}
+		if errors.Is(err, errTimeBudget) {
+			m.f.slow.Add(1)
+		}
 		m.f.runs.add("", "where", err, rec)
 		return false
 	}

@@ -31,6 +31,10 @@ type record parse.Record
 type Env struct {
 	*record
 
+	// budget is the time budget of the evaluation under way; the tick that
+	// budgetPatch puts into loops reaches it through $env.
+	budget *evalBudget
+
 	// Known reports whether the record's format carries the named field
 	// (a parse.Field name: "Policies", "Device.Compliant", ...), so that a
 	// rule can tell "the export lacks it" from "empty". A name that is not a
@@ -131,7 +135,7 @@ func lookupField(name string) (parse.Field, bool) {
 // newEnv returns an Env whose helpers read the record in env.record and the
 // locations in loc. The caller sets env.record before each evaluation.
 func newEnv(loc *policy.Locations) *Env {
-	env := &Env{}
+	env := &Env{budget: &evalBudget{}}
 	env.Known = func(name string) bool {
 		f, ok := lookupField(name)
 		return ok && env.record.Known.Has(f)

@@ -8,19 +8,63 @@ import (
 	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/parser"
 
+	"github.com/signinspect/signinspect/internal/errlist"
 	"github.com/signinspect/signinspect/parse"
 	"github.com/signinspect/signinspect/policy"
 )
 
-// lintExpr checks the constant arguments of helper calls, which expr's type
-// checker cannot: a misspelt field name in Known("Polices") or a bad range
-// in InCIDR(IP, "10.0.0.0/33") would otherwise be a silent false at run
-// time. src has already compiled.
-func lintExpr(src string, loc *policy.Locations) error {
-	tree, err := parser.Parse(src)
-	if err != nil {
-		return err
+// Lint checks rule files as analyze --rules loads and compiles them, and
+// reports every error of every file at once, in file and line order: a
+// file's YAML or key errors do not hide the expression errors of its other
+// rules or of the same rule, nor those of other files. With no paths it
+// checks the built-in pack. It returns the rules that have no error; a
+// rule's tests are not run (SelfTest runs them).
+func Lint(paths ...string) ([]Rule, error) {
+	var files []ruleSource
+	var errs []error
+	builtin := len(paths) == 0
+	if builtin {
+		var err error
+		if files, errs, err = fsSources(builtinFS, "builtin"); err != nil {
+			return nil, err
+		}
+	} else {
+		files, errs = pathSources(paths)
 	}
+	var good, all []Rule
+	var broken []bool
+	for _, f := range files {
+		ok, bad, fileErrs := parseFileAll(f.name, f.data)
+		errs = append(errs, fileErrs...)
+		for _, r := range ok {
+			all, broken = append(all, r), append(broken, false)
+		}
+		for _, r := range bad {
+			all, broken = append(all, r), append(broken, true)
+		}
+	}
+	errs = append(errs, duplicateIDs(all)...)
+	for i := range all {
+		r := &all[i]
+		r.Builtin = builtin
+		var err error
+		if broken[i] {
+			_, err = compileParts(r, nil)
+		} else if _, err = compileRule(r, nil); err == nil {
+			good = append(good, *r)
+		}
+		errs = append(errs, errlist.Flatten(err)...)
+	}
+	return good, joinErrors(errs)
+}
+
+// lintExpr checks what expr's type checker cannot: the constant arguments
+// of helper calls (a misspelt field name in Known("Polices") or a bad range
+// in InCIDR(IP, "10.0.0.0/33") would otherwise be a silent false at run
+// time), and bool-or-nil facts used as booleans (!Device.Compliant fails on
+// every sign-in whose export does not say). tree is src checked, with its
+// types.
+func lintExpr(src string, tree *parser.Tree, loc *policy.Locations) error {
 	l := &linter{loc: loc}
 	ast.Walk(&tree.Node, l)
 	if l.err != nil {
@@ -48,6 +92,29 @@ var policyConditions = []string{"none", "application", "users", "devicePlatform"
 
 func (l *linter) Visit(node *ast.Node) {
 	if l.err != nil {
+		return
+	}
+	switch n := (*node).(type) {
+	case *ast.UnaryNode:
+		if (n.Operator == "!" || n.Operator == "not") && isNilBool(n.Node) {
+			l.fail(n, "%s", nilBoolMessage(n.Node, n.Operator))
+		}
+		return
+	case *ast.BinaryNode:
+		switch n.Operator {
+		case "&&", "||", "and", "or":
+			for _, side := range []ast.Node{n.Left, n.Right} {
+				if isNilBool(side) {
+					l.fail(side, "%s", nilBoolMessage(side, n.Operator))
+					return
+				}
+			}
+		}
+		return
+	case *ast.ConditionalNode:
+		if isNilBool(n.Cond) {
+			l.fail(n.Cond, "%s", nilBoolMessage(n.Cond, "?:"))
+		}
 		return
 	}
 	call, ok := (*node).(*ast.CallNode)

@@ -15,15 +15,11 @@ import (
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
 
+	"github.com/signinspect/signinspect/internal/errlist"
 	"github.com/signinspect/signinspect/internal/suggest"
 	"github.com/signinspect/signinspect/parse"
 	"github.com/signinspect/signinspect/policy"
 )
-
-// maxRuleFileSize bounds one rule file. Rule files are a few kilobytes; the
-// bound stops a mistaken path (a sign-in export passed to --rules) from
-// being parsed as YAML at length.
-const maxRuleFileSize = 4 << 20
 
 // maxYAMLDepth bounds the nesting of test records.
 const maxYAMLDepth = 64
@@ -32,7 +28,20 @@ const maxYAMLDepth = 64
 // for *.yaml and *.yml). Every error of every file is reported, joined, in
 // file and line order, and an ID defined twice is an error.
 func LoadPaths(paths ...string) ([]Rule, error) {
-	var out []Rule
+	files, errs := pathSources(paths)
+	return loadSources(files, errs)
+}
+
+// A ruleSource is the text of one rule file.
+type ruleSource struct {
+	name string
+	data []byte
+}
+
+// pathSources reads the rule files of paths, with an error for each path
+// or file that cannot be read.
+func pathSources(paths []string) ([]ruleSource, []error) {
+	var out []ruleSource
 	var errs []error
 	for _, p := range paths {
 		files, err := ruleFiles(p)
@@ -46,10 +55,19 @@ func LoadPaths(paths ...string) ([]Rule, error) {
 				errs = append(errs, err)
 				continue
 			}
-			rs, fileErrs := parseFile(f, data)
-			errs = append(errs, fileErrs...)
-			out = append(out, rs...)
+			out = append(out, ruleSource{f, data})
 		}
+	}
+	return out, errs
+}
+
+// loadSources parses rule files and checks IDs across them.
+func loadSources(files []ruleSource, errs []error) ([]Rule, error) {
+	var out []Rule
+	for _, f := range files {
+		rs, fileErrs := parseFile(f.name, f.data)
+		errs = append(errs, fileErrs...)
+		out = append(out, rs...)
 	}
 	errs = append(errs, duplicateIDs(out)...)
 	if err := joinErrors(errs); err != nil {
@@ -63,14 +81,14 @@ func LoadPaths(paths ...string) ([]Rule, error) {
 func ruleFiles(p string) ([]string, error) {
 	info, err := os.Stat(p)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", p, errlist.WithoutPath(err))
 	}
 	if !info.IsDir() {
 		return []string{p}, nil
 	}
 	files, err := ruleFilesBelow(p, filepath.WalkDir)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", p, errlist.WithoutPath(err))
 	}
 	if len(files) == 0 {
 		return nil, fmt.Errorf("%s: no rule files (*.yaml, *.yml) in directory", p)
@@ -102,12 +120,16 @@ func isRuleFileName(name string) bool {
 func readRuleFile(name string) ([]byte, error) {
 	info, err := os.Stat(name)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", name, errlist.WithoutPath(err))
 	}
 	if info.Size() > maxRuleFileSize {
 		return nil, tooLargeRuleFile(name, info.Size())
 	}
-	return os.ReadFile(name)
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, errlist.WithoutPath(err))
+	}
+	return data, nil
 }
 
 func tooLargeRuleFile(name string, size int64) error {
@@ -117,20 +139,28 @@ func tooLargeRuleFile(name string, size int64) error {
 // Load loads the rules of name within fsys: a file, or a directory searched
 // recursively for *.yaml and *.yml. Errors are reported like LoadPaths.
 func Load(fsys fs.FS, name string) ([]Rule, error) {
-	info, err := fs.Stat(fsys, name)
+	files, errs, err := fsSources(fsys, name)
 	if err != nil {
 		return nil, err
 	}
-	files := []string{name}
+	return loadSources(files, errs)
+}
+
+// fsSources reads the rule files of name within fsys. err is set when name
+// itself cannot be read; errs holds the errors of its files.
+func fsSources(fsys fs.FS, name string) (files []ruleSource, errs []error, err error) {
+	info, err := fs.Stat(fsys, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	names := []string{name}
 	if info.IsDir() {
 		walk := func(root string, fn fs.WalkDirFunc) error { return fs.WalkDir(fsys, root, fn) }
-		if files, err = ruleFilesBelow(name, walk); err != nil {
-			return nil, err
+		if names, err = ruleFilesBelow(name, walk); err != nil {
+			return nil, nil, err
 		}
 	}
-	var out []Rule
-	var errs []error
-	for _, f := range files {
+	for _, f := range names {
 		data, err := fs.ReadFile(fsys, f)
 		if err != nil {
 			errs = append(errs, err)
@@ -140,15 +170,9 @@ func Load(fsys fs.FS, name string) ([]Rule, error) {
 			errs = append(errs, tooLargeRuleFile(f, int64(len(data))))
 			continue
 		}
-		rs, fileErrs := parseFile(path.Clean(f), data)
-		errs = append(errs, fileErrs...)
-		out = append(out, rs...)
+		files = append(files, ruleSource{path.Clean(f), data})
 	}
-	errs = append(errs, duplicateIDs(out)...)
-	if err := joinErrors(errs); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return files, errs, nil
 }
 
 // duplicateIDs returns an error for each rule whose ID an earlier rule
@@ -192,17 +216,27 @@ func Parse(name string, data []byte) ([]Rule, error) {
 
 // parseFile reads the rules of one file, without checking IDs across them.
 func parseFile(name string, data []byte) ([]Rule, []error) {
+	rs, _, errs := parseFileAll(name, data)
+	return rs, errs
+}
+
+// parseFileAll is parseFile that also returns the rules that had errors,
+// as far as they were read, so that lint can check their expressions too.
+func parseFileAll(name string, data []byte) (ok, broken []Rule, errs []error) {
 	l := &loader{file: name, budget: maxRecordValues}
 	rs := l.parse(data)
-	return rs, l.errs
+	return rs, l.broken, l.errs
 }
 
 // loader walks the YAML tree of one file and collects errors.
 type loader struct {
 	file    string
 	errs    []error
+	broken  []Rule              // Rules read with errors.
 	anchors map[string]ast.Node // Anchors of the current document.
 	budget  int                 // Values left for test data (maxRecordValues).
+	// ruleID and key name the test data being read, for its errors.
+	ruleID, key string
 }
 
 func (l *loader) errorf(line int, ruleID, key, format string, args ...any) {
@@ -212,6 +246,10 @@ func (l *loader) errorf(line int, ruleID, key, format string, args ...any) {
 func (l *loader) parse(data []byte) []Rule {
 	if len(data) > maxRuleFileSize {
 		l.errorf(0, "", "", "%d bytes is too large for a rule file (limit %d)", len(data), maxRuleFileSize)
+		return nil
+	}
+	if line, err := checkYAMLShape(data); err != nil {
+		l.errorf(line, "", "", "%v", err)
 		return nil
 	}
 	f, err := parser.ParseBytes(data, 0)
@@ -230,9 +268,7 @@ func (l *loader) parse(data []byte) []Rule {
 		l.collectAnchors(body)
 		switch n := body.(type) {
 		case *ast.MappingNode, *ast.MappingValueNode:
-			if r, ok := l.rule(n); ok {
-				out = append(out, r)
-			}
+			out = l.keep(out, n)
 		case *ast.SequenceNode:
 			for _, v := range n.Values {
 				v = unwrap(v)
@@ -240,9 +276,7 @@ func (l *loader) parse(data []byte) []Rule {
 					l.errorf(line(v), "", "", "want a rule (a mapping with id, title, when, ...), got %s", describeNode(v))
 					continue
 				}
-				if r, ok := l.rule(v); ok {
-					out = append(out, r)
-				}
+				out = l.keep(out, v)
 			}
 		default:
 			l.errorf(line(n), "", "", "want a rule (a mapping with id, title, when, ...) or a list of rules, got %s", describeNode(n))
@@ -252,6 +286,17 @@ func (l *loader) parse(data []byte) []Rule {
 		l.errorf(0, "", "", "no rule in file")
 	}
 	return out
+}
+
+// keep reads the rule of n and appends it to out, or to l.broken when it
+// has errors.
+func (l *loader) keep(out []Rule, n ast.Node) []Rule {
+	r, ok := l.rule(n)
+	if !ok {
+		l.broken = append(l.broken, r)
+		return out
+	}
+	return append(out, r)
 }
 
 // syntaxError reports a YAML syntax error with its line.
@@ -342,10 +387,14 @@ func (l *loader) rule(n ast.Node) (Rule, bool) {
 			l.errorf(errLine(key, kl, value), r.ID, key, "%v", err)
 		}
 	}
+	var missing []string
 	for _, k := range requiredRuleKeys {
 		if _, ok := r.pos.keys[k]; !ok {
-			l.errorf(r.Line, r.ID, k, "missing (a rule needs %s)", strings.Join(requiredRuleKeys, ", "))
+			missing = append(missing, k)
 		}
+	}
+	if len(missing) > 0 {
+		l.errorf(r.Line, r.ID, "", "%s (a rule needs %s)", missingKeys(missing), strings.Join(requiredRuleKeys, ", "))
 	}
 	return r, len(l.errs) == before
 }
@@ -398,7 +447,8 @@ func (l *loader) cases(r *Rule, n ast.Node) []Case {
 			case "record":
 				c.recordLine = kl
 				var v any
-				if v, err = l.value(value, 0); err != nil {
+				l.ruleID, l.key = r.ID, qkey
+				if v, err = l.value(value, 0, parse.JSONRecordKeys()); err != nil {
 					break
 				}
 				if _, ok := v.(map[string]any); !ok {
@@ -413,7 +463,7 @@ func (l *loader) cases(r *Rule, n ast.Node) []Case {
 				}
 			case "named-locations":
 				var v any
-				if v, err = l.value(value, 0); err == nil {
+				if v, err = l.value(value, 0, nil); err == nil {
 					var data []byte
 					if data, err = json.Marshal(v); err == nil {
 						c.NamedLocations, err = policy.ParseNamedLocations("named-locations", data)
@@ -451,10 +501,14 @@ func (l *loader) cases(r *Rule, n ast.Node) []Case {
 				l.errorf(errLine(key, kl, value), r.ID, qkey, "%v", err)
 			}
 		}
+		var missing []string
 		for _, k := range []string{"name", "record", "match"} {
 			if _, ok := seen[k]; !ok {
-				l.errorf(c.Line, r.ID, prefix+"."+k, "missing (a case needs name, record and match)")
+				missing = append(missing, k)
 			}
+		}
+		if len(missing) > 0 {
+			l.errorf(c.Line, r.ID, prefix, "%s (a case needs name, record and match)", missingKeys(missing))
 		}
 		if len(c.FixContains) > 0 && !c.Match {
 			l.errorf(seen["fix-contains"], r.ID, prefix+".fix-contains", "only a matching case (match: true) renders a fix")
@@ -482,6 +536,15 @@ func (l *loader) stringList(n ast.Node) ([]string, error) {
 		out = append(out, s)
 	}
 	return out, nil
+}
+
+// missingKeys says which keys are missing: "missing key when", "missing
+// keys title, when and fix".
+func missingKeys(keys []string) string {
+	if len(keys) == 1 {
+		return "missing key " + keys[0]
+	}
+	return "missing keys " + strings.Join(keys[:len(keys)-1], ", ") + " and " + keys[len(keys)-1]
 }
 
 // unknownKeyError names an unknown key and suggests the closest known one.
@@ -637,8 +700,16 @@ func (l *loader) alias(a *ast.AliasNode) (ast.Node, error) {
 
 // value converts a YAML node of a test record into the JSON data model:
 // maps with string keys, slices, strings, numbers, booleans and nil.
-// Aliases and merge keys are resolved.
-func (l *loader) value(n ast.Node, depth int) (any, error) {
+// Aliases and merge keys are resolved. When keys is not nil, the members of
+// mappings are checked against it (a sign-in's members as the JSON readers
+// know them): each unknown one is reported, at its line, and left out.
+func (l *loader) value(n ast.Node, depth int, keys *parse.JSONKeys) (any, error) {
+	return l.valueAt(n, depth, keys, "")
+}
+
+// valueAt is value for the member at path (Graph's names, dotted) of the
+// test record, which messages name.
+func (l *loader) valueAt(n ast.Node, depth int, keys *parse.JSONKeys, path string) (any, error) {
 	if depth > maxYAMLDepth {
 		return nil, fmt.Errorf("nested more than %d levels deep", maxYAMLDepth)
 	}
@@ -652,7 +723,7 @@ func (l *loader) value(n ast.Node, depth int) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		return l.value(target, depth+1)
+		return l.valueAt(target, depth+1, keys, path)
 	}
 	switch v := n.(type) {
 	case nil, *ast.NullNode:
@@ -673,7 +744,15 @@ func (l *loader) value(n ast.Node, depth int) (any, error) {
 			if _, dup := m[k]; dup {
 				return nil, fmt.Errorf("line %d: duplicate key %q", line(mv.Key), k)
 			}
-			val, err := l.value(mv.Value, depth+1)
+			var sub *parse.JSONKeys
+			if keys != nil {
+				var known bool
+				if sub, known = keys.Member(k); !known {
+					l.errorf(line(mv.Key), l.ruleID, l.key, "%v", unknownRecordKey(k, keys, path))
+					continue
+				}
+			}
+			val, err := l.valueAt(mv.Value, depth+1, sub, strings.TrimPrefix(path+"."+k, "."))
 			if err != nil {
 				return nil, err
 			}
@@ -687,7 +766,7 @@ func (l *loader) value(n ast.Node, depth int) (any, error) {
 				sources = seq.Values
 			}
 			for _, src := range sources {
-				val, err := l.value(src, depth+1)
+				val, err := l.valueAt(src, depth+1, keys, path)
 				if err != nil {
 					return nil, err
 				}
@@ -706,7 +785,7 @@ func (l *loader) value(n ast.Node, depth int) (any, error) {
 	case *ast.SequenceNode:
 		out := make([]any, 0, len(v.Values))
 		for _, item := range v.Values {
-			val, err := l.value(item, depth+1)
+			val, err := l.valueAt(item, depth+1, keys, path)
 			if err != nil {
 				return nil, err
 			}
@@ -726,6 +805,32 @@ func (l *loader) value(n ast.Node, depth int) (any, error) {
 	default:
 		return nil, fmt.Errorf("line %d: %s is not a JSON value", line(v), describeNode(v))
 	}
+}
+
+// unknownRecordKey explains a member of a test record that the JSON readers
+// do not know: a misspelling of a member of the same object, a member of
+// another object, or one that no reader reads.
+func unknownRecordKey(k string, keys *parse.JSONKeys, path string) error {
+	where := "the sign-in"
+	if path != "" {
+		where = path
+	}
+	best, bestDist := "", 3
+	if len(k) <= 4 {
+		bestDist = 2
+	}
+	for _, n := range keys.Names() {
+		if d := suggest.Distance(strings.ToLower(k), strings.ToLower(n)); d < bestDist {
+			best, bestDist = n, d
+		}
+	}
+	switch {
+	case best != "":
+		return fmt.Errorf("unknown key %q in %s; did you mean %q?", k, where, best)
+	case parse.JSONRecordKeys().Path(k) != "":
+		return fmt.Errorf("unknown key %q here; it belongs at %s", k, parse.JSONRecordKeys().Path(k))
+	}
+	return fmt.Errorf("unknown key %q in %s: no reader reads it, so no rule could see it (the keys are those of Microsoft Graph's signIn)", k, where)
 }
 
 // describeNode names a node's kind for errors.

@@ -36,30 +36,33 @@ func TestLoadInvalid(t *testing.T) {
 		want string
 	}{
 		{"syntax.yaml", `testdata/invalid/syntax.yaml:4: invalid YAML: ',' or ']' must be specified`},
-		{"unknown-key.yaml", `testdata/invalid/unknown-key.yaml:1: rule typo-key: severity: missing (a rule needs id, title, severity, status, description, when, fix)
+		{"unknown-key.yaml", `testdata/invalid/unknown-key.yaml:1: rule typo-key: missing key severity (a rule needs id, title, severity, status, description, when, fix)
 testdata/invalid/unknown-key.yaml:3: rule typo-key: severty: unknown key; did you mean "severity"?
 testdata/invalid/unknown-key.yaml:8: rule typo-key: colour: unknown key (want one of id, title, severity, status, description, tags, references, when, fix, verdict, tests)`},
 		{"bad-enums.yaml", `testdata/invalid/bad-enums.yaml:3: rule bad-enums: severity: unknown severity "urgent" (want one of info, low, medium, high, critical)
 testdata/invalid/bad-enums.yaml:4: rule bad-enums: status: unknown status "beta" (want one of experimental, test, stable, deprecated)`},
 		{"bad-id.yaml", `testdata/invalid/bad-id.yaml:1: id: "My_Rule" is not kebab-case (lower-case letters and digits in words joined by single dashes, like ip-outside-trusted-locations)`},
-		{"missing-keys.yaml", `testdata/invalid/missing-keys.yaml:1: rule missing-keys: title: missing (a rule needs id, title, severity, status, description, when, fix)
-testdata/invalid/missing-keys.yaml:1: rule missing-keys: when: missing (a rule needs id, title, severity, status, description, when, fix)
-testdata/invalid/missing-keys.yaml:1: rule missing-keys: fix: missing (a rule needs id, title, severity, status, description, when, fix)`},
+		{"missing-keys.yaml", `testdata/invalid/missing-keys.yaml:1: rule missing-keys: missing keys title, when and fix (a rule needs id, title, severity, status, description, when, fix)`},
 		{"duplicate-id.yaml", `testdata/invalid/duplicate-id.yaml:8: rule same-id: id: duplicate rule ID; first defined at testdata/invalid/duplicate-id.yaml:1`},
 		{"non-bool-when.yaml", `testdata/invalid/non-bool-when.yaml:6: rule non-bool-when: when: expected bool, but got int`},
 		// The error is on the second line of the block, line 8 of the file;
 		// expr's own position (2:4) and caret are kept.
-		{"when-typo.yaml", `testdata/invalid/when-typo.yaml:8: rule when-typo: when: unknown name Stauts (2:4)
+		{"record-typo.yaml", `testdata/invalid/record-typo.yaml:11: rule record-typo: tests[0].record: unknown key "ipAdress" in the sign-in; did you mean "ipAddress"?
+testdata/invalid/record-typo.yaml:12: rule record-typo: tests[0].record: unknown key "errorCode" here; it belongs at status.errorCode
+testdata/invalid/record-typo.yaml:13: rule record-typo: tests[0].record: unknown key "errCode" in status; did you mean "errorCode"?
+testdata/invalid/record-typo.yaml:14: rule record-typo: tests[0].record: unknown key "riskDetail" in the sign-in: no reader reads it, so no rule could see it (the keys are those of Microsoft Graph's signIn)
+testdata/invalid/record-typo.yaml:17: rule record-typo: tests[0].record: unknown key "isManagd" in deviceDetail; did you mean "isManaged"?`},
+		{"when-typo.yaml", `testdata/invalid/when-typo.yaml:8: rule when-typo: when: unknown name Stauts; did you mean Status? (2:4)
  | && Stauts.Code == 53003
  | ...^`},
-		{"bad-fix.yaml", `testdata/invalid/bad-fix.yaml:9: rule bad-fix: fix: type parse.User has no field Mail (1:7)
+		{"bad-fix.yaml", `testdata/invalid/bad-fix.yaml:9: rule bad-fix: fix: User has no field Mail (1:7)
  |  User.Mail 
  | ......^`},
 		{"unclosed-placeholder.yaml", `testdata/invalid/unclosed-placeholder.yaml:7: rule unclosed-placeholder: fix: unclosed placeholder: {{ without }}`},
 		{"bad-helper-args.yaml", `testdata/invalid/bad-helper-args.yaml:7: rule bad-helper-args: when: Known: no field "Polices" (want one of ` + fieldNameList() + `) (1:7)
  | Known("Polices")
  | ......^`},
-		{"now.yaml", `testdata/invalid/now.yaml:6: rule uses-now: when: unknown name now (1:13)
+		{"now.yaml", `testdata/invalid/now.yaml:6: rule uses-now: when: now() is not available: a rule depends on the sign-in, never on when it runs; compare Time with date(...) (1:13)
  | Time.Before(now())
  | ............^`},
 		{"bad-cases.yaml", `testdata/invalid/bad-cases.yaml:11: rule bad-cases: tests[0].match: want true or false, got text
@@ -67,8 +70,7 @@ testdata/invalid/bad-cases.yaml:13: rule bad-cases: tests[1].record: want a sign
 testdata/invalid/bad-cases.yaml:17: rule bad-cases: tests[2].trusted-ips: "10.0.0.0/40" is not an IP address or CIDR range (like 203.0.113.0/24 or 2001:db8::/48)
 testdata/invalid/bad-cases.yaml:18: rule bad-cases: tests[2].expect: unknown key (want one of name, record, format, named-locations, trusted-ips, match, fix-contains, verdict-contains)
 testdata/invalid/bad-cases.yaml:23: rule bad-cases: tests[3].fix-contains: only a matching case (match: true) renders a fix
-testdata/invalid/bad-cases.yaml:24: rule bad-cases: tests[4].name: missing (a case needs name, record and match)
-testdata/invalid/bad-cases.yaml:24: rule bad-cases: tests[4].match: missing (a case needs name, record and match)
+testdata/invalid/bad-cases.yaml:24: rule bad-cases: tests[4]: missing keys name and match (a case needs name, record and match)
 testdata/invalid/bad-cases.yaml:26: rule bad-cases: tests[5].record: line 26: unknown alias *nowhere (no &nowhere in this document)
 testdata/invalid/bad-cases.yaml:27: rule bad-cases: tests[5].format: unknown format "excel" (want one of portal-csv, portal-authdetails-csv, graph-json, log-analytics-csv, log-analytics-json, diagnostic-json)`},
 		{"bad-record.yaml", `testdata/invalid/bad-record.yaml:10: rule bad-record: tests[0].record: status.errorCode: unreadable value: [53003] is not an integer`},
@@ -259,5 +261,57 @@ func TestEditDistanceSuggestions(t *testing.T) {
 		if got := unknownKeyError(key, ruleKeys).Error(); !strings.Contains(got, want) {
 			t.Errorf("%s: %s, want %s", key, got, want)
 		}
+	}
+}
+
+// TestLintReportsEverything lints a folder of several broken files and
+// checks, by exact text, that every error of every file is reported at
+// once: a key error does not hide the expression errors of the same rule,
+// and a file's errors do not hide those of the next.
+func TestLintReportsEverything(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	a := write("a.yaml", "id: a\ntitle: A\nseverty: low\nstatus: stable\ndescription: D\nwhen: IPAddress != \"\"\nfix: Add {{ IP }}.\n")
+	b := write("b.yaml", "id: b\ntitle: B\nseverity: low\nstatus: stable\ndescription: D\nwhen: Failed()\nfix: Look at {{ User.Upn }}.\n")
+	c := write("c.yaml", "id: [c\n")
+	d := write("d.yaml", "- id: d1\n  title: D1\n  when: Status.Code == \"53003\"\n- id: d2\n  title: D2\n  severity: low\n  status: stable\n  description: D\n  when: '!Device.Compliant'\n  fix: F\n")
+	write("good.yaml", "id: good\ntitle: G\nseverity: low\nstatus: stable\ndescription: D\nwhen: Failed()\nfix: F\n")
+	rs, err := Lint(dir)
+	want := a + `:1: rule a: missing key severity (a rule needs id, title, severity, status, description, when, fix)
+` + a + `:3: rule a: severty: unknown key; did you mean "severity"?
+` + a + `:6: rule a: when: unknown name IPAddress; did you mean IP? (1:1)
+ | IPAddress != ""
+ | ^
+` + b + `:7: rule b: fix: User has no field Upn; did you mean User.UPN? (1:7)
+ |  User.Upn 
+ | ......^
+` + c + `:1: invalid YAML: sequence end token ']' not found
+` + d + `:1: rule d1: missing keys severity, status, description and fix (a rule needs id, title, severity, status, description, when, fix)
+` + d + `:3: rule d1: when: == compares a number (Status.Code) with text ("53003"); write the number without quotes: Status.Code == 53003 (1:13)
+ | Status.Code == "53003"
+ | ............^
+` + d + `:9: rule d2: when: Device.Compliant is true, false or nil (nil when the export does not say), and ! fails on nil: write Device.Compliant == true, Device.Compliant != true (false or unknown), Device.Compliant == false or Device.Compliant == nil (1:1)
+ | !Device.Compliant
+ | ^`
+	if err == nil || err.Error() != want {
+		t.Errorf("Lint:\n%v\nwant:\n%s", err, want)
+	}
+	if len(rs) != 1 || rs[0].ID != "good" {
+		t.Errorf("clean rules = %v, want only good", rs)
+	}
+
+	// Without paths, the built-in pack: clean.
+	rs, err = Lint()
+	if err != nil || len(rs) < 15 || !rs[0].Builtin {
+		t.Errorf("Lint() = %d rules, %v", len(rs), err)
+	}
+	if _, err := Lint(filepath.Join(dir, "missing.yaml")); err == nil || err.Error() != filepath.Join(dir, "missing.yaml")+": no such file or directory" {
+		t.Errorf("missing path: %v", err)
 	}
 }

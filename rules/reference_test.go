@@ -1,12 +1,13 @@
 package rules
 
 import (
-	"bufio"
+	"bytes"
+	"flag"
+	"fmt"
 	"os"
 	"reflect"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/vm"
@@ -14,175 +15,106 @@ import (
 	"github.com/signinspect/signinspect/policy"
 )
 
-// A docEntry is one row of REFERENCE.md's field or helper table.
-type docEntry struct {
-	name, typ, example string
+var update = flag.Bool("update", false, "rewrite the generated tables of REFERENCE.md")
+
+// TestFieldDocsMatchEnv checks that reference.go documents every field and
+// helper of Env, and nothing else.
+func TestFieldDocsMatchEnv(t *testing.T) {
+	for _, err := range checkFieldDocs() {
+		t.Error(err)
+	}
+	if len(Fields()) < 50 || len(Helpers()) < 15 {
+		t.Errorf("only %d fields and %d helpers", len(Fields()), len(Helpers()))
+	}
 }
 
-// envFields lists the record fields rules see, by path, with their types,
-// by reflection over Env: nested structs by their fields (User.UPN), slices
-// of structs as a whole and by element field (Policies, Policies[].Result).
-// Fields that Env's own fields shadow (Record.Known) are left out.
-func envFields() []docEntry {
-	envType := reflect.TypeOf(Env{})
-	own := map[string]bool{}
-	for i := 0; i < envType.NumField(); i++ {
-		own[envType.Field(i).Name] = true
-	}
-	var out []docEntry
-	var walk func(t reflect.Type, prefix string, top bool)
-	walk = func(t reflect.Type, prefix string, top bool) {
-		for i := 0; i < t.NumField(); i++ {
-			f := t.Field(i)
-			if !f.IsExported() || (top && own[f.Name]) {
-				continue
-			}
-			path := prefix + f.Name
-			switch {
-			case f.Type.Kind() == reflect.Struct && f.Type != reflect.TypeOf(time.Time{}):
-				walk(f.Type, path+".", false)
-			case f.Type.Kind() == reflect.Slice && f.Type.Elem().Kind() == reflect.Struct:
-				out = append(out, docEntry{name: path, typ: typeName(f.Type)})
-				walk(f.Type.Elem(), path+"[].", false)
-			default:
-				out = append(out, docEntry{name: path, typ: typeName(f.Type)})
-			}
+// referenceTables returns the generated tables of REFERENCE.md, by the
+// name of their marker.
+func referenceTables() map[string]string {
+	cell := func(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
+	code := func(s string) string {
+		if s == "" {
+			return ""
 		}
+		return "`" + cell(s) + "`"
 	}
-	walk(reflect.TypeOf(record{}), "", true)
-	return out
-}
-
-// envHelpers lists Env's helper fields with their types.
-func envHelpers() []docEntry {
-	t := reflect.TypeOf(Env{})
-	var out []docEntry
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		if f.IsExported() && f.Type.Kind() == reflect.Func {
-			out = append(out, docEntry{name: f.Name, typ: typeName(f.Type)})
-		}
+	var fields, helpers, values bytes.Buffer
+	fields.WriteString("| field | type | Graph key | meaning | example |\n|---|---|---|---|---|\n")
+	for _, f := range Fields() {
+		fmt.Fprintf(&fields, "| %s | %s | %s | %s | %s |\n", code(f.Path), code(f.Type), code(f.Graph), cell(f.Meaning), code(f.Example))
 	}
-	return out
+	helpers.WriteString("| helper | meaning | example |\n|---|---|---|\n")
+	for _, h := range Helpers() {
+		fmt.Fprintf(&helpers, "| %s | %s | %s |\n", code(h.Signature), cell(h.Meaning), code(h.Example))
+	}
+	values.WriteString("| field | values |\n|---|---|\n")
+	for _, v := range Values() {
+		fmt.Fprintf(&values, "| %s | %s |\n", v.Fields, v.Values)
+	}
+	return map[string]string{"fields": fields.String(), "helpers": helpers.String(), "values": values.String()}
 }
 
-// typeName writes a type as REFERENCE.md does: without the parse package
-// qualifier.
-func typeName(t reflect.Type) string {
-	return strings.ReplaceAll(t.String(), "parse.", "")
-}
+const (
+	beginMarker = "<!-- generated from rules/reference.go (go test ./rules -update): %s -->\n"
+	endMarker   = "<!-- end of generated %s -->\n"
+)
 
-// readReference reads the rows of the tables under the "## Fields" and
-// "## Helpers" headings of REFERENCE.md: | `name` | `type` | `example` |.
-func readReference(t *testing.T) (fields, helpers []docEntry) {
-	t.Helper()
-	f, err := os.Open("REFERENCE.md")
+// TestReferenceIsGenerated checks that REFERENCE.md's tables of fields,
+// helpers and values are those reference.go generates, so that the file
+// and `signinspect rules fields` say the same. go test ./rules -update
+// rewrites them.
+func TestReferenceIsGenerated(t *testing.T) {
+	data, err := os.ReadFile("REFERENCE.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	var section string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		if strings.HasPrefix(line, "## ") {
-			section = strings.TrimPrefix(line, "## ")
+	text := string(data)
+	for _, name := range []string{"fields", "helpers", "values"} {
+		table := referenceTables()[name]
+		begin, end := fmt.Sprintf(beginMarker, name), fmt.Sprintf(endMarker, name)
+		i, j := strings.Index(text, begin), strings.Index(text, end)
+		if i < 0 || j < i {
+			t.Fatalf("REFERENCE.md lacks the markers %q and %q", strings.TrimSpace(begin), strings.TrimSpace(end))
+		}
+		got := text[i+len(begin) : j]
+		if got == table {
 			continue
 		}
-		if !strings.HasPrefix(line, "| `") || (section != "Fields" && section != "Helpers") {
+		if *update {
+			text = text[:i+len(begin)] + table + text[j:]
 			continue
 		}
-		cells := splitRow(line)
-		if len(cells) != 3 {
-			t.Errorf("REFERENCE.md: row %q has %d cells, want 3", line, len(cells))
-			continue
-		}
-		e := docEntry{name: unquote(cells[0]), typ: unquote(cells[1]), example: unquote(cells[2])}
-		switch section {
-		case "Fields":
-			fields = append(fields, e)
-		case "Helpers":
-			// The helper column reads Name(param type, ...) result.
-			e.name = e.name[:strings.IndexByte(e.name+"(", '(')]
-			helpers = append(helpers, e)
-		}
+		t.Errorf("REFERENCE.md's %s table is not what reference.go generates; run go test ./rules -update", name)
 	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return fields, helpers
-}
-
-// splitRow splits a Markdown table row into cells; "\|" is a literal bar.
-func splitRow(line string) []string {
-	line = strings.TrimSpace(line)
-	line = strings.TrimPrefix(strings.TrimSuffix(line, "|"), "|")
-	line = strings.ReplaceAll(line, `\|`, "\x00")
-	var cells []string
-	for _, c := range strings.Split(line, "|") {
-		cells = append(cells, strings.ReplaceAll(strings.TrimSpace(c), "\x00", "|"))
-	}
-	return cells
-}
-
-func unquote(s string) string {
-	return strings.TrimSuffix(strings.TrimPrefix(s, "`"), "`")
-}
-
-func TestReferenceMatchesEnv(t *testing.T) {
-	fields, helpers := readReference(t)
-	compare := func(kind string, doc, code []docEntry) {
-		documented := map[string]docEntry{}
-		for _, d := range doc {
-			if _, dup := documented[d.name]; dup {
-				t.Errorf("REFERENCE.md documents %s %s twice", kind, d.name)
-			}
-			documented[d.name] = d
+	if *update && text != string(data) {
+		if err := os.WriteFile("REFERENCE.md", []byte(text), 0o644); err != nil {
+			t.Fatal(err)
 		}
-		inCode := map[string]bool{}
-		for _, c := range code {
-			inCode[c.name] = true
-			d, ok := documented[c.name]
-			switch {
-			case !ok:
-				t.Errorf("%s %s (%s) is not in REFERENCE.md", kind, c.name, c.typ)
-			case d.typ != c.typ:
-				t.Errorf("REFERENCE.md gives %s %s the type %s; the code has %s", kind, c.name, d.typ, c.typ)
-			}
-		}
-		for _, d := range doc {
-			if !inCode[d.name] {
-				t.Errorf("REFERENCE.md documents %s %s, which the code does not have", kind, d.name)
-			}
-		}
-	}
-	compare("field", fields, envFields())
-	compare("helper", helpers, envHelpers())
-	if len(fields) < 50 || len(helpers) < 15 {
-		t.Errorf("only %d fields and %d helpers documented", len(fields), len(helpers))
 	}
 }
 
-// TestReferenceExamplesCompile compiles every example of REFERENCE.md as a
-// rule condition, and runs it on a sample record, so that the examples stay
-// correct.
+// TestReferenceExamplesCompile compiles every example of the reference as
+// a rule condition, and runs it on a sample record, so that the examples
+// stay correct.
 func TestReferenceExamplesCompile(t *testing.T) {
-	fields, helpers := readReference(t)
-	ev := &Evaluator{}
 	env := newEnv(policy.NewLocations(nil, nil))
 	env.record = (*record)(testRecord())
-	for _, e := range append(fields, helpers...) {
-		if e.example == "" {
-			t.Errorf("%s has no example", e.name)
-			continue
-		}
-		prog, err := compileExpr(e.example, policy.NewLocations(nil, nil), expr.AsBool())
+	var m vm.VM
+	examples := map[string]string{}
+	for _, f := range Fields() {
+		examples["field "+f.Path] = f.Example
+	}
+	for _, h := range Helpers() {
+		examples["helper "+h.Name] = h.Example
+	}
+	for name, ex := range examples {
+		prog, err := compileExpr(ex, policy.NewLocations(nil, nil), expr.AsBool())
 		if err != nil {
-			t.Errorf("example of %s does not compile: %v", e.name, err)
+			t.Errorf("example of %s does not compile: %v", name, err)
 			continue
 		}
-		if _, err := runBool(&ev.vm, prog, env); err != nil {
-			t.Errorf("example of %s fails on a sample record: %v", e.name, err)
+		if _, err := runBool(&m, prog, env); err != nil {
+			t.Errorf("example of %s fails on a sample record: %v", name, err)
 		}
 	}
 }
@@ -197,9 +129,8 @@ func TestHelpersTakeTheFastPath(t *testing.T) {
 		}
 	}
 	for _, h := range envHelpers() {
-		f, _ := reflect.TypeOf(Env{}).FieldByName(h.name)
-		if !fast[f.Type] {
-			t.Errorf("helper %s has type %s, which expr calls through reflection; use a type of vm.FuncTypes", h.name, f.Type)
+		if !fast[h.t] {
+			t.Errorf("helper %s has type %s, which expr calls through reflection; use a type of vm.FuncTypes", h.name, h.t)
 		}
 	}
 }

@@ -39,7 +39,7 @@ func (r CaseResult) Where() string {
 // (not the set's), and returns one result per case, in rule and case order.
 func SelfTest(s *Set) []CaseResult {
 	var out []CaseResult
-	var m vm.VM
+	m := vm.VM{MemoryBudget: memoryBudget}
 	for _, c := range s.rules {
 		for i := range c.cases {
 			out = append(out, runCase(&m, c, i))

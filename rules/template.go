@@ -126,7 +126,8 @@ type Span struct{ Start, End int }
 
 // render evaluates the template for the environment's current record, and
 // returns where each placeholder's value went. On a placeholder error it
-// writes "?" there and returns the first error.
+// writes "?" there and returns the first error. A text longer than
+// maxFixBytes is cut, and the cut is an error too.
 func (t *template) render(m *vm.VM, env *Env) (string, []Span, error) {
 	if len(t.parts) == 1 && t.parts[0].prog == nil {
 		return t.parts[0].text, nil, nil
@@ -140,6 +141,7 @@ func (t *template) render(m *vm.VM, env *Env) (string, []Span, error) {
 			b.WriteString(p.text)
 			continue
 		}
+		env.budget.reset()
 		v, err := m.Run(p.prog, env)
 		if err != nil {
 			if firstErr == nil {
@@ -153,8 +155,29 @@ func (t *template) render(m *vm.VM, env *Env) (string, []Span, error) {
 		if b.Len() > start {
 			spans = append(spans, Span{start, b.Len()})
 		}
+		if b.Len() > maxFixBytes {
+			break
+		}
+	}
+	if b.Len() > maxFixBytes {
+		text := truncateFix(b.String())
+		return text, spansWithin(spans, len(text)), fmt.Errorf("%w: the fix is longer than %d bytes; it was cut", ErrOverBudget, maxFixBytes)
 	}
 	return b.String(), spans, firstErr
+}
+
+// spansWithin returns the spans that lie within the first n bytes, the
+// last one cut at n.
+func spansWithin(spans []Span, n int) []Span {
+	out := spans[:0]
+	for _, sp := range spans {
+		if sp.Start >= n {
+			break
+		}
+		sp.End = min(sp.End, n)
+		out = append(out, sp)
+	}
+	return out
 }
 
 // appendValues appends the template's values for the environment's
@@ -162,6 +185,7 @@ func (t *template) render(m *vm.VM, env *Env) (string, []Span, error) {
 // fails at run time is "".
 func (t *template) appendValues(dst []string, m *vm.VM, env *Env) []string {
 	for _, v := range t.values {
+		env.budget.reset()
 		out, err := m.Run(v.prog, env)
 		if err != nil {
 			dst = append(dst, "")

@@ -2,8 +2,6 @@ package rules
 
 import (
 	"github.com/expr-lang/expr/ast"
-	"github.com/expr-lang/expr/checker"
-	"github.com/expr-lang/expr/conf"
 
 	"github.com/signinspect/signinspect/parse"
 )
@@ -19,15 +17,7 @@ import (
 // written: every node has its type set, and `x in [1, 2]` is still an
 // array, not a folded set.
 func CheckedTree(src string) (ast.Node, error) {
-	config := conf.CreateNew()
-	for _, opt := range exprOptions() {
-		opt(config)
-	}
-	for name := range config.Disabled {
-		delete(config.Builtins, name)
-	}
-	config.Check()
-	tree, err := checker.ParseCheck(src, config)
+	tree, err := checkedTree(src, exprOptions())
 	if err != nil {
 		return nil, err
 	}

@@ -107,13 +107,13 @@ func run(args []string, stdout, stderr io.Writer) error {
 	switch {
 	case o.out == "-":
 		cw := &countingWriter{w: stdout}
-		written, err = writeStream(cw, o.format, synth.New(o.cfg), o.cfg.Records)
+		written, err = synth.WriteExport(cw, o.format, synth.New(o.cfg), o.cfg.Records)
 		size = cw.n
 	case o.split > 0:
 		written, size, err = writeSplit(o)
 	default:
 		written, size, err = writeFile(o.out, func(w io.Writer) (int, error) {
-			return writeStream(w, o.format, synth.New(o.cfg), o.cfg.Records)
+			return synth.WriteExport(w, o.format, synth.New(o.cfg), o.cfg.Records)
 		})
 	}
 	if err != nil {
@@ -123,24 +123,6 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stderr, "benchgen: %s: %d of %d sign-ins, %d bytes in %.1fs (%.0f MB/s)\n",
 		o.out, written, o.cfg.Records, size, secs, float64(size)/1e6/max(secs, 1e-9))
 	return nil
-}
-
-// writeStream writes the next n sign-ins of g to w as one export.
-func writeStream(w io.Writer, f synth.Format, g *synth.Generator, n int) (int, error) {
-	wr, err := synth.NewWriter(w, f)
-	if err != nil {
-		return 0, err
-	}
-	var s synth.SignIn
-	for i := 0; i < n && g.Next(&s); i++ {
-		if err := wr.Write(&s); err != nil {
-			return 0, err
-		}
-	}
-	if err := wr.Close(); err != nil {
-		return 0, err
-	}
-	return wr.Written(), nil
 }
 
 // writeFile creates path atomically, in place only when write succeeded.
@@ -180,7 +162,7 @@ func writeSplit(o options) (int, int64, error) {
 		// Files i covers sign-ins [i*R/N, (i+1)*R/N).
 		n := (i+1)*o.cfg.Records/o.split - i*o.cfg.Records/o.split
 		name := filepath.Join(tmpDir, splitName(o.format, i, o.split))
-		w, s, err := writeFile(name, func(w io.Writer) (int, error) { return writeStream(w, o.format, g, n) })
+		w, s, err := writeFile(name, func(w io.Writer) (int, error) { return synth.WriteExport(w, o.format, g, n) })
 		if err != nil {
 			return 0, 0, err
 		}

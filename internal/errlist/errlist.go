@@ -1,6 +1,25 @@
 // Package errlist takes apart errors joined with errors.Join, so that each
-// can be sorted, rewritten or counted on its own.
+// can be sorted, rewritten or counted on its own, and path errors, so that a
+// message names a path once.
 package errlist
+
+import (
+	"errors"
+	"io/fs"
+)
+
+// WithoutPath returns the cause of an *fs.PathError in err, without the
+// operation and path, for a message that names the path itself:
+// "--rules x.yaml: no such file or directory", not "--rules x.yaml: stat
+// x.yaml: no such file or directory". Other errors are returned as they
+// are.
+func WithoutPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
 
 // Flatten returns the errors joined in err (recursively), or err alone;
 // nil gives nil.

@@ -62,6 +62,25 @@ type Writer struct {
 	err     error
 }
 
+// WriteExport writes the next n sign-ins of g to w as one export of format
+// f, and returns how many it wrote (fewer when g runs out).
+func WriteExport(w io.Writer, f Format, g *Generator, n int) (int, error) {
+	wr, err := NewWriter(w, f)
+	if err != nil {
+		return 0, err
+	}
+	var s SignIn
+	for i := 0; i < n && g.Next(&s); i++ {
+		if err := wr.Write(&s); err != nil {
+			return 0, err
+		}
+	}
+	if err := wr.Close(); err != nil {
+		return 0, err
+	}
+	return wr.Written(), nil
+}
+
 // NewWriter returns a Writer of format f to w.
 func NewWriter(w io.Writer, f Format) (*Writer, error) {
 	if _, err := ParseFormat(string(f)); err != nil {
