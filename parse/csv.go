@@ -18,6 +18,12 @@ import (
 // header and builds the codec that reads them. csv_split.go frames records,
 // csv_decode.go decodes them, csv_rows.go maps columns to Record.
 
+// MaxCSVColumns bounds the columns of a CSV header. The widest sign-in
+// export (a Log Analytics table with every column) has a few hundred; a
+// header of many thousands is not a sign-in export, and each of its rows
+// would cost as much to split.
+const MaxCSVColumns = 10_000
+
 // newCSVCodec reads the header of a CSV export through br and returns the
 // splitter over its rows and the decoder that turns them into Records.
 func newCSVCodec(br *bufio.Reader, info SourceInfo) (Splitter, Decoder, error) {
@@ -32,6 +38,10 @@ func newCSVCodec(br *bufio.Reader, info SourceInfo) (Splitter, Decoder, error) {
 	names, err := splitCSVRecord(raw, s.comma)
 	if err != nil {
 		return nil, nil, &ParseError{File: info.Name, Line: line, Err: fmt.Errorf("%w: unreadable CSV header: %v", ErrUnknownFormat, err)}
+	}
+	if len(names) > MaxCSVColumns {
+		return nil, nil, &ParseError{File: info.Name, Line: line,
+			Err: fmt.Errorf("%w: the CSV header has %d columns; a sign-in export has at most a few hundred, and signinspect reads up to %d", ErrTooLarge, len(names), MaxCSVColumns)}
 	}
 	found, ok := classifyCSVHeader(names)
 	if ok && found != info.Format {
@@ -244,12 +254,26 @@ func resolveCSVLayout(names []string, specs []csvColumnSpec) *csvLayout {
 		norm[i] = normalizeCSVHeader(n)
 		l.specOf[i] = -1
 	}
+	// Each name's columns, in order: a spec takes the first of its key's
+	// columns that no earlier spec took. One pass over the header, so
+	// that a header of many columns costs as many steps, not their square.
+	columns := make(map[string][]int, len(norm))
+	var order []string // Distinct names, in the order of their first column.
+	for c, n := range norm {
+		if n == "" {
+			continue
+		}
+		if _, ok := columns[n]; !ok {
+			order = append(order, n)
+		}
+		columns[n] = append(columns[n], c)
+	}
 	for s, spec := range specs {
 		l.colOf[s] = -1
 	keys:
 		for _, k := range spec.keys {
-			for c, n := range norm {
-				if n == k && l.specOf[c] < 0 {
+			for _, c := range columns[k] {
+				if l.specOf[c] < 0 {
 					l.colOf[s], l.specOf[c] = c, s
 					l.known |= spec.known
 					break keys
@@ -258,28 +282,26 @@ func resolveCSVLayout(names []string, specs []csvColumnSpec) *csvLayout {
 		}
 	}
 	// Tell about repeated names, which a reader of the file might not see.
-	seen := map[string]bool{}
-	for c, n := range norm {
-		if n == "" || seen[n] {
+	for _, n := range order {
+		cs := columns[n]
+		if len(cs) < 2 {
 			continue
 		}
-		seen[n] = true
-		var cols []string
+		cols := make([]string, len(cs))
 		read := 0
-		for c2 := c; c2 < len(norm); c2++ {
-			if norm[c2] == n {
-				cols = append(cols, strconv.Itoa(c2+1))
-				if l.specOf[c2] >= 0 {
-					read++
-				}
+		for i, c := range cs {
+			cols[i] = strconv.Itoa(c + 1)
+			if l.specOf[c] >= 0 {
+				read++
 			}
 		}
+		c := cs[0]
 		times := fmt.Sprintf("%d times", len(cols))
 		if len(cols) == 2 {
 			times = "twice"
 		}
 		switch {
-		case len(cols) < 2 || read == 0:
+		case read == 0:
 		case n == normalizeCSVHeader("Incoming token type") && len(cols) == 2:
 			// Every portal download repeats this column; the decoder
 			// notes rows where the two copies disagree.

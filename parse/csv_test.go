@@ -720,6 +720,8 @@ func TestCSVFormatErrors(t *testing.T) {
 		{"Log Analytics read as portal", "TimeGenerated [UTC],UserPrincipalName,AppId,ResultType\n", FormatPortalCSV, ErrUnknownFormat,
 			[]string{"shop.csv:1:", "the header is that of the log-analytics-csv format (Log Analytics CSV export"}},
 		{"empty file", "\r\n\r\n", FormatPortalCSV, ErrUnknownFormat, []string{"shop.csv:3:", "the file is empty"}},
+		{"a header of too many columns", `"Date (UTC)","Request ID"` + strings.Repeat(",x", MaxCSVColumns) + "\n", FormatPortalCSV, ErrTooLarge,
+			[]string{"shop.csv:1:", "the CSV header has 10002 columns; a sign-in export has at most a few hundred, and signinspect reads up to 10000"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -969,5 +971,37 @@ func TestCSVLocalizedBooleans(t *testing.T) {
 		if err != nil || got == nil || *got != want {
 			t.Errorf("ParseBool(%q) = %v, %v, want %v", in, got, err, want)
 		}
+	}
+}
+
+// TestCSVWideHeader reads an export whose header holds thousands of
+// distinct columns before the sign-in ones, and many repeats of one: the
+// columns still resolve, and the repeats are noted once.
+func TestCSVWideHeader(t *testing.T) {
+	var head []string
+	for i := range MaxCSVColumns - 10 {
+		head = append(head, fmt.Sprintf("extra %d", i))
+	}
+	head = append(head, `"Date (UTC)"`, `"Request ID"`, `"IP address"`, `"IP address"`, `"IP address"`)
+	cells := make([]string, len(head))
+	cells[len(head)-5], cells[len(head)-4], cells[len(head)-3] = "2026-11-20T08:00:00Z", "r1", "192.0.2.1"
+	res := readCSVInput(t, "wide.csv", portalCSV(strings.Join(head, ","), strings.Join(cells, ",")), SourceInfo{Format: FormatPortalCSV})
+	if res.err != nil || len(res.recs) != 1 || res.recs[0].RequestID != "r1" || res.recs[0].IP != "192.0.2.1" {
+		t.Fatalf("error %v, records %+v", res.err, res.recs)
+	}
+	if !hasNote(res.notes, `column "IP address" appears 3 times (columns 9993, 9994, 9995): only column 9993 is read`) {
+		t.Errorf("notes %q", res.notes)
+	}
+}
+
+func BenchmarkResolveWideCSVHeader(b *testing.B) {
+	names := make([]string, MaxCSVColumns)
+	for i := range names {
+		names[i] = fmt.Sprintf("column %d", i)
+	}
+	specs := csvColumnSpecs(portalRowType)
+	b.ReportAllocs()
+	for b.Loop() {
+		resolveCSVLayout(names, specs)
 	}
 }
