@@ -567,7 +567,7 @@ func openText(in Input, opts Options) (readCloser, TextEncoding, *countingReader
 		br = bufio.NewReaderSize(zr, readBufferSize)
 	}
 	if expanding {
-		br = bufio.NewReaderSize(&expansionLimiter{r: br, name: in.Name, compressed: compressed, lim: lim}, readBufferSize)
+		br = bufio.NewReaderSize(&expansionLimiter{r: br, name: in.Name, compressed: compressed, read: counter, lim: lim}, readBufferSize)
 	}
 	head, err := br.Peek(512)
 	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
@@ -706,8 +706,12 @@ type expansionLimiter struct {
 	r          io.Reader
 	name       string
 	compressed int64
-	lim        Limits
-	n          int64
+	// read counts the compressed bytes read so far: the ratio is checked
+	// against them when the compressed size is not known beforehand (a
+	// gzip stream on standard input or a pipe).
+	read *countingReader
+	lim  Limits
+	n    int64
 }
 
 func (e *expansionLimiter) Read(p []byte) (int, error) {
@@ -716,7 +720,11 @@ func (e *expansionLimiter) Read(p []byte) (int, error) {
 	if e.n > e.lim.MaxBytes {
 		return n, fmt.Errorf("%w: expands beyond %d bytes; refusing it as a possible decompression bomb", ErrTooLarge, e.lim.MaxBytes)
 	}
-	if e.n > e.lim.RatioFloor && e.compressed > 0 && e.n/e.compressed > e.lim.MaxRatio {
+	compressed := e.compressed
+	if compressed <= 0 && e.read != nil {
+		compressed = e.read.n.Load()
+	}
+	if e.n > e.lim.RatioFloor && compressed > 0 && e.n/compressed > e.lim.MaxRatio {
 		return n, fmt.Errorf("%w: expands more than %d times its compressed size; refusing it as a possible decompression bomb", ErrTooLarge, e.lim.MaxRatio)
 	}
 	return n, err

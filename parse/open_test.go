@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"unicode/utf16"
 )
@@ -326,6 +327,20 @@ func TestOpenDecompressionBomb(t *testing.T) {
 	if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "decompression bomb") {
 		t.Errorf("err = %v, want ErrTooLarge naming a decompression bomb", err)
 	}
+	// On standard input the compressed size is not known beforehand: the
+	// ratio is checked against the compressed bytes read so far.
+	ins, err = Expand([]string{"-"}, Options{Stdin: bytes.NewReader(raw.Bytes())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err = Open(ins[0], Options{Stdin: bytes.NewReader(raw.Bytes()), Limits: Limits{RatioFloor: 1 << 20}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if _, err = ReadAll(r); !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "decompression bomb") {
+		t.Errorf("on standard input: err = %v, want ErrTooLarge naming a decompression bomb", err)
+	}
 	if d := (Limits{}).withDefaults(); d.MaxRatio != 200 || d.RatioFloor != 64<<20 || d.MaxBytes != 64<<30 || d.MaxEntries != 10000 {
 		t.Errorf("default limits %+v", d)
 	}
@@ -457,6 +472,49 @@ func TestExpandBundle(t *testing.T) {
 			}
 			if strings.Join(got, " ") != strings.Join(tt.want, " ") {
 				t.Errorf("inputs %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestOpenFIFO reads an export from a named pipe, as "analyze <(cat
+// export.json)" gives one: the pipe is opened once, its format told from
+// the bytes that the reading then goes on from, and every record read.
+func TestOpenFIFO(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		data    []byte
+		records int
+	}{{"csv", []byte(openTestCSV), 2}, {"csv.gz", gzipBytes(t, []byte(openTestCSV)), 2}, {"json", []byte(openTestJSON), 1}} {
+		t.Run(tt.name, func(t *testing.T) {
+			fifo := filepath.Join(t.TempDir(), "export")
+			if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+				t.Skipf("no named pipes here: %v", err)
+			}
+			go func() {
+				// Opening a FIFO for writing waits for its reader.
+				f, err := os.OpenFile(fifo, os.O_WRONLY, 0)
+				if err != nil {
+					return
+				}
+				f.Write(tt.data)
+				f.Close()
+			}()
+			ins, err := Expand([]string{fifo}, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(ins) != 1 || ins[0].Rereadable() {
+				t.Fatalf("inputs %+v; want one input read once", ins)
+			}
+			r, err := Open(ins[0], Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			recs, err := ReadAll(r)
+			if err != nil || len(recs) != tt.records {
+				t.Errorf("%d records, %v; want every row of the export", len(recs), err)
 			}
 		})
 	}
