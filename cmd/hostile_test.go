@@ -3,6 +3,7 @@ package cmd
 import (
 	"encoding/json"
 	"html"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -154,5 +155,61 @@ func TestMessagesShowControlCharacters(t *testing.T) {
 	}
 	if !strings.Contains(errOut.String(), "export␛]0;owned␇<U+202E>.json") {
 		t.Errorf("the error does not show the file name visibly: %q", errOut)
+	}
+}
+
+// TestAnalyzeSkipsBadRecords reads exports that each hold one record that
+// cannot be read (nested deeper than any export, or larger than the
+// record bound) between good ones: the record is skipped and counted with
+// its reason, the others are analysed, and only --strict makes it fatal.
+func TestAnalyzeSkipsBadRecords(t *testing.T) {
+	dir := t.TempDir()
+	good := func(id string) string {
+		return `{"id":"` + id + `","createdDateTime":"2026-11-20T10:00:00Z","userPrincipalName":"svc-build@contoso.com","appDisplayName":"Azure DevOps","isInteractive":false,"ipAddress":"198.51.100.7","status":{"errorCode":53003}}`
+	}
+	deep := `{"id":"deep","x":` + strings.Repeat("[", 600) + strings.Repeat("]", 600) + `}`
+	huge := strings.Repeat("x", 17<<20)
+	csvHead := "\"Date (UTC)\",\"Request ID\",\"Username\",\"Application\",\"IP address\",\"Status\",\"Sign-in error code\",\"User agent\"\r\n"
+	csvRow := func(id, ua string) string {
+		return `"2026-11-20T10:00:00Z","` + id + `","svc-build@contoso.com","Azure DevOps","198.51.100.7","Failure","53003","` + ua + "\"\r\n"
+	}
+	for _, tt := range []struct {
+		name, data, reason string
+	}{
+		{"deep.json", "[" + good("a") + "," + deep + "," + good("b") + "]", "invalid JSON: nesting deeper than 512 levels"},
+		{"deep-page.json", `{"value":[` + good("a") + "," + deep + "," + good("b") + "]}", "invalid JSON: nesting deeper than 512 levels"},
+		{"huge.jsonl", good("a") + "\n" + `{"id":"huge","userAgent":"` + huge + `"}` + "\n" + good("b") + "\n", "too large"},
+		{"huge.json", "[\n" + good("a") + ",\n" + `{"id":"huge","userAgent":"` + huge + `"},` + "\n" + good("b") + "\n]", "too large"},
+		{"huge-cell.csv", csvHead + csvRow("a", "git") + csvRow("huge", huge) + csvRow("b", "git"), "too large"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(dir, tt.name)
+			if err := os.WriteFile(path, []byte(tt.data), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			ios, _, out, errOut := Test()
+			if code := analyzeCmd(t, ios, path, "--app", "any", "--flow", "any", "-o", "json"); code != ExitOK {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			var rep struct {
+				Summary struct{ Read, Skipped, Matched int }
+				Inputs  []struct {
+					SkipReasons []struct{ Reason, First string }
+				}
+			}
+			if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+				t.Fatal(err)
+			}
+			if rep.Summary.Read != 2 || rep.Summary.Skipped != 1 || rep.Summary.Matched != 2 {
+				t.Errorf("summary %+v; want the two good records read and the bad one skipped", rep.Summary)
+			}
+			if len(rep.Inputs) != 1 || len(rep.Inputs[0].SkipReasons) != 1 || rep.Inputs[0].SkipReasons[0].Reason != tt.reason {
+				t.Errorf("skip reasons %+v; want %q", rep.Inputs, tt.reason)
+			}
+			ios, _, _, errOut = Test()
+			if code := analyzeCmd(t, ios, path, "--app", "any", "--flow", "any", "--strict"); code != ExitError || !strings.Contains(errOut.String(), tt.name+":") {
+				t.Errorf("--strict: exit %d, %q; want an error naming the file", code, errOut)
+			}
+		})
 	}
 }

@@ -119,7 +119,7 @@ func (s *csvSplitter) nextRaw() ([]byte, int, error) {
 		}
 		n, breaks, ok := frameCSVRecord(b, s.comma, s.eof)
 		if ok && n > s.max {
-			return nil, 0, s.fail(s.tooLarge(n))
+			return nil, 0, s.skipRecord()
 		}
 		if ok {
 			line := s.line
@@ -136,7 +136,7 @@ func (s *csvSplitter) nextRaw() ([]byte, int, error) {
 				Err: fmt.Errorf("%w: the input ends inside a quoted cell of the record that starts here (a missing closing quote)", ErrTruncated)})
 		}
 		if len(b) > s.max {
-			return nil, 0, s.fail(s.tooLarge(len(b)))
+			return nil, 0, s.skipRecord()
 		}
 		if err := s.fill(); err != nil {
 			return nil, 0, s.fail(&ParseError{File: s.name, Line: s.line, Err: err})
@@ -144,9 +144,99 @@ func (s *csvSplitter) nextRaw() ([]byte, int, error) {
 	}
 }
 
-func (s *csvSplitter) tooLarge(n int) error {
-	return &ParseError{File: s.name, Line: s.line, Record: s.index + 1,
-		Err: fmt.Errorf("%w: the record that starts here is over %d bytes (read %d); the file is probably not a CSV sign-in export or a quote is missing", ErrTooLarge, s.max, n)}
+// csvSkipState is where skipRecord is in a record, by the quoting rules
+// frameCSVRecord applies.
+type csvSkipState int
+
+const (
+	skipFieldStart csvSkipState = iota // At the start of a field.
+	skipUnquoted                       // Inside an unquoted field.
+	skipQuoted                         // Inside a quoted field.
+	skipQuote                          // After a quote inside a quoted field.
+	skipQuoteCR                        // After a quote and a CR inside a quoted field.
+)
+
+// skipRecord moves past a record larger than the bound, from its start,
+// and reports it as skipped: one huge cell does not end the input. It
+// follows the quoting rules of frameCSVRecord byte by byte, keeping
+// nothing, so a record of any size is skipped in constant memory. When the
+// input ends inside a quoted cell (a missing closing quote, which makes
+// the rest of the file one record), the error says so and the input ends.
+func (s *csvSplitter) skipRecord() error {
+	startLine := s.line
+	s.index++
+	state := skipFieldStart
+	for {
+		for s.start < s.end {
+			c := s.buf[s.start]
+			s.start++
+			if c == '\n' {
+				s.line++
+			}
+		again:
+			switch state {
+			case skipFieldStart, skipUnquoted:
+				switch {
+				case c == '"' && state == skipFieldStart:
+					state = skipQuoted
+				case c == s.comma:
+					state = skipFieldStart
+				case c == '\n':
+					return s.skipped(startLine, s.line-1)
+				default:
+					state = skipUnquoted
+				}
+			case skipQuoted:
+				if c == '"' {
+					state = skipQuote
+				}
+			case skipQuote:
+				switch c {
+				case '"':
+					state = skipQuoted // An escaped quote.
+				case s.comma:
+					state = skipFieldStart
+				case '\n':
+					return s.skipped(startLine, s.line-1)
+				case '\r':
+					state = skipQuoteCR
+				default:
+					state = skipQuoted // A literal quote (LazyQuotes).
+				}
+			case skipQuoteCR:
+				if c == '\n' {
+					return s.skipped(startLine, s.line-1)
+				}
+				// The quote and the CR were literal: c is read again as
+				// a byte of the quoted field.
+				state = skipQuoted
+				goto again
+			}
+		}
+		if s.eof {
+			if state == skipQuoted {
+				return s.fail(&ParseError{File: s.name, Line: startLine, Record: s.index,
+					Err: fmt.Errorf("%w: the record that starts here is larger than the limit of %s and the input ends inside one of its quoted cells (a missing closing quote)", ErrTruncated, formatBytes(s.max))})
+			}
+			s.err = io.EOF
+			return s.skipped(startLine, s.line)
+		}
+		s.start, s.end = 0, 0 // Nothing of the record is kept.
+		if err := s.fill(); err != nil {
+			return s.fail(&ParseError{File: s.name, Line: s.line, Err: err})
+		}
+	}
+}
+
+// skipped is the error of a record that skipRecord skipped, which ended
+// on endLine.
+func (s *csvSplitter) skipped(startLine, endLine int) error {
+	runs := ""
+	if endLine > startLine {
+		runs = fmt.Sprintf(", runs to line %d", endLine)
+	}
+	return &RecordError{ParseError{File: s.name, Line: startLine, Record: s.index,
+		Err: fmt.Errorf("%w: the record is larger than the limit of %s%s and was skipped", ErrTooLarge, formatBytes(s.max), runs)}}
 }
 
 func (s *csvSplitter) fail(err error) error {
@@ -316,7 +406,8 @@ func (s *csvSplitter) readHeader() ([]byte, int, error) {
 		nl := bytes.IndexByte(b, '\n')
 		if nl < 0 && !s.eof {
 			if len(b) > s.max {
-				return nil, 0, s.fail(s.tooLarge(len(b)))
+				return nil, 0, s.fail(&ParseError{File: s.name, Line: s.line,
+					Err: fmt.Errorf("%w: the header line is larger than the limit of %s; the file is probably not a CSV sign-in export", ErrTooLarge, formatBytes(s.max))})
 			}
 			if err := s.fill(); err != nil {
 				return nil, 0, s.fail(&ParseError{File: s.name, Line: s.line, Err: err})

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"io"
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
@@ -203,4 +204,35 @@ func FuzzCSVSplitter(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestCSVSkipMatchesFraming checks on random records that skipRecord ends
+// a record where frameCSVRecord does: a skipped record never takes the
+// next one with it, nor leaves part of itself to be read as a record.
+func TestCSVSkipMatchesFraming(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	alphabet := []byte{'a', 'a', 'a', ',', '"', '"', '\r', '\n'}
+	for i := range 20000 {
+		b := make([]byte, 1+rng.IntN(40))
+		for k := range b {
+			b[k] = alphabet[rng.IntN(len(alphabet))]
+		}
+		want, _, ok := frameCSVRecord(b, ',', true)
+		if !ok {
+			continue // The input ends inside a quoted field.
+		}
+		s := newCSVSplitter(bytes.NewReader(b), SourceInfo{Name: "r.csv"})
+		s.max = 0
+		err := s.skipRecord()
+		s.release()
+		if !IsRecordError(err) {
+			continue // The skip met the end inside a quoted cell, as framing may not.
+		}
+		switch endsLine := b[want-1] == '\n'; {
+		case !endsLine && s.err != io.EOF:
+			t.Fatalf("case %d %q: skipRecord ended at %d, frameCSVRecord at the end of the input", i, b, s.start)
+		case endsLine && s.start != want:
+			t.Fatalf("case %d %q: skipRecord ended at %d, frameCSVRecord at %d", i, b, s.start, want)
+		}
+	}
 }

@@ -869,10 +869,8 @@ func TestCSVSplitterErrors(t *testing.T) {
 		text string
 		read int // Records read before the error.
 	}{
-		{"field over the record limit", "\"Date (UTC)\",\"Request ID\"\r\n\"2026-11-20T08:00:00Z\",\"r1\"\r\n\"2026-11-20T08:00:01Z\",\"" + big + "\"\r\n", 1024, ErrTooLarge,
-			"big.csv:3: record 2: too large: the record that starts here is over 1024 bytes", 1},
-		{"unquoted line over the record limit", "Date (UTC),Request ID\n" + big + "\n", 1024, ErrTooLarge,
-			"big.csv:2: record 1: too large", 0},
+		{"missing closing quote in a record over the limit", "Date (UTC),Request ID\n2026-11-20T08:00:00Z,r1\n2026-11-20T08:00:01Z,\"" + big + "\n", 1024, ErrTruncated,
+			"big.csv:3: record 2: truncated: the record that starts here is larger than the limit of 1 KiB and the input ends inside one of its quoted cells (a missing closing quote)", 1},
 		{"missing closing quote", "Date (UTC),Request ID\n2026-11-20T08:00:00Z,r1\n2026-11-20T08:00:01Z,\"r2\n2026-11-20T08:00:02Z,r3\n", 0, ErrTruncated,
 			"big.csv:3: record 2: truncated: the input ends inside a quoted cell", 1},
 	}
@@ -891,6 +889,37 @@ func TestCSVSplitterErrors(t *testing.T) {
 			}
 			if len(res.recs) != tt.read {
 				t.Errorf("read %d records before the error, want %d", len(res.recs), tt.read)
+			}
+		})
+	}
+}
+
+// TestCSVSplitterSkipsHugeRecords reads exports with one record over the
+// bound, in every quoting: the record is skipped with its reason and
+// lines, and the records after it are read.
+func TestCSVSplitterSkipsHugeRecords(t *testing.T) {
+	big := strings.Repeat("x", 3000)
+	head := "\"Date (UTC)\",\"Request ID\",\"User agent\"\r\n\"2026-11-20T08:00:00Z\",\"r1\",\"git\"\r\n"
+	tail := "\"2026-11-20T08:00:02Z\",\"r3\",\"git\"\r\n"
+	for _, tt := range []struct {
+		name, row, skipped string
+	}{
+		{"a quoted cell", "\"2026-11-20T08:00:01Z\",\"r2\",\"" + big + "\"\r\n",
+			"big.csv:3: record 2: too large: the record is larger than the limit of 1 KiB and was skipped"},
+		{"an unquoted cell", "2026-11-20T08:00:01Z,r2," + big + "\r\n",
+			"big.csv:3: record 2: too large: the record is larger than the limit of 1 KiB and was skipped"},
+		{"quotes, escaped quotes, delimiters and line breaks in the cell", "\"2026-11-20T08:00:01Z\",\"r2\",\"" + strings.Repeat(`a,""b""`+"\r\n", 400) + "\"\r\n",
+			"big.csv:3: record 2: too large: the record is larger than the limit of 1 KiB, runs to line 403 and was skipped"},
+		{"a literal quote and CR in a quoted cell", "\"2026-11-20T08:00:01Z\",\"r2\",\"" + big + "\"\rx" + big + "\"\r\n",
+			"big.csv:3: record 2: too large: the record is larger than the limit of 1 KiB and was skipped"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			res := readCSVInput(t, "big.csv", []byte(head+tt.row+tail), SourceInfo{Format: FormatPortalCSV, MaxRecordBytes: 1024})
+			if res.err != nil || len(res.recs) != 2 || res.recs[1].RequestID != "r3" {
+				t.Fatalf("error %v, %d records; want r1 and r3", res.err, len(res.recs))
+			}
+			if len(res.skipped) != 1 || res.skipped[0].Error() != tt.skipped || !errors.Is(res.skipped[0], ErrTooLarge) {
+				t.Errorf("skipped %v; want %q", res.skipped, tt.skipped)
 			}
 		})
 	}

@@ -607,7 +607,10 @@ func (s *jsonSplitter) topObject(syslogLine bool) (Chunk, error) {
 		switch ev {
 		case scanDone:
 			if n > s.max {
-				return Chunk{}, s.tooLarge(startLine)
+				if s.lineMode == linesUndecided {
+					s.lineMode = linesPerRecord
+				}
+				return Chunk{}, s.skipWhole(n, startLine, atTop)
 			}
 			if s.lineMode == linesUndecided {
 				s.lineMode = linesPerRecord
@@ -635,8 +638,26 @@ func (s *jsonSplitter) topObject(syslogLine bool) (Chunk, error) {
 			s.pos += n
 			s.skipLine()
 			return Chunk{}, s.lineError(startLine, fmt.Errorf("invalid JSON: the record does not end on its line"))
-		case scanMismatch, scanTooDeep:
+		case scanTooDeep:
+			if s.lineMode == linesFree && !syslogLine {
+				return Chunk{}, s.skipRecord(n, startLine, atTop, errTooDeep())
+			}
 			return Chunk{}, s.frameError(ev, n, lineBased())
+		case scanMismatch:
+			return Chunk{}, s.frameError(ev, n, lineBased())
+		}
+		if n > s.max {
+			switch {
+			case s.lineMode == linesFree && !syslogLine:
+				return Chunk{}, s.skipRecord(n, startLine, atTop, s.errTooLarge())
+			case lineBased():
+				// A line too long to be a record is skipped as a bad
+				// line is.
+				s.line += bytes.Count(s.buf[s.pos:s.pos+n], []byte{'\n'})
+				s.pos += n
+				s.skipLine()
+				return Chunk{}, s.lineError(startLine, s.errTooLarge())
+			}
 		}
 		if err := s.more(n, startLine); err != nil {
 			if err == errEndOfInput {
@@ -656,7 +677,7 @@ func (s *jsonSplitter) element() (Chunk, error) {
 		switch ev {
 		case scanDone:
 			if n > s.max {
-				return Chunk{}, s.tooLarge(startLine)
+				return Chunk{}, s.skipWhole(n, startLine, inArrayNext)
 			}
 			s.state = inArrayNext
 			return s.emit(n, startLine), nil
@@ -666,14 +687,99 @@ func (s *jsonSplitter) element() (Chunk, error) {
 			s.skipLine()
 			s.backToTop()
 			return Chunk{}, s.lineError(s.envLine, fmt.Errorf("invalid JSON: the object that starts on this line does not end on it"))
-		case scanMismatch, scanTooDeep:
+		case scanTooDeep:
+			if !s.lineBound {
+				return Chunk{}, s.skipRecord(n, startLine, inArrayNext, errTooDeep())
+			}
 			return Chunk{}, s.frameError(ev, n, s.lineBound)
+		case scanMismatch:
+			return Chunk{}, s.frameError(ev, n, s.lineBound)
+		}
+		if n > s.max && !s.lineBound {
+			return Chunk{}, s.skipRecord(n, startLine, inArrayNext, s.errTooLarge())
 		}
 		if err := s.more(n, startLine); err != nil {
 			if err == errEndOfInput {
 				return Chunk{}, s.truncatedRecord(startLine, s.lineBound)
 			}
 			return Chunk{}, err
+		}
+	}
+}
+
+// errTooDeep is the reason a record nested too deep is skipped.
+func errTooDeep() error {
+	return fmt.Errorf("invalid JSON: nesting deeper than %d levels", MaxJSONDepth)
+}
+
+// errTooLarge is the reason a record over the bound is skipped.
+func (s *jsonSplitter) errTooLarge() error {
+	return fmt.Errorf("%w: the record is larger than the limit of %s", ErrTooLarge, formatBytes(s.max))
+}
+
+// skipWhole skips a record of n bytes, over the bound but whole in the
+// buffer, and goes on in state next.
+func (s *jsonSplitter) skipWhole(n, startLine int, next splitState) error {
+	s.line += bytes.Count(s.buf[s.pos:s.pos+n], []byte{'\n'})
+	s.pos += n
+	s.state = next
+	return s.lineError(startLine, s.errTooLarge())
+}
+
+// skipRecord moves past the rest of a record that cannot be read (nested
+// deeper than MaxJSONDepth, or larger than the bound), from offset n of it
+// where the scanner stopped, and reports it as a skipped record: one bad
+// record does not end the input. Past the point where the scanner stopped
+// the skip only counts brackets and follows strings, without keeping the
+// bytes, so a record of any size or depth is skipped in constant memory.
+// Reading goes on in state next. An input that ends inside the record is
+// truncated.
+func (s *jsonSplitter) skipRecord(n, startLine int, next splitState, reason error) error {
+	depth, inString := s.scanner.depth, s.scanner.inString
+	// An odd run of backslashes at the end of the scanned bytes escapes
+	// the next one.
+	escaped := false
+	if inString {
+		for k := s.pos + n - 1; k >= s.pos && s.buf[k] == '\\'; k-- {
+			escaped = !escaped
+		}
+	}
+	s.line += bytes.Count(s.buf[s.pos:s.pos+n], []byte{'\n'})
+	s.pos += n
+	for {
+		for s.pos < s.end {
+			c := s.buf[s.pos]
+			s.pos++
+			switch {
+			case c == '\n':
+				s.line++
+			case inString:
+				switch {
+				case escaped:
+					escaped = false
+				case c == '\\':
+					escaped = true
+				case c == '"':
+					inString = false
+				}
+			case c == '"':
+				inString = true
+			case c == '{' || c == '[':
+				depth++
+			case c == '}' || c == ']':
+				depth--
+				if depth == 0 {
+					s.state = next
+					s.index++
+					return &RecordError{ParseError{File: s.name, Line: startLine, Record: s.index, Err: reason}}
+				}
+			}
+		}
+		if !s.fill() {
+			if s.rerr != nil {
+				return s.atEOF()
+			}
+			return s.truncatedRecord(startLine, false)
 		}
 	}
 }
@@ -772,7 +878,7 @@ func (s *jsonSplitter) frameError(ev scanEvent, n int, lineBased bool) error {
 	at := s.line + bytes.Count(s.buf[s.pos:s.pos+n], []byte{'\n'})
 	var err error
 	if ev == scanTooDeep {
-		err = fmt.Errorf("invalid JSON: nesting deeper than %d levels", MaxJSONDepth)
+		err = errTooDeep()
 	} else {
 		err = fmt.Errorf("invalid JSON: %s where %s belongs", describeByte(s.buf[s.pos+n]), s.scanner.closer())
 	}

@@ -165,6 +165,10 @@ func TestJSONSplitterPositions(t *testing.T) {
 
 func TestJSONSplitterErrors(t *testing.T) {
 	deep := `{"a":` + strings.Repeat("[", MaxJSONDepth+10) + strings.Repeat("]", MaxJSONDepth+10) + "}"
+	// Deeper than the bound, longer than the splitter's first buffer, with
+	// brackets and escaped quotes inside strings that the skip must not
+	// count.
+	deepPastBuffer := `{"a":` + strings.Repeat(`["s]}\"[{",`, MaxJSONDepth+25000) + "1" + strings.Repeat("]", MaxJSONDepth+25000) + "}"
 	tests := []struct {
 		name    string
 		input   string
@@ -250,22 +254,46 @@ func TestJSONSplitterErrors(t *testing.T) {
 			fatal:   "in.json:4: record 2: invalid JSON: '}' where ']' belongs",
 		},
 		{
-			name:  "nested too deep in an array",
-			input: "[" + deep + "]",
-			fatal: "in.json:1: record 1: invalid JSON: nesting deeper than 512 levels",
+			// One record of an array that cannot be read is skipped, and
+			// the records after it are read.
+			name:    "nested too deep in an array",
+			input:   "[" + deep + ",\n{\"id\":\"b\"}]",
+			records: []string{`{"id":"b"}`},
+			skipped: []string{"in.json:1: record 1: invalid JSON: nesting deeper than 512 levels"},
+		},
+		{
+			name:    "nested too deep in an array, past the buffer, with brackets in strings",
+			input:   "[{\"id\":\"a\"},\n" + deepPastBuffer + ",\n{\"id\":\"c\"}]",
+			records: []string{`{"id":"a"}`, `{"id":"c"}`},
+			skipped: []string{"in.json:2: record 2: invalid JSON: nesting deeper than 512 levels"},
 		},
 		{
 			name:    "record over the limit",
-			input:   "[{\"id\":\"a\"},\n{\"id\":\"" + strings.Repeat("x", 300) + "\"}]",
+			input:   "[{\"id\":\"a\"},\n{\"id\":\"" + strings.Repeat("x", 300) + "\"},\n{\"id\":\"c\"}]",
 			info:    SourceInfo{MaxRecordBytes: 100},
-			records: []string{`{"id":"a"}`},
-			fatal:   "in.json:2: record 2: too large: the record is larger than the limit of 100 bytes",
+			records: []string{`{"id":"a"}`, `{"id":"c"}`},
+			skipped: []string{"in.json:2: record 2: too large: the record is larger than the limit of 100 bytes"},
 		},
 		{
-			name:  "NDJSON line over the limit",
-			input: "{\"id\":\"" + strings.Repeat("x", 5000) + "\"}\n",
-			info:  SourceInfo{MaxRecordBytes: 1 << 10},
-			fatal: "in.json:1: record 1: too large: the record is larger than the limit of 1 KiB",
+			name:    "record over the limit and the buffer, pretty-printed",
+			input:   "[\n  {\"id\": \"a\"},\n  {\"id\": \"" + strings.Repeat(`x\"}]`, 20000) + "\",\n   \"n\": 1},\n  {\"id\": \"c\"}\n]\n",
+			info:    SourceInfo{MaxRecordBytes: 1 << 10},
+			records: []string{`{"id": "a"}`, `{"id": "c"}`},
+			skipped: []string{"in.json:3: record 2: too large: the record is larger than the limit of 1 KiB"},
+		},
+		{
+			name:    "NDJSON line over the limit",
+			input:   "{\"id\":\"" + strings.Repeat("x", 5000) + "\"}\n{\"id\":\"b\"}\n",
+			info:    SourceInfo{MaxRecordBytes: 1 << 10},
+			records: []string{`{"id":"b"}`},
+			skipped: []string{"in.json:1: record 1: too large: the record is larger than the limit of 1 KiB"},
+		},
+		{
+			name:    "NDJSON line over the limit and the buffer",
+			input:   "{\"id\":\"a\"}\n{\"id\":\"" + strings.Repeat("x", 20000) + "\"}\n{\"id\":\"c\"}\n",
+			info:    SourceInfo{MaxRecordBytes: 1 << 10},
+			records: []string{`{"id":"a"}`, `{"id":"c"}`},
+			skipped: []string{"in.json:2: record 2: too large: the record is larger than the limit of 1 KiB"},
 		},
 		{
 			name:    "page members after the array over the limit",
