@@ -725,21 +725,34 @@ func (a *aggregator) timeline(zone *time.Location) Timeline {
 	if len(a.minutes) == 0 {
 		return Timeline{Bucket: time.Hour.String(), BucketSeconds: 3600, Buckets: []TimelineBucket{}}
 	}
-	span := a.last.Sub(a.first)
-	width := bucketWidths[len(bucketWidths)-1]
+	// In seconds: a time.Duration holds at most 292 years, and a damaged
+	// export may span more.
+	span := a.last.Unix() - a.first.Unix()
+	ws := int64(bucketWidths[len(bucketWidths)-1] / time.Second)
 	for _, w := range bucketWidths {
-		if span/w < maxBuckets {
-			width = w
+		if span/int64(w/time.Second) < maxBuckets {
+			ws = int64(w / time.Second)
 			break
 		}
 	}
-	ws := int64(width / time.Second)
+	if span/ws >= maxBuckets {
+		// Longer than 48 months: buckets of whole years of 365 days
+		// (centuries of a damaged export stay 48 buckets).
+		const year = 365 * 86400
+		ws = (span/year/maxBuckets + 1) * year
+	}
+	width := time.Duration(ws) * time.Second
 	// Buckets start on the zone's hours and days: shifted by its offset
 	// at the first sign-in (an offset of whole minutes).
 	var off int64
 	if zone != nil {
 		_, o := a.first.In(zone).Zone()
 		off = int64(o)
+	}
+	if width > bucketWidths[len(bucketWidths)-1] {
+		// Year buckets start at the first sign-in, not on multiples
+		// since 1970, which would reach back before year 1.
+		off = -(a.first.Unix() - floorDiv(a.first.Unix(), ws)*ws)
 	}
 	start := bucketStart(a.first.Unix(), ws, off)
 	end := bucketStart(a.last.Unix(), ws, off)

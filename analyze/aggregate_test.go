@@ -225,6 +225,37 @@ func TestEvidenceOncePerRequestID(t *testing.T) {
 // per-minute counts and the timeline round the same way (down), so that the
 // latest of them lands in the last bucket instead of past it, and none is
 // a minute late.
+// TestTimelineOverCenturies gives the timeline sign-ins nearly two
+// thousand years apart (a damaged export): it stays within maxBuckets of
+// whole years, from the first sign-in, with every sign-in counted and
+// every bucket a time JSON can write.
+func TestTimelineOverCenturies(t *testing.T) {
+	a := newAggregator()
+	times := []time.Time{time.Date(5, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)}
+	for _, tm := range times {
+		r := adoRecord(t)
+		r.Time = tm
+		a.add(r, nil)
+	}
+	tl := a.timeline(time.UTC)
+	if len(tl.Buckets) > maxBuckets || tl.BucketSeconds%(365*86400) != 0 {
+		t.Fatalf("%d buckets of %d seconds; want at most %d, of whole years", len(tl.Buckets), tl.BucketSeconds, maxBuckets)
+	}
+	if !tl.Buckets[0].Start.Equal(times[0]) {
+		t.Errorf("the first bucket starts %s; want the first sign-in, %s", tl.Buckets[0].Start, times[0])
+	}
+	total := 0
+	for _, b := range tl.Buckets {
+		total += b.Failures + b.Successes
+		if _, err := b.Start.MarshalJSON(); err != nil {
+			t.Errorf("bucket %s: %v", b.Start, err)
+		}
+	}
+	if total != len(times) {
+		t.Errorf("the timeline counts %d sign-ins, want %d", total, len(times))
+	}
+}
+
 func TestTimelineBefore1970(t *testing.T) {
 	a := newAggregator()
 	times := []time.Time{

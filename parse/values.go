@@ -61,6 +61,25 @@ func ParseDateOrder(s string) (DateOrder, error) {
 	return DateOrderAuto, fmt.Errorf("%q: want day-first or month-first", s)
 }
 
+// MinTime and MaxTime bound the times signinspect reads: a day inside the
+// years 1 to 9999, so that a time shown in any zone (at most 14 hours away)
+// is still one that every format can write (JSON's times have four-digit
+// years). A time outside them is an unreadable value: in an export, the
+// record is skipped with its position.
+var (
+	MinTime = time.Date(1, time.January, 2, 0, 0, 0, 0, time.UTC)
+	MaxTime = time.Date(9999, time.December, 31, 0, 0, 0, 0, time.UTC)
+)
+
+// inTimeRange returns t, or an ErrBadTime error naming s when t is outside
+// MinTime and MaxTime.
+func inTimeRange(s string, t time.Time) (time.Time, error) {
+	if t.Before(MinTime) || !t.Before(MaxTime) {
+		return time.Time{}, fmt.Errorf("%w: %q is outside the times signinspect reads (0001-01-02 to 9999-12-30)", ErrBadTime, s)
+	}
+	return t, nil
+}
+
 // ErrAmbiguousTime is wrapped by the error of a date that reads two ways.
 // It wraps ErrBadTime.
 var ErrAmbiguousTime = fmt.Errorf("%w: ambiguous date", ErrBadTime)
@@ -75,13 +94,16 @@ func ParseTimeOrder(s string, loc *time.Location, order DateOrder) (time.Time, e
 		return time.Time{}, fmt.Errorf("%w: empty", ErrBadTime)
 	}
 	if t, ok := parseISOTime(s, loc); ok {
-		return t.UTC(), nil
+		return inTimeRange(s, t.UTC())
 	}
 	if t, ok := parseMSJSONDate(s); ok {
-		return t.UTC(), nil
+		return inTimeRange(s, t.UTC())
 	}
 	if t, ok, err := parseCultureTime(s, loc, order); ok || err != nil {
-		return t.UTC(), err
+		if err != nil {
+			return t.UTC(), err
+		}
+		return inTimeRange(s, t.UTC())
 	}
 	return time.Time{}, fmt.Errorf("%w: %q (want RFC 3339 like 2026-11-20T10:15:00Z, 2026-11-20, 2026-11-20 10:15, or 9/19/2023, 1:45:17 PM)", ErrBadTime, s)
 }

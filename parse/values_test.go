@@ -3,6 +3,7 @@ package parse
 import (
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -105,6 +106,24 @@ func TestParseTimeErrors(t *testing.T) {
 		_, err := ParseTime(in, nil)
 		if !errors.Is(err, ErrBadTime) {
 			t.Errorf("ParseTime(%q) error = %v, want ErrBadTime", in, err)
+		}
+	}
+}
+
+// TestParseTimeRange checks the bounds of the times read: the first and
+// last day a zone can shift across a year boundary are refused, with the
+// value and the range, in every written form.
+func TestParseTimeRange(t *testing.T) {
+	for _, in := range []string{"0000-01-01T00:00:00Z", "0001-01-01T23:59:59Z", "9999-12-31T00:00:00Z", "9999-12-31",
+		"/Date(253402300799000)/", "/Date(-62135596800000)/", "12/31/9999 11:00:00 PM", "1/1/0001 12:00:00 AM"} {
+		_, err := ParseTime(in, nil)
+		if !errors.Is(err, ErrBadTime) || !strings.Contains(err.Error(), "is outside the times signinspect reads (0001-01-02 to 9999-12-30)") {
+			t.Errorf("ParseTime(%q) error = %v, want the range", in, err)
+		}
+	}
+	for _, in := range []string{"0001-01-02T00:00:00Z", "9999-12-30T23:59:59Z", "1969-12-31T23:59:59Z"} {
+		if _, err := ParseTime(in, nil); err != nil {
+			t.Errorf("ParseTime(%q): %v", in, err)
 		}
 	}
 }

@@ -648,6 +648,8 @@ func bucketWords(seconds int64) string {
 func durationWords(seconds int64) string {
 	unit, n := "second", seconds
 	switch {
+	case seconds >= 365*86400 && seconds%(365*86400) == 0:
+		unit, n = "year", seconds/(365*86400) // The timeline's years of 365 days.
 	case seconds%86400 == 0:
 		unit, n = "day", seconds/86400
 	case seconds%3600 == 0:
