@@ -42,7 +42,8 @@ type csvSplitter struct {
 	line  int // Line of buf[start], 1-based.
 	index int // Records returned so far.
 
-	emptyRows int // Delimiter-only rows skipped.
+	emptyRows int  // Delimiter-only rows skipped.
+	crcr      bool // The line ends were CR CR LF (see squeezeCRs).
 }
 
 // release gives the framing buffer back when the input is closed.
@@ -88,10 +89,14 @@ func (s *csvSplitter) Next() (Chunk, error) {
 // Notes tells about skipped padding rows. (A row count that suggests a
 // truncated portal download is the analyzer's warning, for every format.)
 func (s *csvSplitter) Notes() []string {
-	if s.emptyRows > 0 {
-		return []string{fmt.Sprintf("%s of only delimiters (spreadsheet padding) skipped", plural(s.emptyRows, "row"))}
+	var notes []string
+	if s.crcr {
+		notes = append(notes, "the lines end in CR CR LF (a CR LF file converted again): read as CR LF")
 	}
-	return nil
+	if s.emptyRows > 0 {
+		notes = append(notes, fmt.Sprintf("%s of only delimiters (spreadsheet padding) skipped", plural(s.emptyRows, "row")))
+	}
+	return notes
 }
 
 // onlyDelimiters reports whether a record holds nothing but delimiters and
@@ -436,8 +441,92 @@ func (s *csvSplitter) readHeader() ([]byte, int, error) {
 		if !sepSeen {
 			s.comma = detectDelimiter(text)
 		}
+		if bytes.HasSuffix(line, []byte("\r\r\n")) {
+			s.squeezeCRs()
+		}
 		return s.nextRaw()
 	}
+}
+
+// squeezeCRs makes the rest of the input's line ends CR LF where they are
+// CR CR LF (or more CRs): what a CRLF file gets when it goes through a
+// second CRLF conversion. encoding/csv, and the splitter with it, would
+// read the extra CR as part of the last cell, and after a closing quote as
+// a literal quote that never closes. The header's line end tells the
+// input's; files with CR LF lines pay nothing.
+func (s *csvSplitter) squeezeCRs() {
+	sq := &crSqueezer{r: s.r, buf: make([]byte, 64<<10)}
+	// What the buffer holds already goes through the squeezer too.
+	sq.end = copy(sq.buf, s.buf[s.start:s.end])
+	if sq.end < s.end-s.start {
+		sq.buf = append(sq.buf[:0], s.buf[s.start:s.end]...)
+		sq.end = len(sq.buf)
+	}
+	s.start, s.end = 0, 0
+	s.r, s.eof = sq, false
+	s.crcr = true
+	if err := s.fill(); err != nil {
+		s.err = &ParseError{File: s.name, Line: s.line, Err: err}
+	}
+}
+
+// crSqueezer reads r with every run of CRs before an LF made one CR.
+type crSqueezer struct {
+	r          io.Reader
+	buf        []byte
+	start, end int
+	err        error
+}
+
+func (c *crSqueezer) Read(p []byte) (int, error) {
+	n := 0
+	for n < len(p) {
+		if c.start == c.end {
+			if n > 0 || c.err != nil {
+				break
+			}
+			c.start = 0
+			c.end, c.err = c.r.Read(c.buf)
+			continue
+		}
+		if c.buf[c.start] != '\r' {
+			// Up to the next CR, as it is.
+			chunk := c.buf[c.start:c.end]
+			if i := bytes.IndexByte(chunk, '\r'); i >= 0 {
+				chunk = chunk[:i]
+			}
+			k := copy(p[n:], chunk)
+			n += k
+			c.start += k
+			continue
+		}
+		j := c.start
+		for j < c.end && c.buf[j] == '\r' {
+			j++
+		}
+		if j == c.end && c.err == nil && !(c.start == 0 && c.end == len(c.buf)) {
+			// The run may go on, or end in an LF, past the data read.
+			if n > 0 {
+				break
+			}
+			c.end = copy(c.buf, c.buf[c.start:c.end])
+			c.start = 0
+			m, err := c.r.Read(c.buf[c.end:])
+			c.end += m
+			c.err = err
+			continue
+		}
+		if j < c.end && c.buf[j] == '\n' {
+			c.start = j - 1 // One CR before the LF.
+		}
+		p[n] = c.buf[c.start]
+		n++
+		c.start++
+	}
+	if n == 0 {
+		return 0, c.err
+	}
+	return n, nil
 }
 
 // sepDirective reads the "sep=;" line that Excel writes and honours as the

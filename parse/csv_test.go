@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 )
 
@@ -1032,5 +1033,46 @@ func BenchmarkResolveWideCSVHeader(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		resolveCSVLayout(names, specs)
+	}
+}
+
+// TestCSVDoubleCarriageReturns reads exports whose lines end in CR CR LF,
+// quoted and not, split across reads: every record is read, no cell keeps
+// a CR, and a note says how the lines ended.
+func TestCSVDoubleCarriageReturns(t *testing.T) {
+	for _, tt := range []struct{ name, data string }{
+		{"quoted", "\"Date (UTC)\",\"Request ID\",\"Status\"\r\r\n\"2026-11-20T08:00:00Z\",\"r1\",\"Failure\"\r\r\n\"2026-11-20T08:00:01Z\",\"r2\",\"Success\"\r\r\n"},
+		{"unquoted", "Date (UTC),Request ID,Status\r\r\n2026-11-20T08:00:00Z,r1,Failure\r\r\n2026-11-20T08:00:01Z,r2,Success\r\r\n"},
+		{"a CR inside a quoted cell is kept", "\"Date (UTC)\",\"Request ID\",\"Status\"\r\r\n\"2026-11-20T08:00:00Z\",\"r1\",\"Failure\"\r\r\n\"2026-11-20T08:00:01Z\",\"r2\r\rx\",\"Success\"\r\r\n"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			res := readCSVInput(t, "crcr.csv", []byte(tt.data), SourceInfo{Format: FormatPortalCSV})
+			if res.err != nil || len(res.skipped) != 0 || len(res.recs) != 2 {
+				t.Fatalf("error %v, skipped %v, %d records", res.err, res.skipped, len(res.recs))
+			}
+			if res.recs[0].RequestID != "r1" || res.recs[1].Failed() || res.recs[1].Source.Line != 3 {
+				t.Errorf("records %+v, %+v", res.recs[0], res.recs[1])
+			}
+			if tt.name == "a CR inside a quoted cell is kept" && res.recs[1].RequestID != "r2\r\rx" {
+				t.Errorf("request ID %q; the CRs inside the cell are data", res.recs[1].RequestID)
+			}
+			if !hasNote(res.notes, "the lines end in CR CR LF (a CR LF file converted again): read as CR LF") {
+				t.Errorf("notes %q", res.notes)
+			}
+			s := newCSVSplitter(iotest.OneByteReader(strings.NewReader(tt.data)), SourceInfo{Name: "crcr.csv"})
+			if _, _, err := s.readHeader(); err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for {
+				if _, err := s.Next(); err != nil {
+					break
+				}
+				n++
+			}
+			if n != 2 {
+				t.Errorf("one byte at a time: %d records; want 2", n)
+			}
+		})
 	}
 }
