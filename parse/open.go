@@ -153,31 +153,14 @@ func Expand(paths []string, opts Options) ([]Input, error) {
 			out = append(out, ins...)
 			continue
 		}
-		var files []string
-		err = filepath.WalkDir(p, func(fp string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if fp != p && strings.HasPrefix(d.Name(), ".") {
-				if d.IsDir() {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if d.Type().IsRegular() {
-				files = append(files, fp)
-			}
-			return nil
-		})
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", p, unwrapPathError(err)))
-			continue
-		}
+		var w folderWalk
+		w.walk(p, fi)
+		files := w.files
 		sort.Strings(files)
 		for _, fp := range files {
 			fi, err := os.Stat(fp)
 			if err != nil {
-				errs = append(errs, fmt.Errorf("%s: %w", fp, unwrapPathError(err)))
+				out = append(out, damagedInput(fp, 0, unwrapPathError(err)))
 				continue
 			}
 			ins, err := expandFile(fp, fi, true, lim)
@@ -189,11 +172,86 @@ func Expand(paths []string, opts Options) ([]Input, error) {
 			}
 			out = append(out, ins...)
 		}
-		if len(files) == 0 {
+		// What the walk could not enter (an unreadable subfolder, a link
+		// to nowhere, a loop) is reported as an input that cannot be
+		// read, under its own name: the rest of the folder is analysed.
+		for _, d := range w.damaged {
+			out = append(out, damagedInput(d.path, 0, d.err))
+		}
+		if len(files) == 0 && len(w.damaged) == 0 {
 			errs = append(errs, fmt.Errorf("%s: the folder holds no files", p))
+			continue
+		}
+		if len(files) == 0 {
+			errs = append(errs, fmt.Errorf("%s: the folder holds no file that could be read: %w", p, w.damaged[0].err))
+			continue
 		}
 	}
 	return out, errors.Join(errs...)
+}
+
+// folderWalk lists the files of a folder tree in the order of their
+// paths. It follows symbolic links to files and folders, as a user who
+// links an export into a folder expects, enters each folder once (a link
+// back up the tree is a loop, noted and not followed), and leaves out
+// hidden files and folders (names that start with a dot).
+type folderWalk struct {
+	files   []string
+	damaged []walkError
+	visited []os.FileInfo // The folders entered, to know them again through a link.
+}
+
+// walkError is a path the walk could not enter, and why.
+type walkError struct {
+	path string
+	err  error
+}
+
+func (w *folderWalk) walk(dir string, fi os.FileInfo) {
+	for _, v := range w.visited {
+		if os.SameFile(v, fi) {
+			w.damaged = append(w.damaged, walkError{dir, errors.New("a symbolic link to a folder already read (a loop, or a second way to it): not followed")})
+			return
+		}
+	}
+	w.visited = append(w.visited, fi)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		w.damaged = append(w.damaged, walkError{dir, fmt.Errorf("the folder cannot be read: %w", unwrapPathError(err))})
+		return
+	}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		path := filepath.Join(dir, e.Name())
+		mode := e.Type()
+		if mode&fs.ModeSymlink != 0 {
+			target, err := os.Stat(path)
+			if err != nil {
+				w.damaged = append(w.damaged, walkError{path, fmt.Errorf("a symbolic link to nothing that can be read: %w", unwrapPathError(err))})
+				continue
+			}
+			mode = target.Mode().Type()
+			if target.IsDir() {
+				w.walk(path, target)
+				continue
+			}
+		}
+		switch {
+		case mode.IsDir():
+			sub, err := e.Info()
+			if err != nil {
+				w.damaged = append(w.damaged, walkError{path, unwrapPathError(err)})
+				continue
+			}
+			w.walk(path, sub)
+		case mode.IsRegular():
+			w.files = append(w.files, path)
+		}
+		// Pipes, devices and sockets in a folder are left out: reading
+		// one could wait for ever.
+	}
 }
 
 // unwrapPathError drops the path from an *fs.PathError, which the caller
@@ -251,7 +309,8 @@ func expandFile(p string, fi fs.FileInfo, fromDir bool, lim Limits) ([]Input, er
 	}
 	exports, isBundle := bundleExports(zr)
 	var out []Input
-	for _, f := range zr.File {
+	seen := map[string]int{} // Members of each name so far.
+	for index, f := range zr.File {
 		if f.FileInfo().IsDir() || isBundle && !exports[f.Name] {
 			continue
 		}
@@ -266,7 +325,13 @@ func expandFile(p string, fi fs.FileInfo, fromDir bool, lim Limits) ([]Input, er
 		if strings.HasPrefix(base, ".") || strings.HasPrefix(name, "__MACOSX/") {
 			continue
 		}
+		// A member is opened by its place in the archive, not its name:
+		// an archive may hold two members of one name, and each is read.
+		seen[name]++
 		member := name
+		if n := seen[name]; n > 1 {
+			member = fmt.Sprintf("%s (copy %d)", name, n)
+		}
 		out = append(out, Input{
 			Name: p + "!" + member,
 			// A member is read decompressed, so its progress counts
@@ -280,7 +345,11 @@ func expandFile(p string, fi fs.FileInfo, fromDir bool, lim Limits) ([]Input, er
 				if err != nil {
 					return nil, err
 				}
-				rc, err := zr.Open(member)
+				if index >= len(zr.File) || zr.File[index].Name != name {
+					zr.Close()
+					return nil, fmt.Errorf("the ZIP archive changed while it was read: member %d is not %s", index+1, name)
+				}
+				rc, err := zr.File[index].Open()
 				if err != nil {
 					zr.Close()
 					return nil, err

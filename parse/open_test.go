@@ -519,3 +519,115 @@ func TestOpenFIFO(t *testing.T) {
 		})
 	}
 }
+
+// TestExpandZipMembersOfOneName reads an archive that holds two members
+// of the same name: each is an input of its own, read from its own bytes.
+func TestExpandZipMembersOfOneName(t *testing.T) {
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	for _, id := range []string{"first", "second"} {
+		w, err := zw.Create("export.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.WriteString(w, strings.Replace(openTestJSON, `"j1"`, `"`+id+`"`, 1))
+	}
+	zw.Close()
+	p := writeTestFile(t, t.TempDir(), "twice.zip", b.Bytes())
+	ins, err := Expand([]string{p}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ins) != 2 || ins[0].Name != p+"!export.json" || ins[1].Name != p+"!export.json (copy 2)" {
+		t.Fatalf("inputs %v", ins)
+	}
+	for i, want := range []string{"first", "second"} {
+		r, err := Open(ins[i], Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs, err := ReadAll(r)
+		r.Close()
+		if err != nil || len(recs) != 1 || recs[0].RequestID != want {
+			t.Errorf("%s: %v, %v; want the record %q", ins[i].Name, recs, err, want)
+		}
+	}
+}
+
+// TestExpandFollowsLinks walks a folder that links to a file and a folder
+// elsewhere, back to itself, and to nothing: the linked exports are read,
+// the loop is entered once, and what cannot be read is an input of its
+// own, named by its path, beside the others.
+func TestExpandFollowsLinks(t *testing.T) {
+	root, elsewhere := t.TempDir(), t.TempDir()
+	writeTestFile(t, root, "a.csv", []byte(openTestCSV))
+	other := writeTestFile(t, elsewhere, "b.csv", []byte(openTestCSV))
+	writeTestFile(t, elsewhere, "more/c.json", []byte(openTestJSON))
+	for link, target := range map[string]string{
+		"link-to-file.csv": other,
+		"link-to-folder":   filepath.Join(elsewhere, "more"),
+		"loop":             root,
+		"dangling.csv":     filepath.Join(elsewhere, "gone.csv"),
+	} {
+		if err := os.Symlink(target, filepath.Join(root, link)); err != nil {
+			t.Skipf("no symbolic links: %v", err)
+		}
+	}
+	ins, err := Expand([]string{root}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]bool{}
+	for _, in := range ins {
+		names[strings.TrimPrefix(in.Name, root+string(filepath.Separator))] = true
+	}
+	for _, want := range []string{"a.csv", "link-to-file.csv", filepath.Join("link-to-folder", "c.json"), "dangling.csv", "loop"} {
+		if !names[want] {
+			t.Errorf("inputs %v lack %s", names, want)
+		}
+	}
+	if len(ins) != 5 {
+		t.Errorf("%d inputs %v; want 5 (the loop entered once)", len(ins), names)
+	}
+	for _, in := range ins {
+		base := filepath.Base(in.Name)
+		if base != "dangling.csv" && base != "loop" {
+			continue
+		}
+		_, err := Open(in, Options{})
+		switch {
+		case err == nil:
+			t.Errorf("%s opened", in.Name)
+		case base == "dangling.csv" && !strings.Contains(err.Error(), "a symbolic link to nothing that can be read"):
+			t.Errorf("%s: %v", in.Name, err)
+		case base == "loop" && !strings.Contains(err.Error(), "a symbolic link to a folder already read"):
+			t.Errorf("%s: %v", in.Name, err)
+		}
+	}
+
+	// A subfolder that cannot be read is named itself, not the folder
+	// given. (Permissions do not stop root.)
+	if os.Geteuid() == 0 {
+		return
+	}
+	locked := filepath.Join(root, "locked")
+	writeTestFile(t, locked, "d.csv", []byte(openTestCSV))
+	if err := os.Chmod(locked, 0); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chmod(locked, 0o755)
+	ins, err = Expand([]string{root}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, in := range ins {
+		if in.Name == locked {
+			_, err := Open(in, Options{})
+			found = err != nil && strings.Contains(err.Error(), locked+": the folder cannot be read: permission denied")
+		}
+	}
+	if !found {
+		t.Errorf("no input names the unreadable subfolder %s", locked)
+	}
+}
