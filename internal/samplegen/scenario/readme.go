@@ -181,7 +181,16 @@ func (sc *Scenario) readme(files []File) ([]byte, error) {
 	p("## Files\n\nRecords are sign-ins (an authentication-details file holds steps, not sign-ins). ✔ marks the files\n")
 	p("that hold the cross-format sign-in `%s`.\n\n", CrossFormatRequestID)
 	p("| File | Format | Records | ✔ | Root causes | What it shows |\n|---|---|---|---|---|---|\n")
+	folders := map[string]bool{}
 	for _, f := range files {
+		path := f.Path
+		if f.Folder != "" {
+			if folders[f.Folder] {
+				continue
+			}
+			folders[f.Folder] = true
+			path = f.Folder
+		}
 		records, holds, causes := "—", "", "—"
 		if f.Format != "" || len(f.Members) > 0 {
 			records = fmt.Sprint(len(f.SignIns))
@@ -201,7 +210,7 @@ func (sc *Scenario) readme(files []File) ([]byte, error) {
 		if f.Format != "" {
 			format += " (`" + f.Format + "`)"
 		}
-		p("| [`%s`](%s) | %s | %s | %s | %s | %s |\n", f.Path, linkPath(f.Path), format, records, holds, causes, escapeCell(f.Shows))
+		p("| [`%s`](%s) | %s | %s | %s | %s | %s |\n", path, linkPath(path), format, records, holds, causes, escapeCell(f.Shows))
 	}
 	p("\n")
 

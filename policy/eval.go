@@ -1,0 +1,420 @@
+package policy
+
+import (
+	"net/netip"
+	"strings"
+
+	"github.com/signinspect/signinspect/parse"
+)
+
+// This file evaluates recorded sign-ins against exported policies, as
+// Entra ID's documented rules say it does: every condition of a policy must
+// match for it to apply (an unset condition matches, an exclusion beats an
+// inclusion), only enabled policies enforce (report-only ones are
+// evaluated and reported), a block stops the sign-in, and every other
+// applying policy must have its grant controls satisfied, all of them
+// (AND) or one (OR), and its sign-in frequency met. Each condition is
+// three-valued: what the record does not say is Unknown, with the reason.
+// The vocabulary is that of Microsoft's What If tool: whether a policy
+// applies and the first condition that does not match; what What If never
+// says, whether the grant controls are met, is added.
+
+// Condition is a condition of a policy, named as the What If tool names
+// the reason a policy does not apply (analysisReasons).
+type Condition uint8
+
+// The conditions, in the order they are evaluated and reported.
+const (
+	CondUsers Condition = iota
+	CondWorkloads
+	CondApplication
+	CondUserActions
+	CondAuthContext
+	CondDevicePlatform
+	CondDevices
+	CondClientApps
+	CondLocation
+	CondSignInRisk
+	CondUserRisk
+	CondServicePrincipalRisk
+	CondInsiderRisk
+	CondAuthFlow
+	CondUnsupported
+	numConds
+)
+
+var condNames = [numConds]string{"users", "workloadIdentities", "application", "userActions", "authenticationContext",
+	"devicePlatform", "devices", "clientApps", "location", "signInRisk", "userRisk", "servicePrincipalRisk",
+	"insiderRisk", "authenticationFlow", "unsupported"}
+
+// String returns the What If name of the condition.
+func (c Condition) String() string {
+	if c < numConds {
+		return condNames[c]
+	}
+	return "unknown"
+}
+
+// ParseCondition reads a condition name: the What If names, and the names
+// sign-in logs give conditions (clientType, servicePrincipals, ...).
+func ParseCondition(s string) (Condition, bool) {
+	for i, n := range condNames[:CondUnsupported] {
+		if strings.EqualFold(n, s) {
+			return Condition(i), true
+		}
+	}
+	switch strings.ToLower(s) {
+	case "clienttype":
+		return CondClientApps, true
+	case "serviceprincipals":
+		return CondWorkloads, true
+	case "authenticationflows":
+		return CondAuthFlow, true
+	case "devicestate", "client":
+		return CondDevices, true
+	case "ipaddressseenbyazuread", "ipaddressseenbyresourceprovider":
+		return CondLocation, true
+	}
+	return 0, false
+}
+
+// ControlStatus says whether a sign-in meets a grant or session control.
+type ControlStatus uint8
+
+// Control statuses.
+const (
+	// StatusUnknown: the record does not say.
+	StatusUnknown ControlStatus = iota
+	// StatusSatisfied: the record shows the control met.
+	StatusSatisfied
+	// StatusNotSatisfied: the record shows the control not met.
+	StatusNotSatisfied
+	// StatusUnsatisfiable: the flow can never meet the control (MFA or a
+	// device grant on a personal access token).
+	StatusUnsatisfiable
+	// StatusUserAction: the user would be prompted (MFA in a browser).
+	StatusUserAction
+	// StatusBlock: the control is block.
+	StatusBlock
+)
+
+var controlStatusNames = [...]string{"unknown", "satisfied", "notSatisfied", "unsatisfiable", "userAction", "block"}
+
+func (s ControlStatus) String() string { return controlStatusNames[s] }
+
+// fails reports whether the status fails the control.
+func (s ControlStatus) fails() bool {
+	return s == StatusNotSatisfied || s == StatusUnsatisfiable || s == StatusBlock
+}
+
+// Verdict is what the policies make of a sign-in.
+type Verdict uint8
+
+// Verdicts.
+const (
+	// VerdictUnknown: whether the policies allow the sign-in depends on
+	// what the export does not say.
+	VerdictUnknown Verdict = iota
+	// VerdictAllowed: no enabled policy stops the sign-in.
+	VerdictAllowed
+	// VerdictBlocked: an enabled policy that applies blocks it, or its
+	// controls are not met.
+	VerdictBlocked
+	// VerdictNotEvaluated: Conditional Access does not decide the sign-in
+	// (it failed before, or a managed identity signed in).
+	VerdictNotEvaluated
+)
+
+var verdictNames = [...]string{"unknown", "allowed", "blocked", "notEvaluated"}
+
+func (v Verdict) String() string { return verdictNames[v] }
+
+// A PolicyResult is one policy evaluated for one sign-in.
+type PolicyResult struct {
+	// Index is the policy's position in the evaluator's policies.
+	Index  int
+	Policy *Policy
+	// Applies says whether the policy's conditions match; Reason is the
+	// first condition that does not match (Applies No), or the first that
+	// is unknown (Applies Unknown).
+	Applies Tri
+	Reason  Condition
+	// Deciding are the conditions the policy configures (not "all") that
+	// match: those whose change would make it stop applying.
+	Deciding ConditionSet
+	// Grant says whether the controls are met; Control is the control
+	// that decides it (the one not met, or not known), "" when none does.
+	Grant         Grant
+	Control       string
+	ControlStatus ControlStatus
+	// Result is the result Entra would log for the policy: a parse.CA
+	// constant, or "unknown".
+	Result string
+}
+
+// Enforced reports whether the policy is enabled (not report-only).
+func (r *PolicyResult) Enforced() bool { return r.Policy.State == StateEnabled }
+
+// Stops reports whether the policy applies and its controls are not met.
+func (r *PolicyResult) Stops() bool {
+	return r.Applies == Yes && (r.Grant == GrantBlocked || r.Grant == GrantFailed)
+}
+
+// ConditionSet is a set of conditions.
+type ConditionSet uint16
+
+// Has reports whether c is in the set.
+func (s ConditionSet) Has(c Condition) bool { return s&(1<<c) != 0 }
+
+// List returns the conditions of the set, in evaluation order.
+func (s ConditionSet) List() []Condition {
+	var out []Condition
+	for c := Condition(0); c < numConds; c++ {
+		if s.Has(c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Grant is whether a sign-in meets a policy's grant and session controls.
+type Grant uint8
+
+// Grant outcomes.
+const (
+	GrantUnknown Grant = iota
+	// GrantSatisfied: every control needed is met (or there is none).
+	GrantSatisfied
+	// GrantFailed: a control needed is not met and cannot be.
+	GrantFailed
+	// GrantBlocked: the policy blocks access.
+	GrantBlocked
+	// GrantUserAction: the user would be prompted.
+	GrantUserAction
+)
+
+var grantNames = [...]string{"unknown", "satisfied", "failed", "blocked", "userAction"}
+
+func (g Grant) String() string { return grantNames[g] }
+
+// An Evaluation is every policy evaluated for one sign-in, and the verdict.
+// Its slices are reused by the next Evaluate into it.
+type Evaluation struct {
+	Verdict Verdict
+	// Deciding is the index in Results of the policy that decides the
+	// verdict (the first block, else the first policy whose controls are
+	// not met, or for an unknown verdict the first policy that leaves it
+	// open), or -1.
+	Deciding int
+	Results  []PolicyResult
+
+	f facts
+}
+
+// DecidingResult returns the deciding policy's result, or nil.
+func (ev *Evaluation) DecidingResult() *PolicyResult {
+	if ev == nil || ev.Deciding < 0 {
+		return nil
+	}
+	return &ev.Results[ev.Deciding]
+}
+
+// Record returns the sign-in evaluated.
+func (ev *Evaluation) Record() *parse.Record { return ev.f.rec }
+
+// A Config is what the evaluator evaluates against.
+type Config struct {
+	Policies       []Policy
+	NamedLocations []NamedLocation
+	// TrustedIPs are ranges trusted by hand (--trusted-ip): they count as
+	// a trusted location for policies that exclude all trusted locations.
+	TrustedIPs []netip.Prefix
+	// Memberships are the users' groups and roles; nil knows none.
+	Memberships *Memberships
+}
+
+// An Evaluator evaluates sign-ins against a set of policies. It is safe
+// for concurrent use: each call evaluates into its own Evaluation.
+type Evaluator struct {
+	policies  []Policy
+	byID      map[string]int
+	locations map[string]*compiledLocation // By lower-case ID.
+	// trusted holds the ranges of the trusted IP locations and of
+	// --trusted-ip, trustedNames their names for reasons.
+	trusted      []compiledLocation
+	haveLocation bool // Any named location (or --trusted-ip) is known.
+	mfaTrusted   *compiledLocation
+	members      *Memberships
+}
+
+type compiledLocation struct {
+	loc *NamedLocation
+	set addrSet
+}
+
+// NewEvaluator prepares cfg for evaluation.
+func NewEvaluator(cfg Config) *Evaluator {
+	e := &Evaluator{policies: cfg.Policies, byID: map[string]int{}, locations: map[string]*compiledLocation{}, members: cfg.Memberships}
+	for i := range e.policies {
+		if id := strings.ToLower(e.policies[i].ID); id != "" {
+			if _, dup := e.byID[id]; !dup {
+				e.byID[id] = i
+			}
+		}
+	}
+	for i := range cfg.NamedLocations {
+		l := &cfg.NamedLocations[i]
+		cl := &compiledLocation{loc: l, set: newAddrSet(l.Ranges)}
+		if l.ID != "" {
+			e.locations[strings.ToLower(l.ID)] = cl
+		}
+		if strings.EqualFold(l.ID, MFATrustedIPsID) {
+			e.mfaTrusted = cl
+			continue
+		}
+		if l.Trusted && l.Kind == LocationIP {
+			e.trusted = append(e.trusted, *cl)
+		}
+		e.haveLocation = true
+	}
+	for _, p := range cfg.TrustedIPs {
+		l := &NamedLocation{Name: "--trusted-ip " + p.String(), Kind: LocationIP, Trusted: true, Ranges: []netip.Prefix{p}}
+		e.trusted = append(e.trusted, compiledLocation{loc: l, set: newAddrSet(l.Ranges)})
+		e.haveLocation = true
+	}
+	return e
+}
+
+// Policies returns the policies evaluated, in order.
+func (e *Evaluator) Policies() []Policy { return e.policies }
+
+// Location returns the named location with the ID id, or nil.
+func (e *Evaluator) Location(id string) *NamedLocation {
+	if cl := e.locations[strings.ToLower(id)]; cl != nil {
+		return cl.loc
+	}
+	return nil
+}
+
+// Evaluate evaluates every policy for rec into ev, reusing its slices.
+func (e *Evaluator) Evaluate(rec *parse.Record, ev *Evaluation) {
+	ev.f.reset(rec)
+	f := &ev.f
+	if cap(ev.Results) < len(e.policies) {
+		ev.Results = make([]PolicyResult, len(e.policies))
+	}
+	ev.Results = ev.Results[:len(e.policies)]
+	for i := range e.policies {
+		ev.Results[i] = e.evalPolicy(i, f)
+	}
+	ev.Verdict, ev.Deciding = verdict(ev.Results, f)
+}
+
+// evalPolicy evaluates policy i.
+func (e *Evaluator) evalPolicy(i int, f *facts) PolicyResult {
+	p := &e.policies[i]
+	r := PolicyResult{Index: i, Policy: p, Applies: Yes}
+	reason := Condition(numConds)
+	for c := Condition(0); c < numConds; c++ {
+		t, set, _ := e.condition(c, p, f, false)
+		switch {
+		case t == No:
+			r.Applies, r.Reason = No, c
+		case t == Unknown && r.Applies != No:
+			if r.Applies == Yes {
+				reason = c
+			}
+			r.Applies = Unknown
+		case t == Yes && set:
+			r.Deciding |= 1 << c
+		}
+		if r.Applies == No {
+			break
+		}
+	}
+	if r.Applies == Unknown {
+		r.Reason = reason
+	}
+	r.Grant, r.Control, r.ControlStatus = e.grant(i, p, f)
+	r.Result = predictedResult(p, &r, f)
+	return r
+}
+
+// predictedResult is the result Entra would log for the policy.
+func predictedResult(p *Policy, r *PolicyResult, f *facts) string {
+	reportOnly := p.State == StateReportOnly
+	pick := func(enforced, report string) string {
+		if reportOnly {
+			return report
+		}
+		return enforced
+	}
+	switch {
+	case p.State == StateDisabled:
+		return parse.CANotEnabled
+	case p.State != StateEnabled && !reportOnly:
+		return parse.CAUnknown
+	case f.preCA || f.subject == subjectManagedIdentity:
+		return pick(parse.CANotApplied, parse.CAReportOnlyNotApplied)
+	case r.Applies == No:
+		return pick(parse.CANotApplied, parse.CAReportOnlyNotApplied)
+	case r.Applies == Unknown:
+		return parse.CAUnknown
+	}
+	switch r.Grant {
+	case GrantSatisfied:
+		return pick(parse.CASuccess, parse.CAReportOnlySuccess)
+	case GrantFailed, GrantBlocked:
+		return pick(parse.CAFailure, parse.CAReportOnlyFailure)
+	case GrantUserAction:
+		return pick(parse.CAUnknown, parse.CAReportOnlyInterrupted)
+	}
+	return parse.CAUnknown
+}
+
+// verdict folds the enforced policies' results: a block wins, then any
+// control not met; what stays open makes the verdict unknown.
+func verdict(results []PolicyResult, f *facts) (Verdict, int) {
+	if f.preCA || f.subject == subjectManagedIdentity {
+		return VerdictNotEvaluated, -1
+	}
+	blocked, failed, open := -1, -1, -1
+	for i := range results {
+		r := &results[i]
+		if r.Policy.State == StateDisabled || r.Policy.State == StateReportOnly {
+			continue
+		}
+		if r.Policy.State != StateEnabled {
+			if open < 0 && r.Applies != No {
+				open = i
+			}
+			continue
+		}
+		switch {
+		case r.Applies == No:
+		case r.Applies == Yes && r.Grant == GrantBlocked:
+			if blocked < 0 {
+				blocked = i
+			}
+		case r.Applies == Yes && r.Grant == GrantFailed:
+			if failed < 0 {
+				failed = i
+			}
+		case r.Grant == GrantSatisfied:
+			// Met whether or not the policy applies.
+		default:
+			if open < 0 {
+				open = i
+			}
+		}
+	}
+	switch {
+	case blocked >= 0:
+		return VerdictBlocked, blocked
+	case failed >= 0:
+		return VerdictBlocked, failed
+	case open >= 0:
+		return VerdictUnknown, open
+	}
+	return VerdictAllowed, -1
+}
