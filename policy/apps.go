@@ -35,17 +35,22 @@ var appGroups = map[string]struct{ in, out []string }{
 // appGroupMember says whether resource is in the app group name, or
 // ok false when name is no app group.
 func appGroupMember(name, resource string) (t Tri, ok bool) {
+	// Most targets are application IDs: tell them from group names
+	// without lower-casing them.
+	if len(name) == 36 {
+		return Unknown, false
+	}
 	g, ok := appGroups[strings.ToLower(name)]
 	if !ok {
 		return Unknown, false
 	}
 	for _, id := range g.in {
-		if strings.EqualFold(id, resource) {
+		if id == resource {
 			return Yes, true
 		}
 	}
 	for _, id := range g.out {
-		if strings.EqualFold(id, resource) {
+		if id == resource {
 			return No, true
 		}
 	}
@@ -53,13 +58,10 @@ func appGroupMember(name, resource string) (t Tri, ok bool) {
 }
 
 // appCovers reports whether a policy's application ID target covers the
-// resource: the same ID, or Windows Azure Service Management API, which
+// resource, both lower case: the same ID, or Windows Azure Service Management API, which
 // also covers the Azure portal. (It no longer covers Azure DevOps.)
 func appCovers(target, resource string) bool {
-	if strings.EqualFold(target, resource) {
-		return true
-	}
-	return strings.EqualFold(target, AzureManagementAppID) && strings.EqualFold(resource, AzurePortalAppID)
+	return target == resource || target == AzureManagementAppID && resource == AzurePortalAppID
 }
 
 // appNames are the names the evaluator gives the resources it knows, for

@@ -12,24 +12,29 @@ import (
 // the policy configures it (rather than leaving it at "all"); with
 // explain, why says in words what decided it. Reasons are only written
 // when asked for, so that evaluating a record allocates nothing.
-func (e *Evaluator) condition(c Condition, p *Policy, f *facts, explain bool) (t Tri, set bool, why string) {
-	switch c {
+func (e *Evaluator) condition(cond Condition, c *compiledPolicy, f *facts, explain bool) (t Tri, set bool, why string) {
+	p := c.p
+	switch cond {
 	case CondUsers:
-		return e.users(p, f, explain)
+		return e.users(c, f, explain)
 	case CondWorkloads:
 		return e.workloads(p, f, explain)
 	case CondApplication:
-		return e.application(p, f, explain)
+		return e.application(c, f, explain)
 	case CondUserActions:
 		if len(p.Applications.UserActions) == 0 {
 			return Yes, false, ""
 		}
-		return No, true, say(explain, "the policy targets the user action %s, not access to a resource", strings.Join(p.Applications.UserActions, ", "))
+		return No, true, sayf(explain, func() string {
+			return fmt.Sprintf("the policy targets the user action %s, not access to a resource", strings.Join(p.Applications.UserActions, ", "))
+		})
 	case CondAuthContext:
 		if len(p.Applications.AuthContexts) == 0 || len(p.Applications.Include) > 0 {
 			return Yes, false, ""
 		}
-		return Unknown, true, say(explain, "the policy targets authentication context %s; the export does not say whether the app asked for it", strings.Join(p.Applications.AuthContexts, ", "))
+		return Unknown, true, sayf(explain, func() string {
+			return fmt.Sprintf("the policy targets authentication context %s; the export does not say whether the app asked for it", strings.Join(p.Applications.AuthContexts, ", "))
+		})
 	case CondDevicePlatform:
 		return platforms(p, f, explain)
 	case CondDevices:
@@ -44,40 +49,59 @@ func (e *Evaluator) condition(c Condition, p *Policy, f *facts, explain bool) (t
 		if len(p.UserRiskLevels) == 0 {
 			return Yes, false, ""
 		}
-		return Unknown, true, say(explain, "the policy applies at user risk %s; sign-in exports do not record user risk", strings.Join(p.UserRiskLevels, ", "))
+		return Unknown, true, sayf(explain, func() string {
+			return fmt.Sprintf("the policy applies at user risk %s; sign-in exports do not record user risk", strings.Join(p.UserRiskLevels, ", "))
+		})
 	case CondServicePrincipalRisk:
 		if len(p.ServicePrincipalRiskLevels) == 0 {
 			return Yes, false, ""
 		}
-		return Unknown, true, say(explain, "the policy applies at service principal risk %s; sign-in exports do not record it", strings.Join(p.ServicePrincipalRiskLevels, ", "))
+		return Unknown, true, sayf(explain, func() string {
+			return fmt.Sprintf("the policy applies at service principal risk %s; sign-in exports do not record it", strings.Join(p.ServicePrincipalRiskLevels, ", "))
+		})
 	case CondInsiderRisk:
 		if len(p.InsiderRiskLevels) == 0 {
 			return Yes, false, ""
 		}
-		return Unknown, true, say(explain, "the policy applies at insider risk %s; sign-in exports do not record it", strings.Join(p.InsiderRiskLevels, ", "))
+		return Unknown, true, sayf(explain, func() string {
+			return fmt.Sprintf("the policy applies at insider risk %s; sign-in exports do not record it", strings.Join(p.InsiderRiskLevels, ", "))
+		})
 	case CondAuthFlow:
 		return authFlows(p, f, explain)
 	case CondUnsupported:
 		if len(p.Unsupported) == 0 {
 			return Yes, false, ""
 		}
-		return Unknown, true, say(explain, "the policy sets %s, which signinspect cannot evaluate from a sign-in export", strings.Join(p.Unsupported, ", "))
+		return Unknown, true, sayf(explain, func() string {
+			return fmt.Sprintf("the policy sets %s, which signinspect cannot evaluate from a sign-in export", strings.Join(p.Unsupported, ", "))
+		})
 	}
 	return Yes, false, ""
 }
 
-// say formats a reason when explain is set.
-func say(explain bool, format string, args ...any) string {
+// say returns a reason without arguments when explain is set.
+func say(explain bool, reason string) string {
 	if !explain {
 		return ""
 	}
-	return fmt.Sprintf(format, args...)
+	return reason
+}
+
+// sayf returns the reason reason writes when explain is set. The reason is
+// a function so that evaluating a record without explaining it formats
+// nothing and allocates nothing.
+func sayf(explain bool, reason func() string) string {
+	if !explain {
+		return ""
+	}
+	return reason()
 }
 
 // users evaluates conditions.users: exclusion beats inclusion; a group or
 // role the memberships do not settle leaves the condition unknown, "applies
 // unless the user is in the excluded group".
-func (e *Evaluator) users(p *Policy, f *facts, explain bool) (Tri, bool, string) {
+func (e *Evaluator) users(c *compiledPolicy, f *facts, explain bool) (Tri, bool, string) {
+	p := c.p
 	u := p.Users
 	if u == nil {
 		if p.Workloads != nil {
@@ -94,75 +118,89 @@ func (e *Evaluator) users(p *Policy, f *facts, explain bool) (Tri, bool, string)
 		return Unknown, true, say(explain, "the export does not say which user signed in")
 	}
 	user := f.userLabel()
-	exc, excWhat := e.userIn(u.ExcludeUsers, u.ExcludeGroups, u.ExcludeRoles, u.ExcludeGuests, f)
+	exc, excWhat := e.userIn(c.excUsers, c.excGroups, c.excRoles, u.ExcludeGuests, f, explain)
 	if exc == Yes {
-		return No, true, say(explain, "%s is excluded (%s)", user, excWhat)
+		return No, true, sayf(explain, func() string { return fmt.Sprintf("%s is excluded (%s)", user, excWhat) })
 	}
-	inc, incWhat := e.userIn(u.IncludeUsers, u.IncludeGroups, u.IncludeRoles, u.IncludeGuests, f)
-	set := !(len(u.IncludeUsers) == 1 && strings.EqualFold(u.IncludeUsers[0], "All") &&
+	inc, incWhat := e.userIn(c.incUsers, c.incGroups, c.incRoles, u.IncludeGuests, f, explain)
+	set := !(len(c.incUsers) == 1 && c.incUsers[0] == "all" &&
 		len(u.IncludeGroups)+len(u.IncludeRoles) == 0 && u.IncludeGuests == nil) || exc != No ||
 		len(u.ExcludeUsers)+len(u.ExcludeGroups)+len(u.ExcludeRoles) > 0 || u.ExcludeGuests != nil
 	switch {
 	case inc == No:
-		return No, true, say(explain, "%s is not among the users the policy includes (%s)", user, describeUserLists(u.IncludeUsers, u.IncludeGroups, u.IncludeRoles, u.IncludeGuests))
+		if !explain {
+			return No, true, ""
+		}
+		return No, true, fmt.Sprintf("%s is not among the users the policy includes (%s)", user, describeUserLists(u.IncludeUsers, u.IncludeGroups, u.IncludeRoles, u.IncludeGuests))
 	case inc == Yes && exc == No:
-		return Yes, set, say(explain, "%s is included (%s)", user, incWhat)
+		return Yes, set, sayf(explain, func() string { return fmt.Sprintf("%s is included (%s)", user, incWhat) })
 	case inc == Yes:
-		return Unknown, true, say(explain, "applies unless %s is in excluded %s", user, excWhat)
+		return Unknown, true, sayf(explain, func() string { return fmt.Sprintf("applies unless %s is in excluded %s", user, excWhat) })
 	case exc == No:
-		return Unknown, true, say(explain, "applies only if %s is in %s", user, incWhat)
+		return Unknown, true, sayf(explain, func() string { return fmt.Sprintf("applies only if %s is in %s", user, incWhat) })
 	}
-	return Unknown, true, say(explain, "applies only if %s is in %s, and not in excluded %s", user, incWhat, excWhat)
+	return Unknown, true, sayf(explain, func() string {
+		return fmt.Sprintf("applies only if %s is in %s, and not in excluded %s", user, incWhat, excWhat)
+	})
 }
 
-// userIn reports whether the user is among users, groups, roles and
-// guests, and names the entry that decides: the one that matches (Yes) or
-// the first unknown one (Unknown).
-func (e *Evaluator) userIn(users, groups, roles []string, guests *GuestCondition, f *facts) (Tri, string) {
-	t, what := No, ""
-	note := func(u Tri, w string) bool {
-		switch {
-		case u == Yes:
-			t, what = Yes, w
-			return true
-		case u == Unknown && t == No:
-			t, what = Unknown, w
-		}
-		return false
-	}
+// userIn reports whether the user is among users, groups, roles (their
+// IDs lower case) and guests, and with explain names the entry that decides: the one that
+// matches (Yes) or the first unknown one (Unknown).
+func (e *Evaluator) userIn(users, groups, roles []string, guests *GuestCondition, f *facts, explain bool) (Tri, string) {
+	t, at, kind := No, "", ""
 	for _, s := range users {
+		var u Tri
 		switch {
-		case strings.EqualFold(s, "All"):
-			if note(Yes, "all users") {
-				return t, what
-			}
-		case strings.EqualFold(s, "None"):
-		case strings.EqualFold(s, "GuestsOrExternalUsers"):
-			_, ext := f.external()
-			if note(ext, "guests or external users") {
-				return t, what
-			}
-		case f.isUser(s):
-			note(Yes, "by user ID")
-			return t, what
+		case s == "all":
+			u, kind = Yes, "all users"
+		case s == "none":
+			continue
+		case s == "guestsorexternalusers":
+			_, u = f.external()
+			kind = "guests or external users"
+		case s != "" && (s == f.userID || s == f.upn):
+			u, kind = Yes, "by user ID"
+		default:
+			continue
+		}
+		if u == Yes {
+			return Yes, kind
+		}
+		if u == Unknown && t == No {
+			t, at = Unknown, kind
 		}
 	}
-	for _, g := range groups {
-		if note(e.member(f, g), "group "+g) {
-			return t, what
-		}
-	}
-	for _, r := range roles {
-		if note(e.member(f, r), "role "+r) {
-			return t, what
+	for pass, list := range [2][]string{groups, roles} {
+		for _, g := range list {
+			u := e.member(f, g)
+			if u == No || u == Unknown && t == Unknown {
+				continue
+			}
+			what := ""
+			if explain {
+				what = [2]string{"group ", "role "}[pass] + g
+			}
+			if u == Yes {
+				return Yes, what
+			}
+			t, at = Unknown, what
 		}
 	}
 	if guests != nil {
-		if note(guestMatch(guests, f), "guests or external users of the kinds "+strings.Join(guests.Types, ", ")) {
-			return t, what
+		u := guestMatch(guests, f)
+		what := ""
+		if explain {
+			what = "guests or external users of the kinds " + strings.Join(guests.Types, ", ")
+		}
+		if u == Yes {
+			return Yes, what
+		}
+		if u == Unknown && t == No {
+			t, at = Unknown, what
 		}
 	}
-	return t, what
+	return t, at
 }
 
 // guestMatch evaluates includeGuestsOrExternalUsers (or the exclude).
@@ -216,17 +254,17 @@ func describeUserLists(users, groups, roles []string, guests *GuestCondition) st
 // member says whether the user is in the group or role with ID id: from
 // the memberships given, else from what the logged policy results prove.
 func (e *Evaluator) member(f *facts, id string) Tri {
-	if t := e.members.member(f.rec.User.ID, f.rec.User.UPN, id); t != Unknown {
+	if t := e.members.memberLower(f.userID, f.upn, id); t != Unknown {
 		return t
 	}
 	ev := e.evidence(f)
 	for _, g := range ev.in {
-		if strings.EqualFold(g, id) {
+		if g == id {
 			return Yes
 		}
 	}
 	for _, g := range ev.out {
-		if strings.EqualFold(g, id) {
+		if g == id {
 			return No
 		}
 	}
@@ -359,7 +397,7 @@ func (e *Evaluator) workloads(p *Policy, f *facts, explain bool) (Tri, bool, str
 	name := firstNonEmpty(sp.Name, sp.ID, f.rec.App.ID, "the service principal")
 	for _, s := range w.Exclude {
 		if is(s) {
-			return No, true, say(explain, "%s is excluded", name)
+			return No, true, sayf(explain, func() string { return fmt.Sprintf("%s is excluded", name) })
 		}
 	}
 	in := false
@@ -370,11 +408,11 @@ func (e *Evaluator) workloads(p *Policy, f *facts, explain bool) (Tri, bool, str
 	}
 	switch {
 	case !in:
-		return No, true, say(explain, "%s is not among the service principals the policy includes", name)
+		return No, true, sayf(explain, func() string { return fmt.Sprintf("%s is not among the service principals the policy includes", name) })
 	case w.Filtered:
 		return Unknown, true, say(explain, "the policy filters service principals by custom security attributes, which no export holds")
 	}
-	return Yes, true, say(explain, "%s is included", name)
+	return Yes, true, sayf(explain, func() string { return fmt.Sprintf("%s is included", name) })
 }
 
 func firstNonEmpty(ss ...string) string {
@@ -387,8 +425,8 @@ func firstNonEmpty(ss ...string) string {
 }
 
 // application evaluates the target resources.
-func (e *Evaluator) application(p *Policy, f *facts, explain bool) (Tri, bool, string) {
-	a := &p.Applications
+func (e *Evaluator) application(c *compiledPolicy, f *facts, explain bool) (Tri, bool, string) {
+	a := &c.p.Applications
 	if len(a.Include) == 0 {
 		if len(a.UserActions)+len(a.AuthContexts) > 0 {
 			return Yes, false, "" // Decided by those conditions.
@@ -396,50 +434,57 @@ func (e *Evaluator) application(p *Policy, f *facts, explain bool) (Tri, bool, s
 		return No, true, say(explain, "the policy targets no resource")
 	}
 	res := f.resource
-	name := firstNonEmpty(f.rec.Resource.Name, AppName(res), res)
 	if res == "" {
 		return Unknown, true, say(explain, "the export does not say which resource the sign-in was for")
 	}
-	in := func(list []string) (Tri, string) {
-		t, what := No, ""
-		for _, s := range list {
-			var u Tri
-			switch {
-			case strings.EqualFold(s, "All"):
-				u = Yes
-			case strings.EqualFold(s, "None"):
-				u = No
-			default:
-				if g, ok := appGroupMember(s, res); ok {
-					u = g
-				} else {
-					u = triOf(appCovers(s, res))
-				}
-			}
-			if u == Yes {
-				return Yes, s
-			}
-			if u == Unknown && t == No {
-				t, what = Unknown, s
+	exc, excAt := appsHold(c.excApps, res)
+	inc, incAt := appsHold(c.incApps, res)
+	set := !(len(c.incApps) == 1 && c.incApps[0] == "all") || len(c.excApps) > 0
+	t := inc.And(exc.Not())
+	if !explain {
+		return t, set || t != Yes, ""
+	}
+	name := firstNonEmpty(f.rec.Resource.Name, AppName(res), res)
+	switch {
+	case exc == Yes:
+		return No, true, fmt.Sprintf("%s is excluded (%s)", name, appLabel(a.Exclude[excAt]))
+	case inc == No:
+		return No, true, fmt.Sprintf("the policy does not target %s", name)
+	case inc == Unknown:
+		return Unknown, true, fmt.Sprintf("whether %s is in %s is not known", name, appLabel(a.Include[incAt]))
+	case exc == Unknown:
+		return Unknown, true, fmt.Sprintf("applies unless %s is in excluded %s", name, appLabel(a.Exclude[excAt]))
+	}
+	return Yes, set, fmt.Sprintf("the policy targets %s (%s)", name, appLabel(a.Include[incAt]))
+}
+
+// appsHold says whether a list of application targets (lower case) holds
+// the resource (lower case), and the index of the entry that decides (the
+// match, or the first unknown).
+func appsHold(list []string, res string) (Tri, int) {
+	t, at := No, -1
+	for i, s := range list {
+		var u Tri
+		switch {
+		case s == "all":
+			u = Yes
+		case s == "none":
+			u = No
+		default:
+			if g, ok := appGroupMember(s, res); ok {
+				u = g
+			} else {
+				u = triOf(appCovers(s, res))
 			}
 		}
-		return t, what
+		if u == Yes {
+			return Yes, i
+		}
+		if u == Unknown && t == No {
+			t, at = Unknown, i
+		}
 	}
-	exc, excWhat := in(a.Exclude)
-	if exc == Yes {
-		return No, true, say(explain, "%s is excluded (%s)", name, appLabel(excWhat))
-	}
-	inc, incWhat := in(a.Include)
-	set := !(len(a.Include) == 1 && strings.EqualFold(a.Include[0], "All")) || len(a.Exclude) > 0
-	switch {
-	case inc == No:
-		return No, true, say(explain, "the policy does not target %s", name)
-	case inc == Unknown:
-		return Unknown, true, say(explain, "whether %s is in %s is not known", name, appLabel(incWhat))
-	case exc == Unknown:
-		return Unknown, true, say(explain, "applies unless %s is in excluded %s", name, appLabel(excWhat))
-	}
-	return Yes, set, say(explain, "the policy targets %s (%s)", name, appLabel(incWhat))
+	return t, at
 }
 
 // appLabel names an application target.
@@ -473,20 +518,27 @@ func platforms(p *Policy, f *facts, explain bool) (Tri, bool, string) {
 		if os == "" {
 			return Unknown, true, say(explain, "the sign-in does not say its operating system")
 		}
-		return Unknown, true, say(explain, "the operating system %q is none signinspect maps to a platform", os)
+		return Unknown, true, sayf(explain, func() string {
+			return fmt.Sprintf("the operating system %q is none signinspect maps to a platform", os)
+		})
 	}
 	if hasFold(pl.Exclude, f.platform) || hasFold(pl.Exclude, "all") {
-		return No, true, say(explain, "the platform %s is excluded", f.platform)
+		return No, true, sayf(explain, func() string { return fmt.Sprintf("the platform %s is excluded", f.platform) })
 	}
 	if all || hasFold(pl.Include, f.platform) {
-		return Yes, true, say(explain, "the platform %s is included", f.platform)
+		return Yes, true, sayf(explain, func() string { return fmt.Sprintf("the platform %s is included", f.platform) })
 	}
 	for _, v := range pl.Include {
 		if !knownValue(knownPlatforms, v) {
-			return Unknown, true, say(explain, "the policy names the platform %q, which signinspect does not know", v)
+			return Unknown, true, sayf(explain, func() string {
+				return fmt.Sprintf("the policy names the platform %q, which signinspect does not know", v)
+			})
 		}
 	}
-	return No, true, say(explain, "the platform %s is not included (%s)", f.platform, strings.Join(pl.Include, ", "))
+	if !explain {
+		return No, true, ""
+	}
+	return No, true, fmt.Sprintf("the platform %s is not included (%s)", f.platform, strings.Join(pl.Include, ", "))
 }
 
 // clientApps evaluates conditions.clientAppTypes: unset or "all" matches
@@ -500,19 +552,28 @@ func clientApps(p *Policy, f *facts, explain bool) (Tri, bool, string) {
 		if f.rec.ClientApp == "" {
 			return Unknown, true, say(explain, "the sign-in does not say its client app")
 		}
-		return Unknown, true, say(explain, "the client app %q is none signinspect maps to a client app type", f.rec.ClientApp)
+		return Unknown, true, sayf(explain, func() string {
+			return fmt.Sprintf("the client app %q is none signinspect maps to a client app type", f.rec.ClientApp)
+		})
 	}
 	for _, t := range types {
 		if strings.EqualFold(t, f.clientType) || f.clientType == "exchangeActiveSync" && strings.EqualFold(t, "easSupported") {
-			return Yes, true, say(explain, "the client app %s is %s, which the policy includes", f.rec.ClientApp, f.clientType)
+			return Yes, true, sayf(explain, func() string {
+				return fmt.Sprintf("the client app %s is %s, which the policy includes", f.rec.ClientApp, f.clientType)
+			})
 		}
 	}
 	for _, t := range types {
 		if !knownValue(knownClientAppTypes, t) {
-			return Unknown, true, say(explain, "the policy names the client app type %q, which signinspect does not know", t)
+			return Unknown, true, sayf(explain, func() string {
+				return fmt.Sprintf("the policy names the client app type %q, which signinspect does not know", t)
+			})
 		}
 	}
-	return No, true, say(explain, "the client app %s is %s; the policy covers %s", f.rec.ClientApp, f.clientType, strings.Join(types, ", "))
+	if !explain {
+		return No, true, ""
+	}
+	return No, true, fmt.Sprintf("the client app %s is %s; the policy covers %s", f.rec.ClientApp, f.clientType, strings.Join(types, ", "))
 }
 
 // signInRisk evaluates conditions.signInRiskLevels from the risk level the
@@ -521,14 +582,17 @@ func signInRisk(p *Policy, f *facts, explain bool) (Tri, bool, string) {
 	if len(p.SignInRiskLevels) == 0 {
 		return Yes, false, ""
 	}
-	level := strings.ToLower(f.rec.RiskLevelDuringSignIn)
-	if level == "" || level == "hidden" || !f.rec.Known.Has(parse.FieldRisk) {
+	level := f.rec.RiskLevelDuringSignIn
+	if level == "" || strings.EqualFold(level, "hidden") || !f.rec.Known.Has(parse.FieldRisk) {
 		return Unknown, true, say(explain, "the export does not give the sign-in risk")
 	}
 	if hasFold(p.SignInRiskLevels, level) {
-		return Yes, true, say(explain, "the sign-in risk %s is one the policy covers", level)
+		return Yes, true, sayf(explain, func() string { return fmt.Sprintf("the sign-in risk %s is one the policy covers", level) })
 	}
-	return No, true, say(explain, "the sign-in risk %s is not one the policy covers (%s)", level, strings.Join(p.SignInRiskLevels, ", "))
+	if !explain {
+		return No, true, ""
+	}
+	return No, true, fmt.Sprintf("the sign-in risk %s is not one the policy covers (%s)", level, strings.Join(p.SignInRiskLevels, ", "))
 }
 
 // authFlows evaluates conditions.authenticationFlows.
@@ -545,13 +609,16 @@ func authFlows(p *Policy, f *facts, explain bool) (Tri, bool, string) {
 			t = t.Or(Unknown)
 		}
 	}
+	if !explain {
+		return t, true, ""
+	}
 	switch t {
 	case Yes:
-		return Yes, true, say(explain, "the sign-in used the device code flow")
+		return Yes, true, "the sign-in used the device code flow"
 	case No:
-		return No, true, say(explain, "the sign-in did not use %s", strings.Join(p.TransferMethods, " or "))
+		return No, true, fmt.Sprintf("the sign-in did not use %s", strings.Join(p.TransferMethods, " or "))
 	}
-	return Unknown, true, say(explain, "the export does not say whether the sign-in used %s", strings.Join(p.TransferMethods, " or "))
+	return Unknown, true, fmt.Sprintf("the export does not say whether the sign-in used %s", strings.Join(p.TransferMethods, " or "))
 }
 
 // devices evaluates conditions.devices.deviceFilter.
@@ -562,12 +629,15 @@ func devices(p *Policy, f *facts, explain bool) (Tri, bool, string) {
 	}
 	include := strings.EqualFold(df.Mode, "include")
 	if df.parsed == nil || !include && !strings.EqualFold(df.Mode, "exclude") {
-		return Unknown, true, say(explain, "signinspect cannot read the device filter %q", df.Rule)
+		return Unknown, true, sayf(explain, func() string { return fmt.Sprintf("signinspect cannot read the device filter %q", df.Rule) })
 	}
-	m := df.parsed.eval(f.deviceAttr)
+	m := df.parsed.eval(f)
 	t := m
 	if !include {
 		t = m.Not()
+	}
+	if !explain {
+		return t, true, ""
 	}
 	mode := "include"
 	if !include {
@@ -575,11 +645,13 @@ func devices(p *Policy, f *facts, explain bool) (Tri, bool, string) {
 	}
 	switch m {
 	case Unknown:
-		return Unknown, true, say(explain, "the sign-in does not carry the device attributes the filter %q compares", df.Rule)
+		return Unknown, true, sayf(explain, func() string {
+			return fmt.Sprintf("the sign-in does not carry the device attributes the filter %q compares", df.Rule)
+		})
 	case Yes:
-		return t, true, say(explain, "the device matches the filter %q (%s mode)", df.Rule, mode)
+		return t, true, sayf(explain, func() string { return fmt.Sprintf("the device matches the filter %q (%s mode)", df.Rule, mode) })
 	}
-	return t, true, say(explain, "the device does not match the filter %q (%s mode)", df.Rule, mode)
+	return t, true, sayf(explain, func() string { return fmt.Sprintf("the device does not match the filter %q (%s mode)", df.Rule, mode) })
 }
 
 // deviceAttr says what the sign-in records of a device attribute. A
@@ -598,7 +670,7 @@ func (f *facts) deviceAttr(name string) deviceAttr {
 		if v == "" {
 			return deviceAttr{}
 		}
-		return deviceAttr{values: []string{v}, known: true}
+		return deviceAttr{value: v, known: true}
 	}
 	switch name {
 	case "deviceid":
@@ -650,7 +722,9 @@ func (e *Evaluator) location(p *Policy, f *facts, explain bool) (Tri, bool, stri
 		t2, why2 := e.locationAt(l, f, 1, explain)
 		switch {
 		case t2 == Yes && t != Yes:
-			t, why = Yes, why2+say(explain, " (the address %s that %s saw; Entra ID saw %s)", f.ipResource, firstNonEmpty(f.rec.Resource.Name, "the resource"), f.ip)
+			t, why = Yes, why2+sayf(explain, func() string {
+				return fmt.Sprintf(" (the address %s that %s saw; Entra ID saw %s)", f.ipResource, firstNonEmpty(f.rec.Resource.Name, "the resource"), f.ip)
+			})
 		case t2 == Unknown && t == No:
 			t, why = Unknown, why2
 		}
@@ -692,21 +766,28 @@ func (e *Evaluator) locationAt(l *IncludeExclude, f *facts, which int, explain b
 	}
 	exc, excWhy := in(l.Exclude)
 	if exc == Yes {
-		return No, say(explain, "%s is in an excluded location: %s", addr, excWhy)
+		return No, sayf(explain, func() string { return fmt.Sprintf("%s is in an excluded location: %s", addr, excWhy) })
 	}
 	inc, incWhy := in(l.Include)
 	switch {
 	case inc == No:
-		return No, say(explain, "%s is in none of the included locations (%s)", addr, incWhy)
+		return No, sayf(explain, func() string { return fmt.Sprintf("%s is in none of the included locations (%s)", addr, incWhy) })
 	case inc == Unknown:
-		return Unknown, say(explain, "whether %s is in an included location is not known: %s", addr, incWhy)
+		return Unknown, sayf(explain, func() string {
+			return fmt.Sprintf("whether %s is in an included location is not known: %s", addr, incWhy)
+		})
 	case exc == Unknown:
-		return Unknown, say(explain, "%s is in an included location (%s); whether it is excluded is not known: %s", addr, incWhy, excWhy)
+		return Unknown, sayf(explain, func() string {
+			return fmt.Sprintf("%s is in an included location (%s); whether it is excluded is not known: %s", addr, incWhy, excWhy)
+		})
+	}
+	if !explain {
+		return Yes, ""
 	}
 	if len(l.Exclude) > 0 {
-		return Yes, say(explain, "%s is outside every excluded location (%s)", addr, e.describeLocations(l.Exclude, addr, f, which))
+		return Yes, fmt.Sprintf("%s is outside every excluded location (%s)", addr, e.describeLocations(l.Exclude, addr, f, which))
 	}
-	return Yes, say(explain, "%s is in %s", addr, incWhy)
+	return Yes, sayf(explain, func() string { return fmt.Sprintf("%s is in %s", addr, incWhy) })
 }
 
 // describeLocations names a list of location IDs for a reason, with the
@@ -752,7 +833,7 @@ func (e *Evaluator) inLocation(id string, addr netip.Addr, f *facts, which int, 
 		tf := e.trustedAt(addr, f, which)
 		switch tf.t {
 		case Yes:
-			return Yes, say(explain, "the trusted location %q", tf.name)
+			return Yes, sayf(explain, func() string { return fmt.Sprintf("the trusted location %q", tf.name) })
 		case No:
 			return No, say(explain, "all trusted locations")
 		}
@@ -768,29 +849,38 @@ func (e *Evaluator) inLocation(id string, addr netip.Addr, f *facts, which int, 
 	}
 	cl := e.locations[strings.ToLower(id)]
 	if cl == nil {
-		return Unknown, say(explain, "the named location %s is not in the named locations given", id)
+		return Unknown, sayf(explain, func() string { return fmt.Sprintf("the named location %s is not in the named locations given", id) })
 	}
-	name := fmt.Sprintf("%q", firstNonEmpty(cl.loc.Name, cl.loc.ID))
+	name := ""
+	if explain {
+		name = fmt.Sprintf("%q", firstNonEmpty(cl.loc.Name, cl.loc.ID))
+	}
 	switch cl.loc.Kind {
 	case LocationIP:
-		return triOf(cl.set.contains(addr)), say(explain, "%s", name)
+		return triOf(cl.set.contains(addr)), sayf(explain, func() string { return fmt.Sprintf("%s", name) })
 	case LocationCountry:
 		if which == 1 {
-			return Unknown, say(explain, "the export does not say the country of the address the resource saw, for %s", name)
+			return Unknown, sayf(explain, func() string {
+				return fmt.Sprintf("the export does not say the country of the address the resource saw, for %s", name)
+			})
 		}
 		if strings.EqualFold(cl.loc.CountryLookupMethod, "authenticatorAppGps") {
-			return Unknown, say(explain, "%s looks countries up by Authenticator GPS, which no export holds", name)
+			return Unknown, sayf(explain, func() string {
+				return fmt.Sprintf("%s looks countries up by Authenticator GPS, which no export holds", name)
+			})
 		}
 		country := f.rec.Location.Country
 		if country == "" {
 			if !f.rec.Known.Has(parse.FieldLocation) {
-				return Unknown, say(explain, "the export does not give the sign-in's country, for %s", name)
+				return Unknown, sayf(explain, func() string { return fmt.Sprintf("the export does not give the sign-in's country, for %s", name) })
 			}
-			return triOf(cl.loc.IncludeUnknownCountries), say(explain, "%s (the country of %s is unknown)", name, addr)
+			return triOf(cl.loc.IncludeUnknownCountries), sayf(explain, func() string { return fmt.Sprintf("%s (the country of %s is unknown)", name, addr) })
 		}
-		return triOf(knownValue(cl.loc.Countries, country)), say(explain, "%s (country %s)", name, country)
+		return triOf(knownValue(cl.loc.Countries, country)), sayf(explain, func() string { return fmt.Sprintf("%s (country %s)", name, country) })
 	}
-	return Unknown, say(explain, "%s is a %s location, which an IP address alone does not decide", name, cl.loc.Kind)
+	return Unknown, sayf(explain, func() string {
+		return fmt.Sprintf("%s is a %s location, which an IP address alone does not decide", name, cl.loc.Kind)
+	})
 }
 
 // trustedAt says whether addr lies in a trusted location, once per

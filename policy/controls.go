@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/signinspect/signinspect/parse"
@@ -79,31 +80,32 @@ const builtInMFAStrength = "00000000-0000-0000-0000-000000000002"
 // grant says whether the sign-in meets policy i's grant and session
 // controls: block wins; with AND every control must be met, with OR one;
 // the sign-in frequency must be met too.
-func (e *Evaluator) grant(i int, p *Policy, f *facts) (Grant, string, ControlStatus) {
+func (e *Evaluator) grant(i int, c *compiledPolicy, f *facts) (Grant, string, ControlStatus) {
+	p := c.p
 	g := p.Grant
 	var out Grant = GrantSatisfied
 	var control string
 	var status ControlStatus = StatusSatisfied
 	if g != nil {
-		if g.Blocks() {
+		if c.blocks {
 			return GrantBlocked, ControlBlock, StatusBlock
 		}
-		controls := g.Controls()
+		controls := c.controls
 		if g.Or() {
 			// One control met is enough; one the user can still meet (or
 			// that is not known) leaves it open; only when every control
 			// fails does the grant fail, at the first of them.
 			out, control, status = GrantFailed, "", StatusNotSatisfied
 			open := false
-			for _, c := range controls {
-				s, _ := e.controlStatus(c, i, p, f, false)
+			for _, ctl := range controls {
+				s, _ := e.controlStatus(ctl, i, f, false)
 				switch {
 				case s == StatusSatisfied:
-					out, control, status, open = GrantSatisfied, c, s, false
+					out, control, status, open = GrantSatisfied, ctl.name, s, false
 				case !s.fails() && (!open || s == StatusUserAction && status != StatusUserAction):
-					control, status, open = c, s, true
+					control, status, open = ctl.name, s, true
 				case s.fails() && control == "":
-					control, status = c, s
+					control, status = ctl.name, s
 				}
 				if out == GrantSatisfied {
 					break
@@ -113,14 +115,14 @@ func (e *Evaluator) grant(i int, p *Policy, f *facts) (Grant, string, ControlSta
 				out = grantOf(status)
 			}
 		} else {
-			for _, c := range controls {
-				s, _ := e.controlStatus(c, i, p, f, false)
+			for _, ctl := range controls {
+				s, _ := e.controlStatus(ctl, i, f, false)
 				switch {
 				case s.fails():
-					out, control, status = GrantFailed, c, s
+					out, control, status = GrantFailed, ctl.name, s
 				case s == StatusSatisfied:
 				case out == GrantSatisfied || out == GrantUserAction && s == StatusUnknown:
-					out, control, status = grantOf(s), c, s
+					out, control, status = grantOf(s), ctl.name, s
 				}
 				if out == GrantFailed {
 					break
@@ -131,7 +133,7 @@ func (e *Evaluator) grant(i int, p *Policy, f *facts) (Grant, string, ControlSta
 	if out == GrantFailed || p.Session.SignInFrequency == nil {
 		return out, control, status
 	}
-	s, _ := e.controlStatus(ControlSignInFrequency, i, p, f, false)
+	s, _ := e.controlStatus(compiledControl{ControlSignInFrequency, ctlSignInFrequency}, i, f, false)
 	switch {
 	case s.fails():
 		return GrantFailed, ControlSignInFrequency, s
@@ -155,8 +157,8 @@ func grantOf(s ControlStatus) Grant {
 // logged results prove, then what the flow allows: a personal access
 // token or a legacy client can do no MFA and carries no device; an
 // interactive sign-in can be prompted.
-func (e *Evaluator) controlStatus(control string, i int, p *Policy, f *facts, explain bool) (ControlStatus, string) {
-	k := kindOf(control)
+func (e *Evaluator) controlStatus(ctl compiledControl, i int, f *facts, explain bool) (ControlStatus, string) {
+	k, control, p := ctl.kind, ctl.name, &e.policies[i]
 	cacheable := k != ctlSignInFrequency && k != ctlAuthStrength && k != ctlOther
 	if cacheable && f.controls[k].done && !explain {
 		return f.controls[k].status, ""
@@ -174,9 +176,11 @@ func (e *Evaluator) computeControl(k controlKind, control string, i int, p *Poli
 	flowCannot := func(what string) (ControlStatus, string, bool) {
 		switch {
 		case f.pat:
-			return StatusUnsatisfiable, say(explain, "a personal access token (a non-interactive Azure DevOps sign-in) cannot %s", what), true
+			return StatusUnsatisfiable, sayf(explain, func() string {
+				return fmt.Sprintf("a personal access token (a non-interactive Azure DevOps sign-in) cannot %s", what)
+			}), true
 		case f.legacy:
-			return StatusUnsatisfiable, say(explain, "legacy authentication (%s) cannot %s", rec.ClientApp, what), true
+			return StatusUnsatisfiable, sayf(explain, func() string { return fmt.Sprintf("legacy authentication (%s) cannot %s", rec.ClientApp, what) }), true
 		}
 		return 0, "", false
 	}
@@ -199,18 +203,24 @@ func (e *Evaluator) computeControl(k controlKind, control string, i int, p *Poli
 				return s, why
 			}
 			if done {
-				return StatusUnknown, say(explain, "the sign-in did MFA; whether its method meets the authentication strength %q is not known", authStrengthName(p))
+				return StatusUnknown, sayf(explain, func() string {
+					return fmt.Sprintf("the sign-in did MFA; whether its method meets the authentication strength %q is not known", authStrengthName(p))
+				})
 			}
 			if f.interactive == Yes {
-				return StatusUserAction, say(explain, "the user would be asked to authenticate with a method of the strength %q", authStrengthName(p))
+				return StatusUserAction, sayf(explain, func() string {
+					return fmt.Sprintf("the user would be asked to authenticate with a method of the strength %q", authStrengthName(p))
+				})
 			}
-			return StatusUnknown, say(explain, "the export does not show a method of the strength %q", authStrengthName(p))
+			return StatusUnknown, sayf(explain, func() string {
+				return fmt.Sprintf("the export does not show a method of the strength %q", authStrengthName(p))
+			})
 		}
 		switch {
 		case done:
 			return StatusSatisfied, say(explain, "the sign-in did multifactor authentication")
 		case code == 50074 || code == 50076 || code == 50079:
-			return StatusNotSatisfied, say(explain, "the sign-in failed with %d: MFA was required and not done", code)
+			return StatusNotSatisfied, sayf(explain, func() string { return fmt.Sprintf("the sign-in failed with %d: MFA was required and not done", code) })
 		}
 		if s, why, ok := logged(); ok {
 			return s, why
@@ -246,7 +256,7 @@ func (e *Evaluator) computeControl(k controlKind, control string, i int, p *Poli
 		case t == parse.TrustEntraHybridJoined:
 			return StatusSatisfied, say(explain, "the device is Microsoft Entra hybrid joined")
 		case t != "":
-			return StatusNotSatisfied, say(explain, "the device is %s, not hybrid joined", t)
+			return StatusNotSatisfied, sayf(explain, func() string { return fmt.Sprintf("the device is %s, not hybrid joined", t) })
 		case code == 53001:
 			return StatusNotSatisfied, say(explain, "the sign-in failed with 53001: the device is not hybrid joined")
 		}
@@ -268,7 +278,9 @@ func (e *Evaluator) computeControl(k controlKind, control string, i int, p *Poli
 			return s, why
 		}
 		if f.platform == "windows" || f.platform == "macOS" || f.platform == "linux" {
-			return StatusUnsatisfiable, say(explain, "only iOS and Android apps can be approved or protected, and the platform is %s", f.platform)
+			return StatusUnsatisfiable, sayf(explain, func() string {
+				return fmt.Sprintf("only iOS and Android apps can be approved or protected, and the platform is %s", f.platform)
+			})
 		}
 		return StatusUnknown, say(explain, "the export does not say whether the client app is approved or protected")
 	case ctlPasswordChange, ctlTermsOfUse, ctlCustomFactor:
@@ -279,14 +291,16 @@ func (e *Evaluator) computeControl(k controlKind, control string, i int, p *Poli
 			return s, why
 		}
 		if f.interactive == Yes {
-			return StatusUserAction, say(explain, "the user would be prompted (%s)", control)
+			return StatusUserAction, sayf(explain, func() string { return fmt.Sprintf("the user would be prompted (%s)", control) })
 		}
-		return StatusUnknown, say(explain, "the export does not show whether %s was met", control)
+		return StatusUnknown, sayf(explain, func() string { return fmt.Sprintf("the export does not show whether %s was met", control) })
 	case ctlSignInFrequency:
 		sif := p.Session.SignInFrequency
 		switch {
 		case code == 70044 || code == 70043:
-			return StatusNotSatisfied, say(explain, "the sign-in failed with %d: the session is older than the sign-in frequency", code)
+			return StatusNotSatisfied, sayf(explain, func() string {
+				return fmt.Sprintf("the sign-in failed with %d: the session is older than the sign-in frequency", code)
+			})
 		}
 		for _, j := range e.evidence(f).sifOK {
 			if j == i {
@@ -294,17 +308,21 @@ func (e *Evaluator) computeControl(k controlKind, control string, i int, p *Poli
 			}
 		}
 		if rec.Status.Result == parse.ResultSuccess && e.policies[i].State == StateEnabled {
-			return StatusSatisfied, say(explain, "the sign-in succeeded, so its session was within %s", sif)
+			return StatusSatisfied, sayf(explain, func() string { return fmt.Sprintf("the sign-in succeeded, so its session was within %s", sif) })
 		}
 		if sif != nil && sif.EveryTime && f.interactive == No {
 			return StatusUnsatisfiable, say(explain, "a non-interactive sign-in cannot sign in again every time")
 		}
 		if f.interactive == Yes {
-			return StatusUserAction, say(explain, "the user would be asked to sign in again if the session is older than %s", sif)
+			return StatusUserAction, sayf(explain, func() string {
+				return fmt.Sprintf("the user would be asked to sign in again if the session is older than %s", sif)
+			})
 		}
-		return StatusUnknown, say(explain, "the export does not say how old the session or token is (sign-in frequency %s)", sif)
+		return StatusUnknown, sayf(explain, func() string {
+			return fmt.Sprintf("the export does not say how old the session or token is (sign-in frequency %s)", sif)
+		})
 	}
-	return StatusUnknown, say(explain, "signinspect does not know the control %q", control)
+	return StatusUnknown, sayf(explain, func() string { return fmt.Sprintf("signinspect does not know the control %q", control) })
 }
 
 func authStrengthName(p *Policy) string {

@@ -2,6 +2,8 @@ package policy
 
 import (
 	"net/netip"
+	"slices"
+	"sort"
 	"strings"
 
 	"github.com/signinspect/signinspect/parse"
@@ -237,6 +239,7 @@ type Config struct {
 // for concurrent use: each call evaluates into its own Evaluation.
 type Evaluator struct {
 	policies  []Policy
+	compiled  []compiledPolicy
 	byID      map[string]int
 	locations map[string]*compiledLocation // By lower-case ID.
 	// trusted holds the ranges of the trusted IP locations and of
@@ -245,6 +248,18 @@ type Evaluator struct {
 	haveLocation bool // Any named location (or --trusted-ip) is known.
 	mfaTrusted   *compiledLocation
 	members      *Memberships
+
+	// targets index the policies by the resource they target, so that a
+	// sign-in is evaluated against the policies that may apply to its
+	// resource and the others are "not applied" at once: byResource maps a
+	// lower-case application ID to the sorted indices of the policies
+	// that name it or may cover any resource; anyResource lists the latter
+	// alone, for resources no policy names.
+	byResource  map[string][]int
+	anyResource []int
+	// untargeted are the results of the policies for a sign-in to a
+	// resource they do not target.
+	untargeted []PolicyResult
 }
 
 type compiledLocation struct {
@@ -255,13 +270,16 @@ type compiledLocation struct {
 // NewEvaluator prepares cfg for evaluation.
 func NewEvaluator(cfg Config) *Evaluator {
 	e := &Evaluator{policies: cfg.Policies, byID: map[string]int{}, locations: map[string]*compiledLocation{}, members: cfg.Memberships}
+	e.compiled = make([]compiledPolicy, len(e.policies))
 	for i := range e.policies {
+		e.compiled[i] = compilePolicy(&e.policies[i])
 		if id := strings.ToLower(e.policies[i].ID); id != "" {
 			if _, dup := e.byID[id]; !dup {
 				e.byID[id] = i
 			}
 		}
 	}
+	e.indexTargets()
 	for i := range cfg.NamedLocations {
 		l := &cfg.NamedLocations[i]
 		cl := &compiledLocation{loc: l, set: newAddrSet(l.Ranges)}
@@ -304,40 +322,110 @@ func (e *Evaluator) Evaluate(rec *parse.Record, ev *Evaluation) {
 		ev.Results = make([]PolicyResult, len(e.policies))
 	}
 	ev.Results = ev.Results[:len(e.policies)]
+	candidates := e.anyResource
+	if f.resource == "" {
+		candidates = nil // Every policy may apply: evaluate them all.
+	} else if list, ok := e.byResource[f.resource]; ok {
+		candidates = list
+	}
+	next := 0
 	for i := range e.policies {
-		ev.Results[i] = e.evalPolicy(i, f)
+		if f.resource == "" || next < len(candidates) && candidates[next] == i {
+			next++
+			e.evalPolicy(i, f, &ev.Results[i])
+			continue
+		}
+		ev.Results[i] = e.untargeted[i]
 	}
 	ev.Verdict, ev.Deciding = verdict(ev.Results, f)
 }
 
-// evalPolicy evaluates policy i.
-func (e *Evaluator) evalPolicy(i int, f *facts) PolicyResult {
-	p := &e.policies[i]
-	r := PolicyResult{Index: i, Policy: p, Applies: Yes}
+// indexTargets fills byResource, anyResource and untargeted.
+func (e *Evaluator) indexTargets() {
+	e.byResource = map[string][]int{}
+	e.untargeted = make([]PolicyResult, len(e.policies))
+	named := map[string][]int{}
+	for i := range e.compiled {
+		c := &e.compiled[i]
+		p := c.p
+		r := PolicyResult{Index: i, Policy: p, Applies: No, Reason: CondApplication, Result: parse.CANotApplied}
+		switch p.State {
+		case StateDisabled:
+			r.Applies, r.Reason, r.Result = Unknown, numConds, parse.CANotEnabled
+		case StateReportOnly:
+			r.Result = parse.CAReportOnlyNotApplied
+		case StateEnabled:
+		default:
+			r.Applies, r.Reason, r.Result = Unknown, CondApplication, parse.CAUnknown
+		}
+		e.untargeted[i] = r
+		specific := len(c.incApps) > 0 && p.State != StateDisabled
+		for _, a := range c.incApps {
+			if !looksLikeID(a) {
+				specific = false
+			}
+		}
+		if !specific {
+			e.anyResource = append(e.anyResource, i)
+			continue
+		}
+		for _, a := range c.incApps {
+			named[a] = append(named[a], i)
+			if a == AzureManagementAppID {
+				named[AzurePortalAppID] = append(named[AzurePortalAppID], i)
+			}
+		}
+	}
+	for app, list := range named {
+		merged := append(append([]int(nil), list...), e.anyResource...)
+		sort.Ints(merged)
+		merged = slices.Compact(merged)
+		e.byResource[app] = merged
+	}
+}
+
+// evalOrder is the order conditions are evaluated in: the cheapest and
+// most selective first (most policies target other resources or clients),
+// so that a policy that does not apply is told at its first condition that
+// does not match. Reason names that condition.
+var evalOrder = [numConds]Condition{CondApplication, CondClientApps, CondDevicePlatform, CondUserActions,
+	CondAuthContext, CondAuthFlow, CondWorkloads, CondUsers, CondLocation, CondDevices, CondSignInRisk,
+	CondUserRisk, CondServicePrincipalRisk, CondInsiderRisk, CondUnsupported}
+
+// evalPolicy evaluates policy i into r. A disabled policy's conditions
+// are not evaluated (Applies stays Unknown): it enforces nothing, and
+// Explain evaluates them when asked.
+func (e *Evaluator) evalPolicy(i int, f *facts, r *PolicyResult) {
+	c := &e.compiled[i]
+	p := c.p
+	*r = PolicyResult{Index: i, Policy: p, Applies: Yes}
+	if p.State == StateDisabled {
+		r.Applies, r.Reason, r.Result = Unknown, numConds, parse.CANotEnabled
+		return
+	}
 	reason := Condition(numConds)
-	for c := Condition(0); c < numConds; c++ {
-		t, set, _ := e.condition(c, p, f, false)
-		switch {
-		case t == No:
-			r.Applies, r.Reason = No, c
-		case t == Unknown && r.Applies != No:
+	for _, cond := range c.order {
+		t, set, _ := e.condition(cond, c, f, false)
+		if t == No {
+			r.Applies, r.Reason = No, cond
+			break
+		}
+		if t == Unknown {
 			if r.Applies == Yes {
-				reason = c
+				reason = cond
 			}
 			r.Applies = Unknown
-		case t == Yes && set:
-			r.Deciding |= 1 << c
-		}
-		if r.Applies == No {
-			break
+		} else if set {
+			r.Deciding |= 1 << cond
 		}
 	}
 	if r.Applies == Unknown {
 		r.Reason = reason
 	}
-	r.Grant, r.Control, r.ControlStatus = e.grant(i, p, f)
-	r.Result = predictedResult(p, &r, f)
-	return r
+	if r.Applies != No {
+		r.Grant, r.Control, r.ControlStatus = e.grant(i, c, f)
+	}
+	r.Result = predictedResult(p, r, f)
 }
 
 // predictedResult is the result Entra would log for the policy.

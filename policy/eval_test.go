@@ -297,7 +297,6 @@ func TestControls(t *testing.T) {
 		{"device code flow cannot satisfy a device grant", grant("AND", "compliantDevice"), with(with(interactive, "authenticationProtocol", "deviceCode"), "deviceDetail", object{"deviceId": ""}), GrantFailed, ControlCompliantDevice, StatusUnsatisfiable, parse.CAFailure, VerdictBlocked},
 		{"an unknown control", grant("AND", "holographicDevice"), compliant, GrantUnknown, "holographicDevice", StatusUnknown, parse.CAUnknown, VerdictUnknown},
 		{"report-only never enforces", with(blockPolicy, "state", "enabledForReportingButNotEnforced"), patCall, GrantBlocked, ControlBlock, StatusBlock, parse.CAReportOnlyFailure, VerdictAllowed},
-		{"disabled", with(blockPolicy, "state", "disabled"), patCall, GrantBlocked, ControlBlock, StatusBlock, parse.CANotEnabled, VerdictAllowed},
 		{"sign-in frequency failed, 70044", with(with(blockPolicy, "grantControls", nil), "sessionControls", object{"signInFrequency": object{"value": 30, "type": "days", "isEnabled": true}}),
 			with(patCall, "status.errorCode", 70044), GrantFailed, ControlSignInFrequency, StatusNotSatisfied, parse.CAFailure, VerdictBlocked},
 		{"sign-in frequency, sign-in succeeded", with(with(blockPolicy, "grantControls", nil), "sessionControls", object{"signInFrequency": object{"value": 30, "type": "days", "isEnabled": true}}),
@@ -320,6 +319,19 @@ func TestControls(t *testing.T) {
 					tt.grant, tt.control, tt.status, tt.result, tt.verdict, x.ControlsSummary())
 			}
 		})
+	}
+}
+
+// TestDisabled checks that a disabled policy enforces nothing and is
+// logged as not enabled, and that Explain still evaluates its conditions.
+func TestDisabled(t *testing.T) {
+	cfg := Config{Policies: mustPolicies(t, with(blockPolicy, "state", "disabled")), NamedLocations: testLocations, Memberships: memberOf(t, testGroupServiceAccounts)}
+	ev, x := evalCase(t, cfg, mustRecord(t, patCall))
+	if ev.Results[0].Result != parse.CANotEnabled || ev.Verdict != VerdictAllowed || x.Summary() != "the policy is disabled" {
+		t.Errorf("result %s, verdict %v, summary %q", ev.Results[0].Result, ev.Verdict, x.Summary())
+	}
+	if c, ok := x.Condition(CondLocation); !ok || c.Match != Yes {
+		t.Errorf("location of a disabled policy: %+v, %v", c, ok)
 	}
 }
 

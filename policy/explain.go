@@ -10,8 +10,8 @@ import (
 type Explanation struct {
 	Result PolicyResult
 	// Conditions are the conditions the policy configures, and any other
-	// that does not match, in evaluation order, up to the first that does
-	// not match.
+	// that does not match, in evaluation order (evalOrder), up to the
+	// first that does not match.
 	Conditions []ConditionResult
 	// Controls are the grant controls (and the sign-in frequency) with
 	// their status, when the policy applies or may apply.
@@ -37,8 +37,8 @@ func (e *Evaluator) Explain(ev *Evaluation, i int) Explanation {
 	f := &ev.f
 	p := &e.policies[i]
 	x := Explanation{Result: ev.Results[i]}
-	for c := Condition(0); c < numConds; c++ {
-		t, set, why := e.condition(c, p, f, true)
+	for _, c := range evalOrder {
+		t, set, why := e.condition(c, &e.compiled[i], f, true)
 		if !set && t == Yes {
 			continue
 		}
@@ -48,14 +48,12 @@ func (e *Evaluator) Explain(ev *Evaluation, i int) Explanation {
 		}
 	}
 	if x.Result.Applies != No {
-		if p.Grant != nil {
-			for _, c := range p.Grant.Controls() {
-				s, why := e.controlStatus(c, i, p, f, true)
-				x.Controls = append(x.Controls, ControlResult{Control: c, Status: s, Reason: why})
-			}
+		for _, c := range e.compiled[i].controls {
+			s, why := e.controlStatus(c, i, f, true)
+			x.Controls = append(x.Controls, ControlResult{Control: c.name, Status: s, Reason: why})
 		}
 		if p.Session.SignInFrequency != nil {
-			s, why := e.controlStatus(ControlSignInFrequency, i, p, f, true)
+			s, why := e.controlStatus(compiledControl{ControlSignInFrequency, ctlSignInFrequency}, i, f, true)
 			x.Controls = append(x.Controls, ControlResult{Control: ControlSignInFrequency + " " + p.Session.SignInFrequency.String(), Status: s, Reason: why})
 		}
 	}

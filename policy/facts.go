@@ -23,9 +23,12 @@ const (
 // (memberships and control results proven by the logged policy results)
 // is worked out on first use.
 type facts struct {
-	rec      *parse.Record
-	subject  subject
-	resource string // The resource's application ID.
+	rec     *parse.Record
+	subject subject
+	// resource is the resource's application ID, userID and upn the
+	// user's, all lower case for comparisons with the compiled policies.
+	resource    string
+	userID, upn string
 	// ip is the address Entra ID saw, ipResource the one the resource
 	// saw when it differs; either is invalid when the record has none.
 	ip, ipResource netip.Addr
@@ -80,7 +83,10 @@ type evidence struct {
 }
 
 func (f *facts) reset(rec *parse.Record) {
+	// The evidence lists keep their arrays from record to record.
+	in, out, sif := f.evidence.in[:0], f.evidence.out[:0], f.evidence.sifOK[:0]
 	*f = facts{rec: rec}
+	f.evidence.in, f.evidence.out, f.evidence.sifOK = in, out, sif
 	switch {
 	case rec.Flow == parse.FlowManagedIdentity:
 		f.subject = subjectManagedIdentity
@@ -94,15 +100,20 @@ func (f *facts) reset(rec *parse.Record) {
 			f.subject = subjectManagedIdentity
 		}
 	}
-	f.resource = rec.Resource.ID
+	f.resource = strings.ToLower(rec.Resource.ID)
 	if f.resource == "" && strings.EqualFold(rec.Resource.Name, AzureDevOpsResourceName) {
 		f.resource = AzureDevOpsAppID
 	}
-	if a, ok := ParseIP(rec.IP); ok {
-		f.ip = a.Unmap()
+	f.userID, f.upn = strings.ToLower(rec.User.ID), strings.ToLower(rec.User.UPN)
+	if rec.IP != "" {
+		if a, ok := ParseIP(rec.IP); ok {
+			f.ip = a.Unmap()
+		}
 	}
-	if a, ok := ParseIP(rec.IPSeenByResource); ok && a.Unmap() != f.ip {
-		f.ipResource = a.Unmap()
+	if rec.IPSeenByResource != "" {
+		if a, ok := ParseIP(rec.IPSeenByResource); ok && a.Unmap() != f.ip {
+			f.ipResource = a.Unmap()
+		}
 	}
 	f.clientType, f.legacy = clientAppType(rec.ClientApp)
 	f.platform = platformOf(rec.Device.OS)
@@ -137,19 +148,21 @@ func isCACode(code int) bool {
 }
 
 // normLabel lower-cases s and drops spaces and punctuation, so that the
-// labels of every export compare alike.
+// labels of every export compare alike. Labels are short: they are folded
+// in a buffer on the stack, and only the map lookups see the result.
 func normLabel(s string) string {
-	var b strings.Builder
+	var buf [64]byte
+	b := buf[:0]
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
 		case 'A' <= c && c <= 'Z':
-			b.WriteByte(c + 'a' - 'A')
+			b = append(b, c+'a'-'A')
 		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
-			b.WriteByte(c)
+			b = append(b, c)
 		}
 	}
-	return b.String()
+	return string(b)
 }
 
 // legacyClients are the clientAppUsed labels of legacy authentication,
@@ -220,8 +233,7 @@ func (f *facts) userLabel() string {
 // isUser reports whether s names the record's user: the object ID, or the
 // UPN (an edit may name the user so).
 func (f *facts) isUser(s string) bool {
-	return f.rec.User.ID != "" && strings.EqualFold(s, f.rec.User.ID) ||
-		f.rec.User.UPN != "" && strings.EqualFold(s, f.rec.User.UPN)
+	return f.userID != "" && strings.EqualFold(s, f.userID) || f.upn != "" && strings.EqualFold(s, f.upn)
 }
 
 // external says whether the user is a guest or external user, and which

@@ -23,6 +23,10 @@ type filterExpr struct {
 	attr     string // Lower case, without "device.".
 	operator string // Lower case, without "-".
 	values   []string
+	// positive is the operator without its negation ("ne" is "eq"
+	// negated), negative whether it is negated.
+	positive string
+	negative bool
 }
 
 // filterOperators are the operators device filters support, lower case,
@@ -189,7 +193,11 @@ func (p *filterParser) comparison() (*filterExpr, error) {
 	if _, ok := filterOperators[oper]; !ok || !strings.HasPrefix(op, "-") {
 		return nil, fmt.Errorf("device filter rule: %q is not an operator of device filters (-eq, -ne, -startsWith, -contains, -in, ...)", op)
 	}
-	e := &filterExpr{attr: name, operator: oper}
+	e := &filterExpr{attr: name, operator: oper, negative: filterOperators[oper], positive: oper}
+	if e.negative {
+		e.positive = map[string]string{"ne": "eq", "notstartswith": "startswith", "notendswith": "endswith",
+			"notcontains": "contains", "notin": "in"}[oper]
+	}
 	if p.peek() == "[" {
 		p.next()
 		for {
@@ -223,40 +231,36 @@ func unquoteFilter(v string) string {
 // deviceAttr is what a sign-in says of one device attribute: its values,
 // or null (an unregistered device has every attribute null), or unknown.
 type deviceAttr struct {
-	values []string
-	null   bool
-	known  bool
+	value string
+	null  bool
+	known bool
 }
 
 // eval evaluates the rule with attr answering for the device's attributes.
 // A comparison of a null attribute is true for the negative operators and
 // false for the positive ones, as Entra documents for unregistered devices;
 // a comparison of an attribute the sign-in does not carry is unknown.
-func (e *filterExpr) eval(attr func(name string) deviceAttr) Tri {
+func (e *filterExpr) eval(f *facts) Tri {
 	switch e.op {
 	case "and":
-		return e.left.eval(attr).And(e.right.eval(attr))
+		return e.left.eval(f).And(e.right.eval(f))
 	case "or":
-		return e.left.eval(attr).Or(e.right.eval(attr))
+		return e.left.eval(f).Or(e.right.eval(f))
 	case "not":
-		return e.left.eval(attr).Not()
+		return e.left.eval(f).Not()
 	}
-	a := attr(e.attr)
-	negative := filterOperators[e.operator]
+	a := f.deviceAttr(e.attr)
+	negative, positive := e.negative, e.positive
 	switch {
 	case a.null:
 		return triOf(negative)
 	case !a.known:
 		return Unknown
 	}
-	positive := e.operator
-	if negative {
-		positive = map[string]string{"ne": "eq", "notstartswith": "startswith", "notendswith": "endswith",
-			"notcontains": "contains", "notin": "in"}[e.operator]
-	}
 	hit := false
 	collection := e.attr == "physicalids" || e.attr == "systemlabels"
-	for _, have := range a.values {
+	have := a.value
+	{
 		for _, want := range e.values {
 			switch positive {
 			case "eq", "in":

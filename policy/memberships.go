@@ -35,17 +35,22 @@ func (m *Memberships) Users() int {
 // member reports whether the user with the object ID id or the UPN upn is
 // in the group or holds the role with ID group.
 func (m *Memberships) member(id, upn, group string) Tri {
+	return m.memberLower(strings.ToLower(id), strings.ToLower(upn), strings.ToLower(group))
+}
+
+// memberLower is member with every argument lower case already.
+func (m *Memberships) memberLower(id, upn, group string) Tri {
 	if m == nil {
 		return Unknown
 	}
-	set := m.users[strings.ToLower(id)]
+	set := m.users[id]
 	if set == nil && upn != "" {
-		set = m.users[strings.ToLower(upn)]
+		set = m.users[upn]
 	}
-	if set == nil {
+	if set == nil || id == "" && upn == "" {
 		return Unknown
 	}
-	return triOf(set[strings.ToLower(group)])
+	return triOf(set[group])
 }
 
 // add records that the user (any of keys) is in group.
