@@ -7,7 +7,15 @@ import "strings"
 // location references resolved, its controls classified, and the set of
 // conditions it configures, so that the others cost nothing.
 type compiledPolicy struct {
-	p *Policy
+	p  *Policy
+	id string // Lower case.
+	// unchanged is set when the reference configuration holds the policy
+	// as it is here, so that what Entra logged of its conditions holds.
+	unchanged bool
+	// sameSignInFrequency is set when the reference's policy of the same
+	// ID has the same sign-in frequency, so that Entra's finding it met
+	// holds.
+	sameSignInFrequency bool
 	// conds are the conditions worth evaluating: those the policy sets,
 	// and users and application, which every policy has; order lists them
 	// in evalOrder.
@@ -41,7 +49,7 @@ func lowerAll(list []string) []string {
 
 // compilePolicy prepares p.
 func compilePolicy(p *Policy) compiledPolicy {
-	c := compiledPolicy{p: p, incApps: lowerAll(p.Applications.Include), excApps: lowerAll(p.Applications.Exclude)}
+	c := compiledPolicy{p: p, id: strings.ToLower(p.ID), incApps: lowerAll(p.Applications.Include), excApps: lowerAll(p.Applications.Exclude)}
 	c.conds = 1<<CondUsers | 1<<CondWorkloads | 1<<CondApplication
 	if u := p.Users; u != nil {
 		c.incUsers, c.excUsers = lowerAll(u.IncludeUsers), lowerAll(u.ExcludeUsers)

@@ -13,6 +13,51 @@ import (
 // explain, why says in words what decided it. Reasons are only written
 // when asked for, so that evaluating a record allocates nothing.
 func (e *Evaluator) condition(cond Condition, c *compiledPolicy, f *facts, explain bool) (t Tri, set bool, why string) {
+	t, set, why = e.offlineCondition(cond, c, f, explain)
+	if t != Unknown || !e.logged || !c.unchanged {
+		return t, set, why
+	}
+	if u, what := loggedCondition(f.rec, c.id, cond); u != Unknown {
+		return u, true, sayf(explain, func() string { return why + "; Entra logged it " + what + " on this sign-in" })
+	}
+	return t, set, why
+}
+
+// loggedConditionNames are the names sign-in logs give the conditions.
+var loggedConditionNames = [numConds]string{CondUsers: "users", CondWorkloads: "servicePrincipals", CondApplication: "application",
+	CondDevicePlatform: "devicePlatform", CondClientApps: "clientType", CondLocation: "location", CondSignInRisk: "signInRisk",
+	CondUserRisk: "userRisk", CondServicePrincipalRisk: "servicePrincipalRisk", CondInsiderRisk: "insiderRisk",
+	CondAuthFlow: "authenticationFlows"}
+
+// loggedCondition says what the result Entra logged for the policy with
+// the lower-case ID id says of condition cond: a policy it applied
+// matched every condition, and conditionsSatisfied and
+// conditionsNotSatisfied name the others.
+func loggedCondition(rec *parse.Record, id string, cond Condition) (Tri, string) {
+	for i := range rec.Policies {
+		lp := &rec.Policies[i]
+		if !strings.EqualFold(lp.ID, id) {
+			continue
+		}
+		if appliedResult(lp.Result) {
+			return Yes, "matched (the policy applied)"
+		}
+		name := loggedConditionNames[cond]
+		switch {
+		case name == "":
+		case hasFold(lp.ConditionsSatisfied, name):
+			return Yes, "satisfied"
+		case hasFold(lp.ConditionsNotSatisfied, name):
+			return No, "not satisfied"
+		}
+		return Unknown, ""
+	}
+	return Unknown, ""
+}
+
+// offlineCondition evaluates the condition from the record and the
+// configuration alone.
+func (e *Evaluator) offlineCondition(cond Condition, c *compiledPolicy, f *facts, explain bool) (t Tri, set bool, why string) {
 	p := c.p
 	switch cond {
 	case CondUsers:
@@ -272,7 +317,8 @@ func (e *Evaluator) member(f *facts, id string) Tri {
 }
 
 // evidence works out what the policy results Entra logged for the sign-in
-// prove, once per record. A policy Entra applied (or whose users condition
+// prove, once per record, reading them against the reference's policies
+// (the policies as they were when Entra logged them). A policy Entra applied (or whose users condition
 // it lists as satisfied) matched its user assignment: the user is in its
 // one included group, if it includes one group alone, and in none of the
 // groups it excludes. A policy whose users condition Entra lists as not
@@ -285,13 +331,14 @@ func (e *Evaluator) evidence(f *facts) *evidence {
 		return ev
 	}
 	ev.done = true
+	ref := e.ref
 	for li := range f.rec.Policies {
 		lp := &f.rec.Policies[li]
-		i, ok := e.byID[strings.ToLower(lp.ID)]
+		i, ok := ref.byID[strings.ToLower(lp.ID)]
 		if !ok {
 			continue
 		}
-		p := &e.policies[i]
+		p := &ref.policies[i]
 		applied := appliedResult(lp.Result)
 		if u := p.Users; u != nil && f.subject == subjectUser {
 			satisfied := applied || hasFold(lp.ConditionsSatisfied, "users")
@@ -332,7 +379,7 @@ func (e *Evaluator) evidence(f *facts) *evidence {
 			}
 			for _, c := range lp.SessionControls {
 				if k, ok := loggedControl(c); ok && k == ctlSignInFrequency {
-					ev.sifOK = append(ev.sifOK, i)
+					ev.sifOK = append(ev.sifOK, ref.compiled[i].id)
 				}
 			}
 		case parse.CAFailure, parse.CAReportOnlyFailure:

@@ -302,8 +302,8 @@ func (e *Evaluator) computeControl(k controlKind, control string, i int, p *Poli
 				return fmt.Sprintf("the sign-in failed with %d: the session is older than the sign-in frequency", code)
 			})
 		}
-		for _, j := range e.evidence(f).sifOK {
-			if j == i {
+		for _, id := range e.evidence(f).sifOK {
+			if id == e.compiled[i].id && e.compiled[i].sameSignInFrequency {
 				return StatusSatisfied, say(explain, "Entra logged the policy's sign-in frequency met on this sign-in")
 			}
 		}

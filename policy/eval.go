@@ -2,6 +2,7 @@ package policy
 
 import (
 	"net/netip"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -56,6 +57,9 @@ func (c Condition) String() string {
 	}
 	return "unknown"
 }
+
+// ConditionNames lists the What If names of the conditions.
+func ConditionNames() []string { return append([]string(nil), condNames[:CondUnsupported]...) }
 
 // ParseCondition reads a condition name: the What If names, and the names
 // sign-in logs give conditions (clientType, servicePrincipals, ...).
@@ -233,6 +237,18 @@ type Config struct {
 	TrustedIPs []netip.Prefix
 	// Memberships are the users' groups and roles; nil knows none.
 	Memberships *Memberships
+	// Reference is the evaluator of the policies as they were when the
+	// sign-ins happened (whatif's policies before the edits); nil means
+	// this configuration. The per-policy results Entra logged are read
+	// against the reference's policies: what they prove of the user's
+	// groups and of the controls met.
+	Reference *Evaluator
+	// LoggedConditions lets a condition that the export cannot decide
+	// offline take the result Entra logged for it (a policy it applied
+	// matched every condition; conditionsSatisfied and
+	// conditionsNotSatisfied name the others), for policies that the
+	// reference holds unchanged.
+	LoggedConditions bool
 }
 
 // An Evaluator evaluates sign-ins against a set of policies. It is safe
@@ -248,6 +264,9 @@ type Evaluator struct {
 	haveLocation bool // Any named location (or --trusted-ip) is known.
 	mfaTrusted   *compiledLocation
 	members      *Memberships
+	ref          *Evaluator
+	logged       bool
+	cfg          Config
 
 	// targets index the policies by the resource they target, so that a
 	// sign-in is evaluated against the policies that may apply to its
@@ -269,7 +288,11 @@ type compiledLocation struct {
 
 // NewEvaluator prepares cfg for evaluation.
 func NewEvaluator(cfg Config) *Evaluator {
-	e := &Evaluator{policies: cfg.Policies, byID: map[string]int{}, locations: map[string]*compiledLocation{}, members: cfg.Memberships}
+	e := &Evaluator{policies: cfg.Policies, byID: map[string]int{}, locations: map[string]*compiledLocation{},
+		members: cfg.Memberships, ref: cfg.Reference, logged: cfg.LoggedConditions, cfg: cfg}
+	if e.ref == nil {
+		e.ref = e
+	}
 	e.compiled = make([]compiledPolicy, len(e.policies))
 	for i := range e.policies {
 		e.compiled[i] = compilePolicy(&e.policies[i])
@@ -280,6 +303,7 @@ func NewEvaluator(cfg Config) *Evaluator {
 		}
 	}
 	e.indexTargets()
+	e.markUnchanged()
 	for i := range cfg.NamedLocations {
 		l := &cfg.NamedLocations[i]
 		cl := &compiledLocation{loc: l, set: newAddrSet(l.Ranges)}
@@ -301,6 +325,17 @@ func NewEvaluator(cfg Config) *Evaluator {
 		e.haveLocation = true
 	}
 	return e
+}
+
+// HasPolicy reports whether a policy is named (ignoring case) or has the
+// ID name.
+func (e *Evaluator) HasPolicy(name string) bool {
+	for i := range e.policies {
+		if strings.EqualFold(e.policies[i].Name, name) || e.policies[i].ID != "" && strings.EqualFold(e.policies[i].ID, name) {
+			return true
+		}
+	}
+	return false
 }
 
 // Policies returns the policies evaluated, in order.
@@ -338,6 +373,24 @@ func (e *Evaluator) Evaluate(rec *parse.Record, ev *Evaluation) {
 		ev.Results[i] = e.untargeted[i]
 	}
 	ev.Verdict, ev.Deciding = verdict(ev.Results, f)
+}
+
+// markUnchanged marks the policies the reference holds as they are here,
+// with the same named locations and trusted ranges, whose logged
+// condition results stay true.
+func (e *Evaluator) markUnchanged() {
+	sameLocations := e.ref == e || reflect.DeepEqual(e.cfg.NamedLocations, e.ref.cfg.NamedLocations) &&
+		reflect.DeepEqual(e.cfg.TrustedIPs, e.ref.cfg.TrustedIPs)
+	for i := range e.compiled {
+		c := &e.compiled[i]
+		if e.ref == e {
+			c.unchanged, c.sameSignInFrequency = true, true
+			continue
+		}
+		j, ok := e.ref.byID[c.id]
+		c.unchanged = ok && reflect.DeepEqual(*c.p, e.ref.policies[j]) && (sameLocations || c.p.Locations == nil)
+		c.sameSignInFrequency = ok && reflect.DeepEqual(c.p.Session.SignInFrequency, e.ref.policies[j].Session.SignInFrequency)
+	}
 }
 
 // indexTargets fills byResource, anyResource and untargeted.

@@ -141,3 +141,10 @@ func statusWords(s ControlStatus) string {
 	}
 	return "is unknown"
 }
+
+// ConditionResult evaluates condition cond of policy i for the sign-in ev
+// holds: whether it matches, and whether the policy configures it.
+func (e *Evaluator) ConditionResult(ev *Evaluation, i int, cond Condition) (Tri, bool) {
+	t, set, _ := e.condition(cond, &e.compiled[i], &ev.f, false)
+	return t, set
+}

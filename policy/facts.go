@@ -77,9 +77,9 @@ type evidence struct {
 	// controls are control results proven: a policy that Entra applied
 	// with success shows its enforced controls satisfied.
 	controls [numControls]ControlStatus
-	// sifOK are the policies (by index) whose sign-in frequency Entra
-	// found satisfied on the sign-in.
-	sifOK []int
+	// sifOK are the policies (by lower-case ID) whose sign-in frequency
+	// Entra found satisfied on the sign-in.
+	sifOK []string
 }
 
 func (f *facts) reset(rec *parse.Record) {

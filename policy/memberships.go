@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
 	"github.com/signinspect/signinspect/parse"
@@ -51,6 +52,25 @@ func (m *Memberships) memberLower(id, upn, group string) Tri {
 		return Unknown
 	}
 	return triOf(set[group])
+}
+
+// NewMemberships returns the memberships of users: for each user (UPN or
+// object ID), every group and role ID they hold.
+func NewMemberships(users map[string][]string) *Memberships {
+	m := &Memberships{}
+	for _, u := range sortedUsers(users) {
+		m.add([]string{u}, users[u])
+	}
+	return m
+}
+
+func sortedUsers(users map[string][]string) []string {
+	out := make([]string, 0, len(users))
+	for u := range users {
+		out = append(out, u)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // add records that the user (any of keys) is in group.

@@ -37,7 +37,7 @@ func exprOptions(extra ...expr.Option) []expr.Option {
 // Evaluator.
 type Set struct {
 	rules []*Compiled
-	loc   *policy.Locations
+	t     *tenant
 	runs  runErrors
 }
 
@@ -53,7 +53,7 @@ type Compiled struct {
 type compiledCase struct {
 	*Case
 	record *parse.Record
-	loc    *policy.Locations
+	t      *tenant
 }
 
 // Rules returns the compiled rules in order.
@@ -63,12 +63,12 @@ func (s *Set) Rules() []*Compiled { return s.rules }
 // error of every rule is reported, joined; each names the file, line, rule
 // and key, and expression errors keep expr's position and caret.
 func Compile(rs []Rule, ctx *Context) (*Set, error) {
-	loc := ctx.Locations()
-	s := &Set{loc: loc}
+	t := ctx.tenant()
+	s := &Set{t: t}
 	var errs []error
 	errs = append(errs, duplicateIDs(rs)...)
 	for i := range rs {
-		c, err := compileRule(&rs[i], loc)
+		c, err := compileRule(&rs[i], t)
 		if err != nil {
 			errs = append(errs, errlist.Flatten(err)...)
 			continue
@@ -81,19 +81,19 @@ func Compile(rs []Rule, ctx *Context) (*Set, error) {
 	return s, nil
 }
 
-func compileRule(r *Rule, loc *policy.Locations) (*Compiled, error) {
+func compileRule(r *Rule, t *tenant) (*Compiled, error) {
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
 	c := &Compiled{Rule: *r}
 	var errs []error
-	prog, err := compileExpr(r.When, loc, expr.AsBool())
+	prog, err := compileExpr(r.When, t, expr.AsBool())
 	if err != nil {
 		errs = append(errs, r.exprError("when", r.pos.when, 0, err))
 	} else {
 		c.when = prog
 	}
-	c.fix, err = compileTemplate(r.Fix, loc)
+	c.fix, err = compileTemplate(r.Fix, t)
 	if err != nil {
 		var te *templateError
 		if errors.As(err, &te) {
@@ -125,12 +125,12 @@ func compileRule(r *Rule, loc *policy.Locations) (*Compiled, error) {
 }
 
 // compileExpr compiles one expression and checks its constant arguments.
-func compileExpr(src string, loc *policy.Locations, extra ...expr.Option) (*vm.Program, error) {
+func compileExpr(src string, t *tenant, extra ...expr.Option) (*vm.Program, error) {
 	prog, err := expr.Compile(src, exprOptions(extra...)...)
 	if err != nil {
 		return nil, err
 	}
-	if err := lintExpr(src, loc); err != nil {
+	if err := lintExpr(src, t); err != nil {
 		return nil, err
 	}
 	return prog, nil
@@ -178,8 +178,8 @@ func compileCase(tc *Case) (compiledCase, error) {
 	if tc.Format != "" {
 		asFormat(rec, tc.Format)
 	}
-	ctx := &Context{NamedLocations: tc.NamedLocations, TrustedIPs: tc.TrustedIPs}
-	return compiledCase{Case: tc, record: rec, loc: ctx.Locations()}, nil
+	ctx := &Context{NamedLocations: tc.NamedLocations, TrustedIPs: tc.TrustedIPs, Policies: tc.Policies, Memberships: tc.Memberships}
+	return compiledCase{Case: tc, record: rec, t: ctx.tenant()}, nil
 }
 
 // A Match is a rule that matched a sign-in, with its fix rendered for that
@@ -200,7 +200,7 @@ type Evaluator struct {
 
 // NewEvaluator returns an Evaluator of the set's rules.
 func (s *Set) NewEvaluator() *Evaluator {
-	return &Evaluator{set: s, env: newEnv(s.loc)}
+	return &Evaluator{set: s, env: newEnv(s.t)}
 }
 
 // Eval evaluates every rule against rec and returns those that match, in
@@ -208,7 +208,7 @@ func (s *Set) NewEvaluator() *Evaluator {
 // outlive it. A rule whose expression fails at run time does not match;
 // the error is recorded once per rule (Set.RunErrors), not returned.
 func (e *Evaluator) Eval(rec *parse.Record) []Match {
-	e.env.record = (*record)(rec)
+	e.env.setRecord(rec)
 	e.matches = e.matches[:0]
 	for _, c := range e.set.rules {
 		ok, err := e.run(c.when)
@@ -225,8 +225,21 @@ func (e *Evaluator) Eval(rec *parse.Record) []Match {
 		}
 		e.matches = append(e.matches, Match{Rule: c, Fix: fix})
 	}
+	// The policies are evaluated whether or not a rule asked, for
+	// Policies; the record itself is not kept.
+	e.env.policyEval()
 	e.env.record = nil
 	return e.matches
+}
+
+// Policies returns the evaluation of the policies for the record of the
+// last Eval, or nil when the set's context holds no policy. It is valid
+// until the next Eval.
+func (e *Evaluator) Policies() *policy.Evaluation {
+	if e.env.policies == nil || !e.env.evaluated {
+		return nil
+	}
+	return &e.env.eval
 }
 
 // run runs a boolean program against the evaluator's current record.
@@ -381,22 +394,22 @@ func sortRunErrors(errs []RuleRunError) {
 type Filter struct {
 	src  string
 	prog *vm.Program
-	loc  *policy.Locations
+	t    *tenant
 	runs runErrors
 }
 
 // CompileFilter compiles a --where expression to run with ctx. Its error
 // is a *RuleError with key "where" and expr's caret excerpt.
 func CompileFilter(src string, ctx *Context) (*Filter, error) {
-	loc := ctx.Locations()
+	t := ctx.tenant()
 	if strings.TrimSpace(src) == "" {
 		return nil, &RuleError{Key: "where", Err: errors.New("empty expression")}
 	}
-	prog, err := compileExpr(src, loc, expr.AsBool())
+	prog, err := compileExpr(src, t, expr.AsBool())
 	if err != nil {
 		return nil, &RuleError{Key: "where", Err: err}
 	}
-	return &Filter{src: src, prog: prog, loc: loc}, nil
+	return &Filter{src: src, prog: prog, t: t}, nil
 }
 
 // String returns the expression.
@@ -420,15 +433,15 @@ type FilterMatcher struct {
 
 // NewMatcher returns a FilterMatcher of f.
 func (f *Filter) NewMatcher() *FilterMatcher {
-	return &FilterMatcher{f: f, env: newEnv(f.loc)}
+	return &FilterMatcher{f: f, env: newEnv(f.t)}
 }
 
 // Match reports whether rec satisfies the filter. A run-time error counts
 // as no match and is recorded once (Filter.RunError).
 func (m *FilterMatcher) Match(rec *parse.Record) bool {
-	m.env.record = (*record)(rec)
+	m.env.setRecord(rec)
 	ok, err := runBool(&m.vm, m.f.prog, m.env)
-	m.env.record = nil
+	m.env.setRecord(nil)
 	if err != nil {
 		m.f.runs.add("", "where", err, rec)
 		return false

@@ -65,7 +65,7 @@ testdata/invalid/missing-keys.yaml:1: rule missing-keys: fix: missing (a rule ne
 		{"bad-cases.yaml", `testdata/invalid/bad-cases.yaml:11: rule bad-cases: tests[0].match: want true or false, got text
 testdata/invalid/bad-cases.yaml:13: rule bad-cases: tests[1].record: want a sign-in as a mapping in Microsoft Graph JSON shape, got an array
 testdata/invalid/bad-cases.yaml:17: rule bad-cases: tests[2].trusted-ips: "10.0.0.0/40" is not an IP address or CIDR range (like 203.0.113.0/24 or 2001:db8::/48)
-testdata/invalid/bad-cases.yaml:18: rule bad-cases: tests[2].expect: unknown key (want one of name, record, format, named-locations, trusted-ips, match, fix-contains)
+testdata/invalid/bad-cases.yaml:18: rule bad-cases: tests[2].expect: unknown key (want one of name, record, format, named-locations, trusted-ips, policies, memberships, match, fix-contains)
 testdata/invalid/bad-cases.yaml:23: rule bad-cases: tests[3].fix-contains: only a matching case (match: true) renders a fix
 testdata/invalid/bad-cases.yaml:24: rule bad-cases: tests[4].name: missing (a case needs name, record and match)
 testdata/invalid/bad-cases.yaml:24: rule bad-cases: tests[4].match: missing (a case needs name, record and match)

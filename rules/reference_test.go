@@ -10,8 +10,6 @@ import (
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/vm"
-
-	"github.com/signinspect/signinspect/policy"
 )
 
 // A docEntry is one row of REFERENCE.md's field or helper table.
@@ -169,14 +167,14 @@ func TestReferenceMatchesEnv(t *testing.T) {
 func TestReferenceExamplesCompile(t *testing.T) {
 	fields, helpers := readReference(t)
 	ev := &Evaluator{}
-	env := newEnv(policy.NewLocations(nil, nil))
+	env := newEnv((&Context{}).tenant())
 	env.record = (*record)(testRecord())
 	for _, e := range append(fields, helpers...) {
 		if e.example == "" {
 			t.Errorf("%s has no example", e.name)
 			continue
 		}
-		prog, err := compileExpr(e.example, policy.NewLocations(nil, nil), expr.AsBool())
+		prog, err := compileExpr(e.example, (&Context{}).tenant(), expr.AsBool())
 		if err != nil {
 			t.Errorf("example of %s does not compile: %v", e.name, err)
 			continue

@@ -7,8 +7,6 @@ import (
 	"strings"
 
 	"github.com/expr-lang/expr/vm"
-
-	"github.com/signinspect/signinspect/policy"
 )
 
 // A template is a rule's fix text with {{ expr }} placeholders, compiled
@@ -37,7 +35,7 @@ func (e *templateError) Error() string { return e.err.Error() }
 func (e *templateError) Unwrap() error { return e.err }
 
 // compileTemplate compiles a fix text.
-func compileTemplate(text string, loc *policy.Locations) (*template, error) {
+func compileTemplate(text string, tn *tenant) (*template, error) {
 	t := &template{}
 	rest, offset := text, 0
 	for {
@@ -74,7 +72,7 @@ func compileTemplate(text string, loc *policy.Locations) (*template, error) {
 				end = j
 				break
 			}
-			prog, err := compileExpr(src, loc)
+			prog, err := compileExpr(src, tn)
 			if err == nil {
 				part, end, firstErr = templatePart{src: strings.TrimSpace(src), prog: prog}, j, nil
 				break
