@@ -42,6 +42,8 @@ type aggregator struct {
 	apps      map[string]*groupAgg
 	findings  map[string]*findingAgg
 	dups      duplicates
+	// eval folds the evaluation of --policies; nil without them.
+	eval *evalAgg
 }
 
 // duplicates notices sign-ins that more than one input holds (the same
@@ -506,6 +508,9 @@ func sortedSet(m map[string]bool) []string {
 type sectionOptions struct {
 	top       int
 	locations *locator // nil: leave the export's own network locations.
+	// context is what the run knows of the tenant; its policies make the
+	// evaluation section.
+	context *rules.Context
 }
 
 // fill writes the aggregated sections into r.
@@ -519,6 +524,7 @@ func (a *aggregator) fill(r *Report, o sectionOptions) {
 	r.Timeline = a.timeline()
 	r.Users, r.UsersOmitted = groupStats(a.users, o.top)
 	r.Apps, r.AppsOmitted = groupStats(a.apps, o.top)
+	a.fillEvaluation(r, o)
 }
 
 // fillSummary writes the counts and the time span of the matched sign-ins.

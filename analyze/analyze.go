@@ -26,8 +26,10 @@ type Options struct {
 	Top int
 	// Rules are evaluated on each matched record; nil runs none.
 	Rules *rules.Set
-	// Context is what rules and the locations section know about the
-	// tenant's named locations; nil knows nothing.
+	// Context is what rules, the locations section and the policy
+	// evaluation know about the tenant: its named locations and, with
+	// --policies, its Conditional Access policies, which are evaluated
+	// for every matched record; nil knows nothing.
 	Context *rules.Context
 	// Clock gives the report time; nil means time.Now. Tests fix it.
 	Clock func() time.Time
@@ -111,7 +113,7 @@ func RunInputs(ctx context.Context, inputs []parse.Input, opts Options) (*Report
 	if rep.Summary.Read == 0 {
 		return nil, noRecordsError(rep.Inputs)
 	}
-	agg.fill(rep, sectionOptions{top: opts.Top, locations: newLocator(opts.Context)})
+	agg.fill(rep, sectionOptions{top: opts.Top, locations: newLocator(opts.Context), context: opts.Context})
 	if rep.Summary.Matched == 0 {
 		if res.unlabeledApps {
 			// The message names the apps of the records the app filter

@@ -58,6 +58,7 @@ type outcome struct {
 	screened bool          // Dropped by the prefilter without decoding.
 	noFlow   bool          // For a screened record: it does not tell its flow.
 	hits     []Hit         // The rules that fired on a kept record.
+	eval     *evalOutcome  // The evaluation of --policies for a kept record.
 }
 
 // batch is the unit of work: consecutive records of one input. A batch
@@ -279,8 +280,12 @@ func (p *pipeline) frame(ctx context.Context, run *inputRun, order, work chan<- 
 func (p *pipeline) work(ctx context.Context, work <-chan *batch) {
 	m := newMatcher(p.filter)
 	var ev *ruleEvaluator
+	var pe *evaluator
 	if p.opts.Rules != nil && !p.labelsOnly {
 		ev = newRuleEvaluator(p.opts.Rules)
+	}
+	if !p.labelsOnly {
+		pe = newEvaluator(p.opts.Context)
 	}
 	for {
 		select {
@@ -288,7 +293,7 @@ func (p *pipeline) work(ctx context.Context, work <-chan *batch) {
 			if !ok {
 				return
 			}
-			p.process(b, m, ev)
+			p.process(b, m, ev, pe)
 			close(b.done)
 		case <-ctx.Done():
 			return
@@ -297,7 +302,7 @@ func (p *pipeline) work(ctx context.Context, work <-chan *batch) {
 }
 
 // process works out the outcome of every record of b.
-func (p *pipeline) process(b *batch, m *matcher, ev *ruleEvaluator) {
+func (p *pipeline) process(b *batch, m *matcher, ev *ruleEvaluator, pe *evaluator) {
 	dec := b.in.rd.Decoder()
 	for _, ref := range b.chunks {
 		if ref.err != nil {
@@ -323,6 +328,9 @@ func (p *pipeline) process(b *batch, m *matcher, ev *ruleEvaluator) {
 			if hits := ev.eval(rec); len(hits) > 0 {
 				o.hits = append([]Hit(nil), hits...)
 			}
+		}
+		if o.stage == stageKept && pe != nil {
+			o.eval = pe.outcome(rec, ev.policies())
 		}
 		b.out = append(b.out, o)
 	}
@@ -428,6 +436,9 @@ func (p *pipeline) collectBatch(b *batch, st *inputState, res *passResult, pendi
 			sum.Failures++
 		}
 		res.agg.add(rec, o.hits)
+		if o.eval != nil {
+			res.agg.addEvaluation(rec, o.eval)
+		}
 	}
 	return nil
 }

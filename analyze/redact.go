@@ -30,6 +30,11 @@ func Redact(rep *Report, p *redact.Pseudonymizer) {
 		ids.Add(redact.UserKind(g.Name), g.Name)
 		ids.Add(redact.KindUserID, g.ID)
 	}
+	if pe := rep.PolicyEvaluation; pe != nil {
+		for _, d := range pe.Disagreements {
+			ids.Add(redact.UserKind(d.User), d.User)
+		}
+	}
 	r := redact.NewRedactor(p, ids)
 	text := func(s *string) { *s = r.Text(*s) }
 	texts := func(ss []string) {
@@ -84,6 +89,20 @@ func Redact(rep *Report, p *redact.Pseudonymizer) {
 		g := &rep.Users[i]
 		g.Name = r.User(g.Name)
 		g.ID = r.Value(redact.KindUserID, g.ID)
+	}
+	if pe := rep.PolicyEvaluation; pe != nil {
+		// The reasons quote users and addresses ("applies unless
+		// svc-build@contoso.com is in excluded group ...", "198.51.100.23
+		// is outside every excluded location").
+		for i := range pe.Failures {
+			text(&pe.Failures[i].Reason)
+		}
+		for i := range pe.Disagreements {
+			d := &pe.Disagreements[i]
+			d.User = r.User(d.User)
+			text(&d.Reason)
+		}
+		texts(pe.Warnings)
 	}
 	for i := range rep.RuleErrors {
 		re := &rep.RuleErrors[i]

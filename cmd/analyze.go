@@ -109,6 +109,9 @@ func analyzeRun(ctx context.Context, o *AnalyzeOptions) error {
 	if err != nil {
 		return err
 	}
+	for _, note := range ruleCtx.Notes {
+		fmt.Fprintf(o.IO.ErrOut, "signinspect: note: %s\n", note)
+	}
 	for _, re := range rep.RuleErrors {
 		fmt.Fprintf(o.IO.ErrOut, "signinspect: warning: %s\n", re.Message)
 	}

@@ -145,6 +145,8 @@ type RuleFlags struct {
 	Disable        []string
 	NamedLocations string
 	TrustedIPs     []string
+	Policies       []string
+	Memberships    string
 }
 
 func (f *RuleFlags) register(fs *pflag.FlagSet) {
@@ -156,6 +158,8 @@ func (f *RuleFlags) register(fs *pflag.FlagSet) {
 func (f *RuleFlags) registerContext(fs *pflag.FlagSet) {
 	fs.StringVar(&f.NamedLocations, "named-locations", "", "the Graph JSON export of identity/conditionalAccess/namedLocations, so rules can tell trusted IPs")
 	fs.StringArrayVar(&f.TrustedIPs, "trusted-ip", nil, "treat this IP range (CIDR) as a trusted location (repeatable)")
+	fs.StringArrayVar(&f.Policies, "policies", nil, "evaluate the sign-ins against the Conditional Access policies of this export: a Graph, PowerShell, EntraExporter or IntuneManagement file or folder (repeatable)")
+	fs.StringVar(&f.Memberships, "memberships", "", "the users' groups: Graph users with transitiveMemberOf expanded, or a CSV of user,group lines")
 }
 
 // markFiles tells shell completion which files the rule flags take.
@@ -163,6 +167,8 @@ func (f *RuleFlags) markFiles(c *cobra.Command) {
 	_ = c.MarkFlagFilename("rules", "yaml", "yml")
 	if c.Flags().Lookup("named-locations") != nil {
 		_ = c.MarkFlagFilename("named-locations", "json")
+		_ = c.MarkFlagFilename("policies", "json")
+		_ = c.MarkFlagFilename("memberships", "json", "csv")
 	}
 }
 
@@ -188,16 +194,17 @@ func (f *RuleFlags) rules() ([]rules.Rule, error) {
 	return all, nil
 }
 
-// context returns what --named-locations and --trusted-ip say of the
-// tenant. stdin is read for --named-locations -.
+// context returns what --named-locations, --trusted-ip, --policies and
+// --memberships say of the tenant. stdin is read for any of them given as -.
 func (f *RuleFlags) context(stdin io.Reader) (*rules.Context, error) {
 	ctx := &rules.Context{}
+	opts := parse.Options{Stdin: stdin}
 	if f.NamedLocations != "" {
-		nl, err := policy.LoadNamedLocations(f.NamedLocations, parse.Options{Stdin: stdin})
+		ex, err := policy.LoadNamedLocationsExport(f.NamedLocations, opts)
 		if err != nil {
 			return nil, err
 		}
-		ctx.NamedLocations = nl
+		ctx.NamedLocations, ctx.Notes = ex.NamedLocations, ex.Notes
 	}
 	for _, s := range f.TrustedIPs {
 		p, err := policy.ParseTrustedIP(s)
@@ -206,7 +213,41 @@ func (f *RuleFlags) context(stdin io.Reader) (*rules.Context, error) {
 		}
 		ctx.TrustedIPs = append(ctx.TrustedIPs, p)
 	}
+	if len(f.Policies) > 0 {
+		ex, err := policy.LoadPolicies(f.Policies, opts)
+		if err != nil {
+			return nil, err
+		}
+		ctx.Policies = ex.Policies
+		ctx.Notes = append(ctx.Notes, ex.Notes...)
+		// Named locations exported beside the policies (an EntraExporter
+		// or IntuneManagement folder) count too, after --named-locations.
+		ctx.NamedLocations = mergeLocations(ctx.NamedLocations, ex.NamedLocations)
+	}
+	if f.Memberships != "" {
+		m, err := policy.LoadMemberships(f.Memberships, opts)
+		if err != nil {
+			return nil, err
+		}
+		ctx.Memberships = m
+	}
 	return ctx, nil
+}
+
+// mergeLocations appends to locs the named locations of more whose ID
+// locs does not hold.
+func mergeLocations(locs, more []policy.NamedLocation) []policy.NamedLocation {
+	have := map[string]bool{}
+	for _, l := range locs {
+		have[strings.ToLower(l.ID)] = true
+	}
+	for _, l := range more {
+		if l.ID == "" || !have[strings.ToLower(l.ID)] {
+			locs = append(locs, l)
+			have[strings.ToLower(l.ID)] = true
+		}
+	}
+	return locs
 }
 
 // build loads the rules and compiles them to run with ctx, the tenant

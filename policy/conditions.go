@@ -165,7 +165,7 @@ func (e *Evaluator) users(c *compiledPolicy, f *facts, explain bool) (Tri, bool,
 	user := f.userLabel()
 	exc, excWhat := e.userIn(c.excUsers, c.excGroups, c.excRoles, u.ExcludeGuests, f, explain)
 	if exc == Yes {
-		return No, true, sayf(explain, func() string { return fmt.Sprintf("%s is excluded (%s)", user, excWhat) })
+		return No, true, sayf(explain, func() string { return fmt.Sprintf("%s is excluded: %s", user, excWhat) })
 	}
 	inc, incWhat := e.userIn(c.incUsers, c.incGroups, c.incRoles, u.IncludeGuests, f, explain)
 	set := !(len(c.incUsers) == 1 && c.incUsers[0] == "all" &&
@@ -178,7 +178,7 @@ func (e *Evaluator) users(c *compiledPolicy, f *facts, explain bool) (Tri, bool,
 		}
 		return No, true, fmt.Sprintf("%s is not among the users the policy includes (%s)", user, describeUserLists(u.IncludeUsers, u.IncludeGroups, u.IncludeRoles, u.IncludeGuests))
 	case inc == Yes && exc == No:
-		return Yes, set, sayf(explain, func() string { return fmt.Sprintf("%s is included (%s)", user, incWhat) })
+		return Yes, set, sayf(explain, func() string { return fmt.Sprintf("%s is included: %s", user, incWhat) })
 	case inc == Yes:
 		return Unknown, true, sayf(explain, func() string { return fmt.Sprintf("applies unless %s is in excluded %s", user, excWhat) })
 	case exc == No:
@@ -205,7 +205,7 @@ func (e *Evaluator) userIn(users, groups, roles []string, guests *GuestCondition
 			_, u = f.external()
 			kind = "guests or external users"
 		case s != "" && (s == f.userID || s == f.upn):
-			u, kind = Yes, "by user ID"
+			u, kind = Yes, "their user ID"
 		default:
 			continue
 		}
@@ -224,7 +224,7 @@ func (e *Evaluator) userIn(users, groups, roles []string, guests *GuestCondition
 			}
 			what := ""
 			if explain {
-				what = [2]string{"group ", "role "}[pass] + g
+				what = [2]string{"group ", "role "}[pass] + e.members.label(g)
 			}
 			if u == Yes {
 				return Yes, what
@@ -494,7 +494,10 @@ func (e *Evaluator) application(c *compiledPolicy, f *facts, explain bool) (Tri,
 	name := firstNonEmpty(f.rec.Resource.Name, AppName(res), res)
 	switch {
 	case exc == Yes:
-		return No, true, fmt.Sprintf("%s is excluded (%s)", name, appLabel(a.Exclude[excAt]))
+		if c.excApps[excAt] == res {
+			return No, true, fmt.Sprintf("%s is excluded", name)
+		}
+		return No, true, fmt.Sprintf("%s is excluded, through %s", name, appLabel(a.Exclude[excAt]))
 	case inc == No:
 		return No, true, fmt.Sprintf("the policy does not target %s", name)
 	case inc == Unknown:
@@ -502,7 +505,10 @@ func (e *Evaluator) application(c *compiledPolicy, f *facts, explain bool) (Tri,
 	case exc == Unknown:
 		return Unknown, true, fmt.Sprintf("applies unless %s is in excluded %s", name, appLabel(a.Exclude[excAt]))
 	}
-	return Yes, set, fmt.Sprintf("the policy targets %s (%s)", name, appLabel(a.Include[incAt]))
+	if c.incApps[incAt] == res {
+		return Yes, set, fmt.Sprintf("the policy targets %s", name)
+	}
+	return Yes, set, fmt.Sprintf("the policy targets %s, through %s", name, appLabel(a.Include[incAt]))
 }
 
 // appsHold says whether a list of application targets (lower case) holds

@@ -214,8 +214,12 @@ type Evaluation struct {
 	Deciding int
 	Results  []PolicyResult
 
-	f facts
+	f  facts
+	by *Evaluator
 }
+
+// Evaluator returns the evaluator that filled ev.
+func (ev *Evaluation) Evaluator() *Evaluator { return ev.by }
 
 // DecidingResult returns the deciding policy's result, or nil.
 func (ev *Evaluation) DecidingResult() *PolicyResult {
@@ -352,6 +356,7 @@ func (e *Evaluator) Location(id string) *NamedLocation {
 // Evaluate evaluates every policy for rec into ev, reusing its slices.
 func (e *Evaluator) Evaluate(rec *parse.Record, ev *Evaluation) {
 	ev.f.reset(rec)
+	ev.by = e
 	f := &ev.f
 	if cap(ev.Results) < len(e.policies) {
 		ev.Results = make([]PolicyResult, len(e.policies))

@@ -153,7 +153,7 @@ func TestConditions(t *testing.T) {
 		{"membership unknown", blockPolicy, patCall, nil, nil, Unknown, CondUsers,
 			"applies only if svc-build@contoso.com is in group " + testGroupServiceAccounts},
 		{"not in the group", blockPolicy, patCall, memberOf(t), nil, No, CondUsers, "is not among the users the policy includes"},
-		{"exclusion beats inclusion", with(blockPolicy, "conditions.users.excludeUsers", []string{testUserID}), patCall, members, nil, No, CondUsers, "is excluded (by user ID)"},
+		{"exclusion beats inclusion", with(blockPolicy, "conditions.users.excludeUsers", []string{testUserID}), patCall, members, nil, No, CondUsers, "is excluded: their user ID"},
 		{"excluded group unknown", with(with(blockPolicy, "conditions.users.includeGroups", nil), "conditions.users", object{"includeUsers": []string{"All"}, "excludeGroups": []string{testGroupBreakGlass}}),
 			patCall, nil, nil, Unknown, CondUsers, "applies unless svc-build@contoso.com is in excluded group " + testGroupBreakGlass},
 		{"excluded group known", with(blockPolicy, "conditions.users", object{"includeUsers": []string{"All"}, "excludeGroups": []string{testGroupBreakGlass}}),

@@ -23,6 +23,20 @@ type Memberships struct {
 	// the user's groups and role templates.
 	users map[string]map[string]bool
 	count int
+	// names are the display names of groups and roles, by lower-case ID,
+	// as Graph's export gives them.
+	names map[string]string
+}
+
+// label names a group or role ID for reasons: "Service accounts
+// (4d1c8f2e-...)" when its display name is known, else the ID.
+func (m *Memberships) label(id string) string {
+	if m != nil {
+		if n := m.names[strings.ToLower(id)]; n != "" {
+			return n + " (" + id + ")"
+		}
+	}
+	return id
 }
 
 // Users returns the number of users the memberships name.
@@ -190,6 +204,12 @@ func (m *Memberships) readJSON(name string, text []byte) error {
 				continue
 			}
 			ids = append(ids, gr.str("id"), gr.str("roleTemplateId"))
+			if name := gr.str("displayName"); name != "" {
+				if m.names == nil {
+					m.names = map[string]string{}
+				}
+				m.names[strings.ToLower(gr.str("id"))] = name
+			}
 		}
 		m.add([]string{id, upn}, ids)
 		users++

@@ -167,6 +167,7 @@ func csvRows(r *analyze.Report) []csvRow {
 		}
 	}
 	omitted("policies", "", r.PoliciesOmitted)
+	rows = append(rows, evaluationRows(r)...)
 
 	for _, l := range r.Locations {
 		asn := ""

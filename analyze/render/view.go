@@ -223,7 +223,7 @@ func newView(r *analyze.Report, o viewOptions) *view {
 	if len(v.Warnings) > 0 {
 		policies.Empty += " The input warnings say what each export cannot tell."
 	}
-	v.Details = []grid{policies, locationsGrid(r), devicesGrid(r), errorsGrid(r), timelineGrid(r, o.barWidth)}
+	v.Details = append(append([]grid{policies}, evaluationGrids(r)...), locationsGrid(r), devicesGrid(r), errorsGrid(r), timelineGrid(r, o.barWidth))
 	v.RuleErrors = ruleErrorsGrid(r)
 	return v
 }
