@@ -41,6 +41,9 @@ type Options struct {
 	// Workers is the number of goroutines that decode and evaluate
 	// records; 0 means GOMAXPROCS. The report does not depend on it.
 	Workers int
+	// replay, set by WhatIf, replays the kept records under two policy
+	// sets instead of aggregating them into a report.
+	replay *replay
 	// DecodeAll decodes every record, even those whose raw bytes prove
 	// that the user or app filter drops them. The report is the same but
 	// for malformed records among those: decoded, they are skipped and

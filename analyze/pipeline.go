@@ -59,6 +59,7 @@ type outcome struct {
 	noFlow   bool          // For a screened record: it does not tell its flow.
 	hits     []Hit         // The rules that fired on a kept record.
 	eval     *evalOutcome  // The evaluation of --policies for a kept record.
+	change   changeOutcome // What whatif's edits do to a kept record.
 }
 
 // batch is the unit of work: consecutive records of one input. A batch
@@ -114,6 +115,8 @@ type passResult struct {
 	// unlabeledApps is set when the prefilter dropped records at the app
 	// stage without decoding them, so rej.apps lacks their names.
 	unlabeledApps bool
+	// changes folds whatif's replay of the kept records.
+	changes *changeAgg
 }
 
 func (p *pipeline) newBatch(in *inputRun) *batch {
@@ -284,8 +287,12 @@ func (p *pipeline) work(ctx context.Context, work <-chan *batch) {
 	if p.opts.Rules != nil && !p.labelsOnly {
 		ev = newRuleEvaluator(p.opts.Rules)
 	}
+	var rp *replayer
 	if !p.labelsOnly {
 		pe = newEvaluator(p.opts.Context)
+		if p.opts.replay != nil {
+			rp = &replayer{r: p.opts.replay}
+		}
 	}
 	for {
 		select {
@@ -293,7 +300,7 @@ func (p *pipeline) work(ctx context.Context, work <-chan *batch) {
 			if !ok {
 				return
 			}
-			p.process(b, m, ev, pe)
+			p.process(b, m, ev, pe, rp)
 			close(b.done)
 		case <-ctx.Done():
 			return
@@ -302,7 +309,7 @@ func (p *pipeline) work(ctx context.Context, work <-chan *batch) {
 }
 
 // process works out the outcome of every record of b.
-func (p *pipeline) process(b *batch, m *matcher, ev *ruleEvaluator, pe *evaluator) {
+func (p *pipeline) process(b *batch, m *matcher, ev *ruleEvaluator, pe *evaluator, rp *replayer) {
 	dec := b.in.rd.Decoder()
 	for _, ref := range b.chunks {
 		if ref.err != nil {
@@ -332,6 +339,9 @@ func (p *pipeline) process(b *batch, m *matcher, ev *ruleEvaluator, pe *evaluato
 		if o.stage == stageKept && pe != nil {
 			o.eval = pe.outcome(rec, ev.policies())
 		}
+		if o.stage == stageKept && rp != nil {
+			o.change = rp.replayRecord(rec)
+		}
 		b.out = append(b.out, o)
 	}
 }
@@ -345,6 +355,9 @@ type inputState struct {
 // collect folds the outcomes in input order.
 func (p *pipeline) collect(ctx context.Context, order <-chan *batch) (*passResult, error) {
 	res := &passResult{agg: newAggregator(p.severalInputs)}
+	if p.opts.replay != nil {
+		res.changes = &changeAgg{top: p.opts.Top}
+	}
 	var cur *inputState
 	var curRun *inputRun
 	pending := 0
@@ -434,6 +447,10 @@ func (p *pipeline) collectBatch(b *batch, st *inputState, res *passResult, pendi
 		sum.Matched++
 		if rec.Failed() {
 			sum.Failures++
+		}
+		if res.changes != nil {
+			res.changes.add(o.change)
+			continue
 		}
 		res.agg.add(rec, o.hits)
 		if o.eval != nil {

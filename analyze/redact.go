@@ -112,3 +112,30 @@ func Redact(rep *Report, p *redact.Pseudonymizer) {
 	}
 	rep.Redacted = true
 }
+
+// RedactWhatIf pseudonymizes the personal data of a whatif report in place,
+// as Redact does for an analysis: the users and IP addresses of the
+// sign-ins listed, and every e-mail address, IP address and known user in
+// the reasons and warnings. It marks the report Redacted.
+func RedactWhatIf(rep *WhatIfReport, p *redact.Pseudonymizer) {
+	ids := redact.NewIdentities()
+	for _, s := range rep.SignIns {
+		ids.Add(redact.UserKind(s.User), s.User)
+	}
+	r := redact.NewRedactor(p, ids)
+	for i := range rep.SignIns {
+		s := &rep.SignIns[i]
+		s.User = r.User(s.User)
+		s.IP = r.Value(redact.KindIP, s.IP)
+		s.Condition = r.Text(s.Condition)
+	}
+	rep.Filter = r.Text(rep.Filter)
+	rep.NoMatch = r.Text(rep.NoMatch)
+	for i := range rep.Edits {
+		rep.Edits[i] = r.Text(rep.Edits[i])
+	}
+	for i := range rep.Warnings {
+		rep.Warnings[i] = r.Text(rep.Warnings[i])
+	}
+	rep.Redacted = true
+}

@@ -60,7 +60,7 @@ personal access token makes. Use --app any and --flow any to keep everything.`,
 	opts.FilterFlags.register(f)
 	opts.InputFlags.register(f)
 	f.BoolVar(&opts.Strict, "strict", false, "stop at the first malformed record instead of skipping and counting it")
-	opts.OutputFlags.register(f)
+	opts.OutputFlags.register(f, severityFailOn, true)
 	opts.RuleFlags.register(f)
 	opts.RuleFlags.registerContext(f)
 	opts.RuleFlags.markFiles(c)

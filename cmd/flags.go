@@ -156,19 +156,25 @@ func (f *RuleFlags) register(fs *pflag.FlagSet) {
 }
 
 func (f *RuleFlags) registerContext(fs *pflag.FlagSet) {
-	fs.StringVar(&f.NamedLocations, "named-locations", "", "the Graph JSON export of identity/conditionalAccess/namedLocations, so rules can tell trusted IPs")
+	f.registerNamedLocations(fs)
 	fs.StringArrayVar(&f.TrustedIPs, "trusted-ip", nil, "treat this IP range (CIDR) as a trusted location (repeatable)")
 	fs.StringArrayVar(&f.Policies, "policies", nil, "evaluate the sign-ins against the Conditional Access policies of this export: a Graph, PowerShell, EntraExporter or IntuneManagement file or folder (repeatable)")
 	fs.StringVar(&f.Memberships, "memberships", "", "the users' groups: Graph users with transitiveMemberOf expanded, or a CSV of user,group lines")
 }
 
+// registerNamedLocations declares --named-locations alone, for commands
+// that read the tenant's configuration without evaluating sign-ins.
+func (f *RuleFlags) registerNamedLocations(fs *pflag.FlagSet) {
+	fs.StringVar(&f.NamedLocations, "named-locations", "", "the export of the named locations (identity/conditionalAccess/namedLocations), so that trusted IPs and the policies' locations are known")
+}
+
 // markFiles tells shell completion which files the rule flags take.
 func (f *RuleFlags) markFiles(c *cobra.Command) {
 	_ = c.MarkFlagFilename("rules", "yaml", "yml")
-	if c.Flags().Lookup("named-locations") != nil {
-		_ = c.MarkFlagFilename("named-locations", "json")
-		_ = c.MarkFlagFilename("policies", "json")
-		_ = c.MarkFlagFilename("memberships", "json", "csv")
+	for _, name := range []string{"named-locations", "policies", "memberships"} {
+		if c.Flags().Lookup(name) != nil {
+			_ = c.MarkFlagFilename(name, "json", "csv")
+		}
 	}
 }
 
@@ -271,57 +277,92 @@ type OutputFlags struct {
 	FailOn  string
 }
 
-func (f *OutputFlags) register(fs *pflag.FlagSet) {
+// register declares the output flags. failOn is the help of --fail-on,
+// which says what the command's exit code 3 stands for; "" leaves the flag
+// out. redact declares --redact and --key-file, for commands whose reports
+// hold personal data.
+func (f *OutputFlags) register(fs *pflag.FlagSet, failOn string, redact bool) {
 	fs.StringVarP(&f.Output, "output", "o", "", "output format: "+strings.Join(render.Names(), ", ")+" (default table, or from the --out extension)")
 	fs.StringVar(&f.OutFile, "out", "", "write the report to this file (atomically) instead of standard output")
 	fs.IntVar(&f.Top, "top", 20, "show at most this many rows in long report sections (0: all)")
 	fs.BoolVar(&f.NoColor, "no-color", false, "never colour the output (NO_COLOR is honoured too)")
-	fs.BoolVar(&f.Redact, "redact", false, "pseudonymize UPNs, names, object IDs and IP addresses in the report, as 'signinspect redact' does")
-	fs.StringVar(&f.KeyFile, "key-file", "", "with --redact: take the pseudonym key from this file, for the same pseudonyms as 'signinspect redact --key-file'")
-	fs.StringVar(&f.FailOn, "fail-on", "", "exit with code 3 when a finding has at least this severity: "+severityNames())
+	if redact {
+		fs.BoolVar(&f.Redact, "redact", false, "pseudonymize UPNs, names, object IDs and IP addresses in the report, as 'signinspect redact' does")
+		fs.StringVar(&f.KeyFile, "key-file", "", "with --redact: take the pseudonym key from this file, for the same pseudonyms as 'signinspect redact --key-file'")
+	}
+	if failOn != "" {
+		fs.StringVar(&f.FailOn, "fail-on", "", failOn)
+	}
 }
 
-// reportOutput is what OutputFlags build: where and how to write a report
-// and what its findings make of the exit code.
+// severityFailOn is analyze's --fail-on.
+var severityFailOn = "exit with code 3 when a finding has at least this severity: " + severityNames()
+
+// reportOutput is what OutputFlags build for analyze: where and how to
+// write a report and what its findings make of the exit code.
 type reportOutput struct {
+	*target
 	renderer render.Renderer
-	file     string // "" for standard output.
-	top      int
 	// failOn is the --fail-on severity; hasFailOn is false without it.
 	failOn    rules.Severity
 	hasFailOn bool
-	// pseudonymizer redacts the report; nil without --redact.
+}
+
+// target is where and how a report of any command is written: the format,
+// the renderer options for standard output or the file, --top, and
+// --redact's pseudonymizer (nil without it).
+type target struct {
+	format        string
+	ropts         render.Options
+	file          string // "" for standard output.
+	top           int
 	pseudonymizer *redact.Pseudonymizer
 }
 
-// build checks the output flags and prepares the renderer for ios.
-func (f *OutputFlags) build(ios *IOStreams) (*reportOutput, error) {
-	out := &reportOutput{file: f.OutFile, top: f.Top}
-	formatName, err := f.format()
-	if err != nil {
+// target checks the flags every report shares.
+func (f *OutputFlags) target(ios *IOStreams) (*target, error) {
+	t := &target{file: f.OutFile, top: f.Top}
+	var err error
+	if t.format, err = f.format(); err != nil {
 		return nil, err
 	}
 	toTerminal := f.OutFile == "" && ios.StdoutTTY
 	// A report written to a file is fitted to the default width, not to
 	// the terminal it happened to be made in.
-	ropts := render.Options{Color: toTerminal && !f.NoColor && !ios.NoColor}
+	t.ropts = render.Options{Color: toTerminal && !f.NoColor && !ios.NoColor}
 	if toTerminal {
-		ropts.Width = ios.Width
-	}
-	if out.renderer, err = render.New(formatName, ropts); err != nil {
-		return nil, &FlagError{Err: fmt.Errorf("-o: %w", err)}
+		t.ropts.Width = ios.Width
 	}
 	if f.Top < 0 {
 		return nil, FlagErrorf("--top %d: want 0 or more", f.Top)
+	}
+	if t.pseudonymizer, err = f.pseudonymizer(); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// emit writes a report, rendered by write, to standard output or the --out
+// file.
+func (t *target) emit(ios *IOStreams, write func(io.Writer) error) error {
+	return writeOutput(ios.Out, t.file, write)
+}
+
+// build checks the output flags and prepares analyze's renderer for ios.
+func (f *OutputFlags) build(ios *IOStreams) (*reportOutput, error) {
+	t, err := f.target(ios)
+	if err != nil {
+		return nil, err
+	}
+	out := &reportOutput{target: t}
+	if out.renderer, err = render.New(t.format, t.ropts); err != nil {
+		return nil, &FlagError{Err: fmt.Errorf("-o: %w", err)}
 	}
 	if f.FailOn != "" {
 		if out.failOn, err = rules.ParseSeverity(f.FailOn); err != nil {
 			return nil, FlagErrorf("--fail-on: %v", err)
 		}
 		out.hasFailOn = true
-	}
-	if out.pseudonymizer, err = f.pseudonymizer(); err != nil {
-		return nil, err
 	}
 	return out, nil
 }
@@ -358,7 +399,7 @@ func (o *reportOutput) write(ios *IOStreams, rep *analyze.Report) error {
 	if o.pseudonymizer != nil {
 		analyze.Redact(rep, o.pseudonymizer)
 	}
-	if err := writeOutput(ios.Out, o.file, func(w io.Writer) error { return o.renderer.Render(w, rep) }); err != nil {
+	if err := o.emit(ios, func(w io.Writer) error { return o.renderer.Render(w, rep) }); err != nil {
 		return err
 	}
 	if o.hasFailOn && reachesSeverity(rep, o.failOn) {

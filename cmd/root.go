@@ -101,6 +101,8 @@ what device information was missing, and what to change.`,
 	root.AddCommand(newCmdRules(ios))
 	root.AddCommand(newCmdExplain(ios))
 	root.AddCommand(NewCmdRedact(ios, nil))
+	root.AddCommand(NewCmdPolicies(ios, nil))
+	root.AddCommand(NewCmdWhatIf(ios, nil))
 	root.AddCommand(newCmdVersion(ios))
 	return root
 }

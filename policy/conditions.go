@@ -279,7 +279,22 @@ func guestMatch(g *GuestCondition, f *facts) Tri {
 func describeUserLists(users, groups, roles []string, guests *GuestCondition) string {
 	var parts []string
 	if len(users) > 0 {
-		parts = append(parts, "users "+strings.Join(users, ", "))
+		var ids []string
+		for _, u := range users {
+			switch {
+			case strings.EqualFold(u, "All"):
+				parts = append(parts, "all users")
+			case strings.EqualFold(u, "None"):
+				parts = append(parts, "no user")
+			case strings.EqualFold(u, "GuestsOrExternalUsers"):
+				parts = append(parts, "guests or external users")
+			default:
+				ids = append(ids, u)
+			}
+		}
+		if len(ids) > 0 {
+			parts = append(parts, "users "+strings.Join(ids, ", "))
+		}
 	}
 	if len(groups) > 0 {
 		parts = append(parts, "groups "+strings.Join(groups, ", "))
@@ -780,6 +795,8 @@ func (e *Evaluator) location(p *Policy, f *facts, explain bool) (Tri, bool, stri
 			})
 		case t2 == Unknown && t == No:
 			t, why = Unknown, why2
+		case t2 == No && t == No && explain:
+			why = fmt.Sprintf("%s (Entra ID's address); %s (the address %s saw)", why, why2, firstNonEmpty(f.rec.Resource.Name, "the resource"))
 		}
 	}
 	return t, set, why

@@ -25,7 +25,7 @@ var _ Renderer = HTML{}
 
 // htmlFiles holds the page template and its stylesheet.
 //
-//go:embed html/report.tmpl html/report.css
+//go:embed html/report.tmpl html/report.css html/document.tmpl
 var htmlFiles embed.FS
 
 // Render implements Renderer.

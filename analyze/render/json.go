@@ -1,7 +1,6 @@
 package render
 
 import (
-	"encoding/json"
 	"io"
 
 	"github.com/signinspect/signinspect/analyze"
@@ -15,10 +14,5 @@ var _ Renderer = JSON{}
 
 // Render implements Renderer.
 func (JSON) Render(w io.Writer, r *analyze.Report) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	// HTML escaping is for JSON embedded in HTML; this JSON is a file of its
-	// own, and "<" in a user agent should read as "<".
-	enc.SetEscapeHTML(false)
-	return enc.Encode(r)
+	return writeJSON(w, r)
 }
