@@ -164,11 +164,10 @@ func renderDocumentMarkdown(_ Options, w io.Writer, d *document) error {
 				ew.println(mdPara(g.Intro) + "\n")
 			}
 			markdownGrid(ew, g)
-			ew.println("")
 		}
 	}
 	if d.Version != "" || d.GeneratedAt != "" {
-		ew.printf("---\n_Made by signinspect %s at %s._\n", mdEscape(d.Version), d.GeneratedAt)
+		ew.printf("\n---\n_Made by signinspect %s at %s._\n", mdEscape(d.Version), d.GeneratedAt)
 	}
 	return ew.err
 }
