@@ -112,10 +112,6 @@ func renderDocumentTable(o Options, w io.Writer, d *document) error {
 			p.grid(g, "")
 		}
 	}
-	if d.Version != "" || d.GeneratedAt != "" {
-		p.blank()
-		p.line(p.paint(fmt.Sprintf("Made by signinspect %s at %s.", d.Version, d.GeneratedAt), toneMuted))
-	}
 	return p.ew.err
 }
 

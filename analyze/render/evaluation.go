@@ -104,8 +104,8 @@ func decidedByText(f analyze.EvaluatedFailure) string {
 	s := strings.Join(f.Conditions, ", ")
 	if f.Control != "" {
 		c := f.Control
-		if f.ControlStatus != "" && f.ControlStatus != "block" {
-			c += " (" + f.ControlStatus + ")"
+		if w := statusText(f.ControlStatus); w != "" {
+			c += " (" + w + ")"
 		}
 		s = strings.TrimPrefix(s+"; "+c, "; ")
 	}
@@ -146,4 +146,22 @@ func evaluationRows(r *analyze.Report) []csvRow {
 		rows = append(rows, csvRow{Section: "evaluation-warning", Detail: w})
 	}
 	return rows
+}
+
+// statusText writes a control status for people, or "" for block, which
+// the control's name says.
+func statusText(s string) string {
+	switch s {
+	case "notSatisfied":
+		return "not met"
+	case "unsatisfiable":
+		return "cannot be met in this flow"
+	case "userAction":
+		return "needs the user"
+	case "satisfied":
+		return "met"
+	case "block", "":
+		return ""
+	}
+	return s
 }

@@ -70,6 +70,8 @@ func (sc *Scenario) readme(files []File) ([]byte, error) {
 	p("```sh\n")
 	p("signinspect analyze samples/portal-json/NonInteractiveSignIns_%s_%s.json --at %s --window 1h\n", downloadFrom, downloadTo, IncidentTime)
 	p("signinspect analyze samples/portal-csv/ --user svc-build@contoso.com --named-locations samples/named-locations.json\n")
+	p("signinspect policies samples/policies.json --named-locations samples/named-locations.json\n")
+	p("signinspect whatif samples/portal-json/ --policies samples/policies.json --named-locations samples/named-locations.json --add-range \"Corporate egress=198.51.100.23/32\"\n")
 	p("```\n\n")
 	p("(The folder holds the same sign-ins many times over, once per format: analyse one file or one folder at a\n")
 	p("time for meaningful counts.)\n\n")
@@ -89,6 +91,15 @@ func (sc *Scenario) readme(files []File) ([]byte, error) {
 		p("| `%s` | %s | %s | %s |\n", u.UPN, u.Name, strings.Join(u.Groups, ", "), roles[upn])
 	}
 	p("\nWorkloads: the service principal `contoso-release-pipeline` and the managed identity `build-vm-02`.\n\n")
+	p("Groups (`memberships.json`, `memberships.csv`, for `--memberships`):")
+	for i, g := range sc.Groups {
+		sep := ","
+		if i == len(sc.Groups)-1 {
+			sep = "."
+		}
+		p(" %s `%s`%s", g.Name, g.ID, sep)
+	}
+	p("\n\n")
 
 	p("### Addresses\n\n| IP | Location | ASN | Named locations |\n|---|---|---|---|\n")
 	seen := map[string]bool{}
@@ -145,7 +156,12 @@ func (sc *Scenario) readme(files []File) ([]byte, error) {
 		}
 		p("| %s | `%s` | %s | %s | %s | %s | %s |\n", pol.Name, pol.ID, pol.State, users, apps, where, controls)
 	}
-	p("\n")
+	p("\nEvery enabled policy excludes the emergency access account `%s`, which signs in nowhere; the disabled\n", BreakGlassUserID)
+	p("CA007 excludes compliant and hybrid joined devices with a device filter. The policies are exported in\n")
+	p("every shape signinspect reads (`policies*.json`, `entra-exporter/`, `intune-management/`, see Files), the\n")
+	p("named locations beside them where the tool exports both. Each sign-in's logged per-policy results are\n")
+	p("what the scenario derives from these policies, and `policy/agreement_test.go` checks that signinspect's\n")
+	p("own evaluation of the exports reproduces every one of them.\n\n")
 
 	p("### Sign-ins\n\nTimes are UTC. Root causes are what signinspect should find; *traits* mark situations worth a\n")
 	p("rule of their own. The scenario exports both (`scenario.SignIn.Cause` and `.Traits`).\n\n")
