@@ -71,7 +71,15 @@ func (e *Evaluator) Compare(ev *Evaluation) Comparison {
 	if !rec.Known.Has(parse.FieldPolicies) || len(rec.Policies) == 0 {
 		return c
 	}
-	seen := make([]bool, len(e.policies))
+	// seen marks the policies the sign-in's list holds; a few hundred
+	// policies fit on the stack.
+	var stack [512]bool
+	seen := stack[:0]
+	if len(e.policies) <= len(stack) {
+		seen = stack[:len(e.policies)]
+	} else {
+		seen = make([]bool, len(e.policies))
+	}
 	for li := range rec.Policies {
 		lp := &rec.Policies[li]
 		if resultClass(lp.Result) == "" {
@@ -95,15 +103,17 @@ func (e *Evaluator) Compare(ev *Evaluation) Comparison {
 			c.Agree++
 		}
 	}
+	// A policy the list lacks matters when the evaluation has it stop the
+	// sign-in: the export then holds a block the log does not know of
+	// (exports need not list every policy that does not apply).
 	for i := range e.policies {
 		r := &ev.Results[i]
-		if seen[i] || r.Applies != Yes || e.policies[i].State == StateDisabled {
+		if seen[i] || !r.Enforced() || !r.Stops() {
 			continue
 		}
-		x := e.Explain(ev, i)
 		c.Disagreements = append(c.Disagreements, Disagreement{PolicyID: e.policies[i].ID, Policy: e.policies[i].Label(),
 			Evaluated: r.Result, Condition: "policy",
-			Reason: "the sign-in's policy list lacks the policy (created or changed after the sign-in?); signinspect finds it applies: " + x.Summary()})
+			Reason: "the sign-in's policy list lacks the policy (created or changed after the sign-in?); signinspect finds that it stops the sign-in"})
 	}
 	return c
 }
@@ -127,23 +137,27 @@ func (e *Evaluator) compareOne(ev *Evaluation, i int, lp *parse.Policy) (Disagre
 	case logged == evaluated && logged != "applied":
 		return d, false
 	case logged == "notApplied" && evaluated == "applied":
-		x := e.Explain(ev, i)
-		d.Condition, d.Reason = "conditions", "signinspect finds every condition matches: "+x.Summary()
+		// Only the condition that differs is explained: disagreements can
+		// be many, on a stale export, and each is worked out for every
+		// sign-in before the report keeps a few.
+		d.Condition, d.Reason = "conditions", "signinspect finds that every condition matches"
 		for _, name := range lp.ConditionsNotSatisfied {
 			if cond, ok := ParseCondition(name); ok {
 				d.Condition = cond.String()
-				if cr, ok := x.Condition(cond); ok {
-					d.Reason = fmt.Sprintf("Entra found %s not satisfied; signinspect: %s", name, cr.Reason)
-				} else {
+				t, set, why := e.condition(cond, &e.compiled[i], &ev.f, true)
+				switch {
+				case !set && t == Yes:
 					d.Reason = fmt.Sprintf("Entra found %s not satisfied; the policy as exported does not set it", name)
+				default:
+					d.Reason = fmt.Sprintf("Entra found %s not satisfied; signinspect: %s", name, why)
 				}
 				break
 			}
 		}
 		return d, true
 	case logged == "applied" && evaluated == "notApplied":
-		x := e.Explain(ev, i)
-		d.Condition, d.Reason = r.Reason.String(), x.Summary()
+		_, _, why := e.condition(r.Reason, &e.compiled[i], &ev.f, true)
+		d.Condition, d.Reason = r.Reason.String(), r.Reason.String()+": "+why
 		return d, true
 	case logged == "applied" && evaluated == "applied":
 		lo, eo := outcomeOf(lp.Result), outcomeOf(r.Result)

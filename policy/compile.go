@@ -26,6 +26,16 @@ type compiledPolicy struct {
 	incGroups, excGroups []string
 	incRoles, excRoles   []string
 	incApps, excApps     []string
+	incLocs, excLocs     []string
+	// clientAll and platformAll are set for client app types and
+	// platforms that include everything; or for an OR of grant controls.
+	clientAll, platformAll, or bool
+
+	// allUsers is set for a policy that includes all users (and nothing
+	// else); excludesUsers for one that excludes anyone. allApps is set for
+	// one that targets all resources and excludes none.
+	allUsers, excludesUsers bool
+	allApps                 bool
 
 	controls []compiledControl
 	blocks   bool
@@ -56,6 +66,17 @@ func compilePolicy(p *Policy) compiledPolicy {
 		c.incGroups, c.excGroups = lowerAll(u.IncludeGroups), lowerAll(u.ExcludeGroups)
 		c.incRoles, c.excRoles = lowerAll(u.IncludeRoles), lowerAll(u.ExcludeRoles)
 	}
+	if u := p.Users; u != nil {
+		c.allUsers = len(c.incUsers) == 1 && c.incUsers[0] == "all" && len(u.IncludeGroups)+len(u.IncludeRoles) == 0 && u.IncludeGuests == nil
+		c.excludesUsers = len(u.ExcludeUsers)+len(u.ExcludeGroups)+len(u.ExcludeRoles) > 0 || u.ExcludeGuests != nil
+	}
+	c.allApps = len(c.incApps) == 1 && c.incApps[0] == "all" && len(c.excApps) == 0
+	if l := p.Locations; l != nil {
+		c.incLocs, c.excLocs = lowerAll(l.Include), lowerAll(l.Exclude)
+	}
+	c.clientAll = len(p.ClientAppTypes) == 0 || hasFold(p.ClientAppTypes, "all")
+	c.platformAll = p.Platforms != nil && hasFold(p.Platforms.Include, "all")
+	c.or = p.Grant.Or()
 	set := func(cond Condition, on bool) {
 		if on {
 			c.conds |= 1 << cond

@@ -81,13 +81,13 @@ func (e *Evaluator) offlineCondition(cond Condition, c *compiledPolicy, f *facts
 			return fmt.Sprintf("the policy targets authentication context %s; the export does not say whether the app asked for it", strings.Join(p.Applications.AuthContexts, ", "))
 		})
 	case CondDevicePlatform:
-		return platforms(p, f, explain)
+		return platforms(c, f, explain)
 	case CondDevices:
 		return devices(p, f, explain)
 	case CondClientApps:
-		return clientApps(p, f, explain)
+		return clientApps(c, f, explain)
 	case CondLocation:
-		return e.location(p, f, explain)
+		return e.location(c, f, explain)
 	case CondSignInRisk:
 		return signInRisk(p, f, explain)
 	case CondUserRisk:
@@ -163,14 +163,23 @@ func (e *Evaluator) users(c *compiledPolicy, f *facts, explain bool) (Tri, bool,
 		return Unknown, true, say(explain, "the export does not say which user signed in")
 	}
 	user := f.userLabel()
-	exc, excWhat := e.userIn(c.excUsers, c.excGroups, c.excRoles, u.ExcludeGuests, f, explain)
+	// The inclusion first: most policies do not include most users, and
+	// whether an excluded user is included does not matter.
+	inc, incWhat := Yes, "all users"
+	if !c.allUsers {
+		inc, incWhat = e.userIn(c.incUsers, c.incGroups, c.incRoles, u.IncludeGuests, f, explain)
+	}
+	if inc == No && !explain {
+		return No, true, ""
+	}
+	exc, excWhat := No, ""
+	if c.excludesUsers {
+		exc, excWhat = e.userIn(c.excUsers, c.excGroups, c.excRoles, u.ExcludeGuests, f, explain)
+	}
 	if exc == Yes {
 		return No, true, sayf(explain, func() string { return fmt.Sprintf("%s is excluded: %s", user, excWhat) })
 	}
-	inc, incWhat := e.userIn(c.incUsers, c.incGroups, c.incRoles, u.IncludeGuests, f, explain)
-	set := !(len(c.incUsers) == 1 && c.incUsers[0] == "all" &&
-		len(u.IncludeGroups)+len(u.IncludeRoles) == 0 && u.IncludeGuests == nil) || exc != No ||
-		len(u.ExcludeUsers)+len(u.ExcludeGroups)+len(u.ExcludeRoles) > 0 || u.ExcludeGuests != nil
+	set := !c.allUsers || c.excludesUsers
 	switch {
 	case inc == No:
 		if !explain {
@@ -314,10 +323,15 @@ func describeUserLists(users, groups, roles []string, guests *GuestCondition) st
 // member says whether the user is in the group or role with ID id: from
 // the memberships given, else from what the logged policy results prove.
 func (e *Evaluator) member(f *facts, id string) Tri {
-	if t := e.members.memberLower(f.userID, f.upn, id); t != Unknown {
-		return t
+	if e.members != nil {
+		if t := e.members.memberLower(f.userID, f.upn, id); t != Unknown {
+			return t
+		}
 	}
-	ev := e.evidence(f)
+	ev := &f.evidence
+	if !ev.done {
+		ev = e.evidence(f)
+	}
 	for _, g := range ev.in {
 		if g == id {
 			return Yes
@@ -349,11 +363,18 @@ func (e *Evaluator) evidence(f *facts) *evidence {
 	ref := e.ref
 	for li := range f.rec.Policies {
 		lp := &f.rec.Policies[li]
-		i, ok := ref.byID[strings.ToLower(lp.ID)]
+		i, ok := ref.byID[lp.ID]
 		if !ok {
-			continue
+			l := lower(lp.ID)
+			if l == lp.ID {
+				continue
+			}
+			if i, ok = ref.byID[l]; !ok {
+				continue
+			}
 		}
 		p := &ref.policies[i]
+		rc := &ref.compiled[i]
 		applied := appliedResult(lp.Result)
 		if u := p.Users; u != nil && f.subject == subjectUser {
 			satisfied := applied || hasFold(lp.ConditionsSatisfied, "users")
@@ -372,17 +393,14 @@ func (e *Evaluator) evidence(f *facts) *evidence {
 			}
 			switch {
 			case satisfied:
-				ev.out = appendLower(ev.out, u.ExcludeGroups...)
-				ev.out = appendLower(ev.out, u.ExcludeRoles...)
+				ev.out = append(append(ev.out, rc.excGroups...), rc.excRoles...)
 				if !direct && u.IncludeGuests == nil && len(u.IncludeGroups)+len(u.IncludeRoles) == 1 {
-					ev.in = appendLower(ev.in, u.IncludeGroups...)
-					ev.in = appendLower(ev.in, u.IncludeRoles...)
+					ev.in = append(append(ev.in, rc.incGroups...), rc.incRoles...)
 				}
 			case notSatisfied && !direct && !excludes && u.IncludeGuests == nil:
-				ev.out = appendLower(ev.out, u.IncludeGroups...)
-				ev.out = appendLower(ev.out, u.IncludeRoles...)
+				ev.out = append(append(ev.out, rc.incGroups...), rc.incRoles...)
 			case notSatisfied && direct && len(u.ExcludeRoles) == 0 && u.ExcludeGuests == nil && len(u.ExcludeGroups) == 1:
-				ev.in = appendLower(ev.in, u.ExcludeGroups...)
+				ev.in = append(ev.in, rc.excGroups...)
 			}
 		}
 		switch lp.Result {
@@ -419,11 +437,15 @@ func appliedResult(r string) bool {
 	return false
 }
 
-func appendLower(list []string, ids ...string) []string {
-	for _, id := range ids {
-		list = append(list, strings.ToLower(id))
+// has reports whether list holds s; for the canonical values the reader
+// spells as Graph does.
+func has(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
 	}
-	return list
+	return false
 }
 
 func hasFold(list []string, s string) bool {
@@ -499,6 +521,9 @@ func (e *Evaluator) application(c *compiledPolicy, f *facts, explain bool) (Tri,
 	if res == "" {
 		return Unknown, true, say(explain, "the export does not say which resource the sign-in was for")
 	}
+	if c.allApps && !explain {
+		return Yes, false, ""
+	}
 	exc, excAt := appsHold(c.excApps, res)
 	inc, incAt := appsHold(c.incApps, res)
 	set := !(len(c.incApps) == 1 && c.incApps[0] == "all") || len(c.excApps) > 0
@@ -572,12 +597,12 @@ func appLabel(s string) string {
 }
 
 // platforms evaluates conditions.platforms.
-func platforms(p *Policy, f *facts, explain bool) (Tri, bool, string) {
-	pl := p.Platforms
+func platforms(c *compiledPolicy, f *facts, explain bool) (Tri, bool, string) {
+	pl := c.p.Platforms
 	if pl == nil {
 		return Yes, false, ""
 	}
-	all := hasFold(pl.Include, "all")
+	all := c.platformAll
 	if f.platform == "" {
 		if all && len(pl.Exclude) == 0 {
 			return Yes, false, ""
@@ -590,10 +615,10 @@ func platforms(p *Policy, f *facts, explain bool) (Tri, bool, string) {
 			return fmt.Sprintf("the operating system %q is none signinspect maps to a platform", os)
 		})
 	}
-	if hasFold(pl.Exclude, f.platform) || hasFold(pl.Exclude, "all") {
+	if has(pl.Exclude, f.platform) || has(pl.Exclude, "all") {
 		return No, true, sayf(explain, func() string { return fmt.Sprintf("the platform %s is excluded", f.platform) })
 	}
-	if all || hasFold(pl.Include, f.platform) {
+	if all || has(pl.Include, f.platform) {
 		return Yes, true, sayf(explain, func() string { return fmt.Sprintf("the platform %s is included", f.platform) })
 	}
 	for _, v := range pl.Include {
@@ -611,9 +636,9 @@ func platforms(p *Policy, f *facts, explain bool) (Tri, bool, string) {
 
 // clientApps evaluates conditions.clientAppTypes: unset or "all" matches
 // every client.
-func clientApps(p *Policy, f *facts, explain bool) (Tri, bool, string) {
-	types := p.ClientAppTypes
-	if len(types) == 0 || hasFold(types, "all") {
+func clientApps(c *compiledPolicy, f *facts, explain bool) (Tri, bool, string) {
+	types := c.p.ClientAppTypes
+	if c.clientAll {
 		return Yes, false, ""
 	}
 	if f.clientType == "" {
@@ -625,7 +650,8 @@ func clientApps(p *Policy, f *facts, explain bool) (Tri, bool, string) {
 		})
 	}
 	for _, t := range types {
-		if strings.EqualFold(t, f.clientType) || f.clientType == "exchangeActiveSync" && strings.EqualFold(t, "easSupported") {
+		// Values are canonical: the reader spells known values as Graph does.
+		if t == f.clientType || f.clientType == "exchangeActiveSync" && t == "easSupported" {
 			return Yes, true, sayf(explain, func() string {
 				return fmt.Sprintf("the client app %s is %s, which the policy includes", f.rec.ClientApp, f.clientType)
 			})
@@ -695,8 +721,8 @@ func devices(p *Policy, f *facts, explain bool) (Tri, bool, string) {
 	if df == nil {
 		return Yes, false, ""
 	}
-	include := strings.EqualFold(df.Mode, "include")
-	if df.parsed == nil || !include && !strings.EqualFold(df.Mode, "exclude") {
+	include := df.Mode == "include"
+	if df.parsed == nil || !include && df.Mode != "exclude" {
 		return Unknown, true, sayf(explain, func() string { return fmt.Sprintf("signinspect cannot read the device filter %q", df.Rule) })
 	}
 	m := df.parsed.eval(f)
@@ -773,21 +799,20 @@ func (f *facts) deviceAttr(name string) deviceAttr {
 // when the resource saw another one, on that too: the policy applies when
 // either address is in its scope, since the resource (Azure DevOps, for
 // its IP fencing) enforces the policy on the address it sees.
-func (e *Evaluator) location(p *Policy, f *facts, explain bool) (Tri, bool, string) {
-	l := p.Locations
-	if l == nil {
+func (e *Evaluator) location(c *compiledPolicy, f *facts, explain bool) (Tri, bool, string) {
+	if c.p.Locations == nil {
 		return Yes, false, ""
 	}
-	set := !(len(l.Include) == 1 && strings.EqualFold(l.Include[0], "All") && len(l.Exclude) == 0)
+	set := !(len(c.incLocs) == 1 && c.incLocs[0] == "all" && len(c.excLocs) == 0)
 	if !f.ip.IsValid() && !f.ipResource.IsValid() {
 		if !set {
 			return Yes, false, ""
 		}
 		return Unknown, true, say(explain, "the sign-in records no IP address")
 	}
-	t, why := e.locationAt(l, f, 0, explain)
+	t, why := e.locationAt(c, f, 0, explain)
 	if f.ipResource.IsValid() {
-		t2, why2 := e.locationAt(l, f, 1, explain)
+		t2, why2 := e.locationAt(c, f, 1, explain)
 		switch {
 		case t2 == Yes && t != Yes:
 			t, why = Yes, why2+sayf(explain, func() string {
@@ -804,7 +829,8 @@ func (e *Evaluator) location(p *Policy, f *facts, explain bool) (Tri, bool, stri
 
 // locationAt evaluates the location condition on the address Entra ID saw
 // (which 0) or the resource saw (which 1).
-func (e *Evaluator) locationAt(l *IncludeExclude, f *facts, which int, explain bool) (Tri, string) {
+func (e *Evaluator) locationAt(c *compiledPolicy, f *facts, which int, explain bool) (Tri, string) {
+	l := c.p.Locations
 	addr := f.ip
 	if which == 1 {
 		addr = f.ipResource
@@ -834,11 +860,11 @@ func (e *Evaluator) locationAt(l *IncludeExclude, f *facts, which int, explain b
 		}
 		return t, what
 	}
-	exc, excWhy := in(l.Exclude)
+	exc, excWhy := in(c.excLocs)
 	if exc == Yes {
 		return No, sayf(explain, func() string { return fmt.Sprintf("%s is in an excluded location: %s", addr, excWhy) })
 	}
-	inc, incWhy := in(l.Include)
+	inc, incWhy := in(c.incLocs)
 	switch {
 	case inc == No:
 		return No, sayf(explain, func() string { return fmt.Sprintf("%s is in none of the included locations (%s)", addr, incWhy) })
@@ -896,10 +922,10 @@ func (e *Evaluator) locationName(id string) string {
 // inLocation says whether addr lies in the location id ("All",
 // "AllTrusted", a named location ID or the MFA trusted IPs).
 func (e *Evaluator) inLocation(id string, addr netip.Addr, f *facts, which int, explain bool) (Tri, string) {
-	switch {
-	case strings.EqualFold(id, "All"):
+	switch id {
+	case "all":
 		return Yes, "any location"
-	case strings.EqualFold(id, "AllTrusted"):
+	case "alltrusted":
 		tf := e.trustedAt(addr, f, which)
 		switch tf.t {
 		case Yes:
@@ -908,7 +934,7 @@ func (e *Evaluator) inLocation(id string, addr netip.Addr, f *facts, which int, 
 			return No, say(explain, "all trusted locations")
 		}
 		return Unknown, tf.unknown
-	case strings.EqualFold(id, MFATrustedIPsID):
+	case MFATrustedIPsID:
 		if e.mfaTrusted == nil {
 			if addr.Is6() {
 				return No, "the MFA trusted IPs (IPv4 only)"
@@ -917,7 +943,7 @@ func (e *Evaluator) inLocation(id string, addr netip.Addr, f *facts, which int, 
 		}
 		return triOf(e.mfaTrusted.set.contains(addr)), "the MFA trusted IPs"
 	}
-	cl := e.locations[strings.ToLower(id)]
+	cl := e.locations[id]
 	if cl == nil {
 		return Unknown, sayf(explain, func() string { return fmt.Sprintf("the named location %s is not in the named locations given", id) })
 	}

@@ -91,7 +91,7 @@ func (e *Evaluator) grant(i int, c *compiledPolicy, f *facts) (Grant, string, Co
 			return GrantBlocked, ControlBlock, StatusBlock
 		}
 		controls := c.controls
-		if g.Or() {
+		if c.or {
 			// One control met is enough; one the user can still meet (or
 			// that is not known) leaves it open; only when every control
 			// fails does the grant fail, at the first of them.
@@ -342,8 +342,7 @@ func mfaDone(rec *parse.Record) bool {
 		}
 	}
 	for _, d := range []string{rec.Status.Details, rec.MFA.Result} {
-		d = strings.ToLower(d)
-		if strings.Contains(d, "mfa requirement satisfied") || strings.Contains(d, "mfa completed") || strings.Contains(d, "mfa successfully completed") {
+		if d != "" && (containsFold(d, "mfa requirement satisfied") || containsFold(d, "mfa completed") || containsFold(d, "mfa successfully completed")) {
 			return true
 		}
 	}

@@ -377,7 +377,10 @@ func (e *Evaluator) Evaluate(rec *parse.Record, ev *Evaluation) {
 		}
 		ev.Results[i] = e.untargeted[i]
 	}
-	ev.Verdict, ev.Deciding = verdict(ev.Results, f)
+	if f.resource == "" {
+		candidates = nil
+	}
+	ev.Verdict, ev.Deciding = verdict(ev.Results, candidates, f)
 }
 
 // markUnchanged marks the policies the reference holds as they are here,
@@ -414,7 +417,8 @@ func (e *Evaluator) indexTargets() {
 			r.Result = parse.CAReportOnlyNotApplied
 		case StateEnabled:
 		default:
-			r.Applies, r.Reason, r.Result = Unknown, CondApplication, parse.CAUnknown
+			// Whatever its state, it does not target the resource.
+			r.Result = parse.CAUnknown
 		}
 		e.untargeted[i] = r
 		specific := len(c.incApps) > 0 && p.State != StateDisabled
@@ -463,7 +467,12 @@ func (e *Evaluator) evalPolicy(i int, f *facts, r *PolicyResult) {
 	}
 	reason := Condition(numConds)
 	for _, cond := range c.order {
-		t, set, _ := e.condition(cond, c, f, false)
+		t, set, _ := e.offlineCondition(cond, c, f, false)
+		if t == Unknown && e.logged && c.unchanged {
+			if u, _ := loggedCondition(f.rec, c.id, cond); u != Unknown {
+				t, set = u, true
+			}
+		}
 		if t == No {
 			r.Applies, r.Reason = No, cond
 			break
@@ -519,13 +528,23 @@ func predictedResult(p *Policy, r *PolicyResult, f *facts) string {
 }
 
 // verdict folds the enforced policies' results: a block wins, then any
-// control not met; what stays open makes the verdict unknown.
-func verdict(results []PolicyResult, f *facts) (Verdict, int) {
+// control not met; what stays open makes the verdict unknown. candidates
+// are the indices of the policies that target the resource (nil: all);
+// the others do not apply.
+func verdict(results []PolicyResult, candidates []int, f *facts) (Verdict, int) {
 	if f.preCA || f.subject == subjectManagedIdentity {
 		return VerdictNotEvaluated, -1
 	}
 	blocked, failed, open := -1, -1, -1
-	for i := range results {
+	n := len(results)
+	if candidates != nil {
+		n = len(candidates)
+	}
+	for k := 0; k < n; k++ {
+		i := k
+		if candidates != nil {
+			i = candidates[k]
+		}
 		r := &results[i]
 		if r.Policy.State == StateDisabled || r.Policy.State == StateReportOnly {
 			continue

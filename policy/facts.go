@@ -100,11 +100,11 @@ func (f *facts) reset(rec *parse.Record) {
 			f.subject = subjectManagedIdentity
 		}
 	}
-	f.resource = strings.ToLower(rec.Resource.ID)
+	f.resource = lower(rec.Resource.ID)
 	if f.resource == "" && strings.EqualFold(rec.Resource.Name, AzureDevOpsResourceName) {
 		f.resource = AzureDevOpsAppID
 	}
-	f.userID, f.upn = strings.ToLower(rec.User.ID), strings.ToLower(rec.User.UPN)
+	f.userID, f.upn = lower(rec.User.ID), lower(rec.User.UPN)
 	if rec.IP != "" {
 		if a, ok := ParseIP(rec.IP); ok {
 			f.ip = a.Unmap()

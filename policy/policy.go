@@ -389,7 +389,7 @@ func (d *jsonDoc) policyFromJSON(obj *jsonNode, path string) (Policy, error) {
 	p.InsiderRiskLevels = splitFlags(c.stringList("insiderRiskLevels"))
 	if dv := c.object("devices"); dv != nil {
 		if f := dv.object("deviceFilter"); f != nil {
-			df := &DeviceFilter{Mode: f.str("mode"), Rule: f.str("rule")}
+			df := &DeviceFilter{Mode: canonical([]string{"include", "exclude"}, f.str("mode")), Rule: f.str("rule")}
 			df.parsed, df.err = parseFilter(df.Rule)
 			if df.err != nil {
 				warn(f.at("rule"), "%v; the condition is unknown", df.err)
