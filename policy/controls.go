@@ -151,6 +151,9 @@ func grantOf(s ControlStatus) Grant {
 	return GrantUnknown
 }
 
+// presentDevice is what a device grant asks of the client.
+const presentDevice = "present a device"
+
 // controlStatus says whether the sign-in meets one control of policy i,
 // and with explain why. What the record shows comes first (an MFA step, a
 // compliant device, the error code of a control not met), then what the
@@ -193,6 +196,20 @@ func (e *Evaluator) computeControl(k controlKind, control string, i int, p *Poli
 		}
 		return 0, "", false
 	}
+	// settled is what the log, or a flow that cannot do what the control
+	// asks, says of a control the sign-in's own fields leave open.
+	settled := func(what string) (ControlStatus, string, bool) {
+		if s, why, ok := logged(); ok {
+			return s, why, true
+		}
+		if s, why, ok := flowCannot(what); ok {
+			return s, why, true
+		}
+		if what == presentDevice && f.deviceCode == Yes {
+			return StatusUnsatisfiable, say(explain, "the device code flow cannot satisfy a device grant"), true
+		}
+		return 0, "", false
+	}
 	switch k {
 	case ctlBlock:
 		return StatusBlock, say(explain, "the policy blocks access")
@@ -222,10 +239,7 @@ func (e *Evaluator) computeControl(k controlKind, control string, i int, p *Poli
 		case code == 50074 || code == 50076 || code == 50079:
 			return StatusNotSatisfied, sayf(explain, func() string { return fmt.Sprintf("the sign-in failed with %d: MFA was required and not done", code) })
 		}
-		if s, why, ok := logged(); ok {
-			return s, why
-		}
-		if s, why, ok := flowCannot("do multifactor authentication"); ok {
+		if s, why, ok := settled("do multifactor authentication"); ok {
 			return s, why
 		}
 		if f.interactive == Yes {
@@ -241,14 +255,8 @@ func (e *Evaluator) computeControl(k controlKind, control string, i int, p *Poli
 		case code == 53000:
 			return StatusNotSatisfied, say(explain, "the sign-in failed with 53000: the device is not compliant")
 		}
-		if s, why, ok := logged(); ok {
+		if s, why, ok := settled(presentDevice); ok {
 			return s, why
-		}
-		if s, why, ok := flowCannot("present a device"); ok {
-			return s, why
-		}
-		if f.deviceCode == Yes {
-			return StatusUnsatisfiable, say(explain, "the device code flow cannot satisfy a device grant")
 		}
 		return StatusUnknown, say(explain, "the sign-in does not say whether the device is compliant")
 	case ctlDomainJoinedDevice:
@@ -260,21 +268,12 @@ func (e *Evaluator) computeControl(k controlKind, control string, i int, p *Poli
 		case code == 53001:
 			return StatusNotSatisfied, say(explain, "the sign-in failed with 53001: the device is not hybrid joined")
 		}
-		if s, why, ok := logged(); ok {
+		if s, why, ok := settled(presentDevice); ok {
 			return s, why
-		}
-		if s, why, ok := flowCannot("present a device"); ok {
-			return s, why
-		}
-		if f.deviceCode == Yes {
-			return StatusUnsatisfiable, say(explain, "the device code flow cannot satisfy a device grant")
 		}
 		return StatusUnknown, say(explain, "the sign-in does not say how the device is joined")
 	case ctlApprovedApplication, ctlCompliantApplication:
-		if s, why, ok := logged(); ok {
-			return s, why
-		}
-		if s, why, ok := flowCannot("be an approved or protected app"); ok {
+		if s, why, ok := settled("be an approved or protected app"); ok {
 			return s, why
 		}
 		if f.platform == "windows" || f.platform == "macOS" || f.platform == "linux" {
@@ -284,10 +283,7 @@ func (e *Evaluator) computeControl(k controlKind, control string, i int, p *Poli
 		}
 		return StatusUnknown, say(explain, "the export does not say whether the client app is approved or protected")
 	case ctlPasswordChange, ctlTermsOfUse, ctlCustomFactor:
-		if s, why, ok := logged(); ok {
-			return s, why
-		}
-		if s, why, ok := flowCannot("answer a prompt"); ok {
+		if s, why, ok := settled("answer a prompt"); ok {
 			return s, why
 		}
 		if f.interactive == Yes {

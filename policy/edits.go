@@ -3,8 +3,9 @@ package policy
 import (
 	"fmt"
 	"net/netip"
-	"sort"
 	"strings"
+
+	"github.com/signinspect/signinspect/internal/suggest"
 )
 
 // EditKind is a kind of change to the exported configuration, as
@@ -228,7 +229,7 @@ func findLocation(locs []NamedLocation, e Edit) (int, error) {
 			names = append(names, l.Name)
 		}
 	}
-	return -1, &EditError{Edit: e, What: "named location", Close: closeNames(e.Target, names)}
+	return -1, &EditError{Edit: e, What: "named location", Close: suggest.Near(e.Target, names, 3)}
 }
 
 func findPolicy(pols []Policy, e Edit) (int, error) {
@@ -251,54 +252,5 @@ func findPolicy(pols []Policy, e Edit) (int, error) {
 	if len(prefixed) == 1 {
 		return prefixed[0], nil
 	}
-	return -1, &EditError{Edit: e, What: "policy", Close: closeNames(e.Target, names)}
-}
-
-// closeNames returns up to three of names nearest to s: those that hold it
-// or that it holds (ignoring case), then those within a few edits.
-func closeNames(s string, names []string) []string {
-	type scored struct {
-		name string
-		d    int
-	}
-	ls := strings.ToLower(s)
-	var out []scored
-	for _, n := range names {
-		ln := strings.ToLower(n)
-		d := editDistance(ls, ln)
-		switch {
-		case strings.Contains(ln, ls) || strings.Contains(ls, ln):
-			d = 0
-		case d > max(2, len(ls)/3):
-			continue
-		}
-		out = append(out, scored{n, d})
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].d < out[j].d })
-	var list []string
-	for i := 0; i < len(out) && i < 3; i++ {
-		list = append(list, out[i].name)
-	}
-	return list
-}
-
-// editDistance is the Levenshtein distance of a and b, in bytes.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	return -1, &EditError{Edit: e, What: "policy", Close: suggest.Near(e.Target, names, 3)}
 }

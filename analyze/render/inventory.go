@@ -45,15 +45,11 @@ func inventoryDocument(r *policy.Inventory) *document {
 		add("Session", strings.Join(p.Session, "; "), tonePlain)
 		switch {
 		case len(p.PATRisks) > 0:
-			var why []string
-			for _, risk := range p.PATRisks {
-				why = append(why, risk.Why)
-			}
 			verb := "can block"
 			if p.State != "enabled" {
 				verb = "would block, once enabled,"
 			}
-			add("PAT call", fmt.Sprintf("%s a personal access token's call to Azure DevOps: %s", verb, strings.Join(why, "; ")), toneBad)
+			add("PAT call", fmt.Sprintf("%s a personal access token's call to Azure DevOps: %s", verb, patWhy(p, false)), toneBad)
 		case p.State != "disabled":
 			add("PAT call", "does not stop a personal access token's call to Azure DevOps", toneGood)
 		}
@@ -120,18 +116,28 @@ type inventoryRow struct {
 	Source     string `csv:"source"`
 }
 
+// patWhy says how p can block a personal access token's call, each way
+// after its kind when withKind.
+func patWhy(p policy.PolicySummary, withKind bool) string {
+	why := make([]string, 0, len(p.PATRisks))
+	for _, risk := range p.PATRisks {
+		if withKind {
+			why = append(why, risk.Kind+": "+risk.Why)
+		} else {
+			why = append(why, risk.Why)
+		}
+	}
+	return strings.Join(why, "; ")
+}
+
 // inventoryRows lays the inventory out as CSV rows: a policy row each, a
 // named-location row each, a warning row each.
 func inventoryRows(r *policy.Inventory) []inventoryRow {
 	var rows []inventoryRow
 	for _, p := range r.Policies {
-		var why []string
-		for _, risk := range p.PATRisks {
-			why = append(why, risk.Kind+": "+risk.Why)
-		}
 		rows = append(rows, inventoryRow{Section: "policy", ID: p.ID, Name: p.Name, State: p.State, Users: p.Users, Resources: p.Resources,
 			Conditions: strings.Join(p.Conditions, "; "), Grant: p.Grant, Session: strings.Join(p.Session, "; "),
-			BlocksPAT: yesNoBool(p.BlocksPAT), Detail: strings.Join(why, "; "), Source: p.Source})
+			BlocksPAT: yesNoBool(p.BlocksPAT), Detail: patWhy(p, true), Source: p.Source})
 	}
 	for _, l := range r.NamedLocations {
 		trusted := "not trusted"
@@ -177,16 +183,12 @@ func inventorySARIF(r *policy.Inventory) sarifRun {
 		if !p.BlocksPAT {
 			continue
 		}
-		var why []string
-		for _, risk := range p.PATRisks {
-			why = append(why, risk.Why)
-		}
 		level := "warning"
 		if p.State != "enabled" {
 			level = "note"
 		}
 		run.Results = append(run.Results, sarifResult{RuleID: sarifRulePAT, RuleIndex: 0, Level: level,
-			Message:    sarifMessage{Text: fmt.Sprintf("%s (%s) can block a personal access token's call to Azure DevOps: %s.", p.Name, p.State, strings.Join(why, "; "))},
+			Message:    sarifMessage{Text: fmt.Sprintf("%s (%s) can block a personal access token's call to Azure DevOps: %s.", p.Name, p.State, patWhy(p, false))},
 			Locations:  sarifLocationsAt(p.Source, ""),
 			Properties: sarifResultProperties{Count: 1, RequestIDs: []string{}}})
 	}

@@ -14,9 +14,9 @@ import (
 	"github.com/signinspect/signinspect/policy"
 )
 
-// sampleInventory is signinspect policies' report of the story's policies
-// and named locations, as the command makes it.
-func sampleInventory(t *testing.T) *policy.Inventory {
+// sampleTenant reads the story's policies and named locations, from the
+// repository's root.
+func sampleTenant(t *testing.T) (*policy.Export, []policy.NamedLocation) {
 	t.Helper()
 	t.Chdir(repoRoot(t))
 	ex, err := policy.LoadPolicies([]string{"samples/policies.json"}, parse.Options{})
@@ -27,6 +27,14 @@ func sampleInventory(t *testing.T) *policy.Inventory {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return ex, locs
+}
+
+// sampleInventory is signinspect policies' report of the story's policies
+// and named locations, as the command makes it.
+func sampleInventory(t *testing.T) *policy.Inventory {
+	t.Helper()
+	ex, locs := sampleTenant(t)
 	inv := policy.NewInventory([]string{"samples/policies.json"}, ex.Policies, locs, ex.Notes)
 	inv.Version, inv.GeneratedAt = "test", goldenClock
 	return inv
@@ -36,15 +44,7 @@ func sampleInventory(t *testing.T) *policy.Inventory {
 // added to "Corporate egress", replayed over the portal JSON download.
 func sampleWhatIf(t *testing.T) *analyze.WhatIfReport {
 	t.Helper()
-	t.Chdir(repoRoot(t))
-	ex, err := policy.LoadPolicies([]string{"samples/policies.json"}, parse.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	locs, err := policy.LoadNamedLocations("samples/named-locations.json", parse.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ex, locs := sampleTenant(t)
 	before := policy.Config{Policies: ex.Policies, NamedLocations: locs, LoggedConditions: true}
 	after := before
 	var edits []string
