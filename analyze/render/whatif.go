@@ -67,13 +67,13 @@ func whatIfDocument(r *analyze.WhatIfReport) *document {
 		changes.Paragraphs = append(changes.Paragraphs, docParagraph{Text: "The edits block sign-ins that the policies allowed: see the newly blocked ones below before making them.", Tone: toneBad})
 	}
 	g := grid{ID: "sign-ins", Title: "Sign-ins whose outcome changes",
-		Columns: []column{{Name: "Change"}, {Name: "Time"}, {Name: "User", Wrap: true}, {Name: "IP"},
-			{Name: "Before → after"}, {Name: "Policy", Detail: true}, {Name: "Why", Detail: true},
+		Columns: []column{{Name: "Change"}, {Name: "Time"}, {Name: "IP"}, {Name: "User", Wrap: true},
+			{Name: "Outcome", Detail: true}, {Name: "Policy", Detail: true}, {Name: "Why", Detail: true},
 			{Name: "Request ID", Detail: true}, {Name: "Source", Detail: true}},
 		More:  moreText(r.SignInsOmitted, "sign-ins"),
 		Empty: "No sign-in changes outcome."}
 	for _, s := range r.SignIns {
-		g.Rows = append(g.Rows, []cell{toned(changeLabel(s.Change), changeTone(s.Change)), plain(timeText(s.Time)), plain(s.User), plain(s.IP),
+		g.Rows = append(g.Rows, []cell{toned(changeLabel(s.Change), changeTone(s.Change)), plain(timeText(s.Time)), plain(s.IP), plain(s.User),
 			plain(verdictLabel(s.Before) + " → " + verdictLabel(s.After)), plain(s.Policy), plain(s.Condition),
 			plain(s.RequestID), toned(s.Source, toneMuted)})
 	}
