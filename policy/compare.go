@@ -86,7 +86,7 @@ func (e *Evaluator) Compare(ev *Evaluation) Comparison {
 			continue
 		}
 		c.Compared++
-		i, ok := e.byID[strings.ToLower(lp.ID)]
+		i, ok := e.indexOf(lp.ID)
 		if !ok {
 			c.Disagreements = append(c.Disagreements, Disagreement{PolicyID: lp.ID, Policy: firstNonEmpty(lp.Name, lp.ID),
 				Logged: lp.Result, Condition: "policy",

@@ -363,15 +363,9 @@ func (e *Evaluator) evidence(f *facts) *evidence {
 	ref := e.ref
 	for li := range f.rec.Policies {
 		lp := &f.rec.Policies[li]
-		i, ok := ref.byID[lp.ID]
+		i, ok := ref.indexOf(lp.ID)
 		if !ok {
-			l := lower(lp.ID)
-			if l == lp.ID {
-				continue
-			}
-			if i, ok = ref.byID[l]; !ok {
-				continue
-			}
+			continue
 		}
 		p := &ref.policies[i]
 		rc := &ref.compiled[i]

@@ -333,7 +333,7 @@ func authStrengthName(p *Policy) string {
 // claim or a completed MFA satisfied the requirement.
 func mfaDone(rec *parse.Record) bool {
 	for _, s := range rec.AuthSteps {
-		if s.Succeeded != nil && *s.Succeeded && strings.Contains(strings.ToLower(s.Requirement), "multifactor") {
+		if s.Succeeded != nil && *s.Succeeded && containsFold(s.Requirement, "multifactor") {
 			return true
 		}
 	}

@@ -342,6 +342,12 @@ func (e *Evaluator) HasPolicy(name string) bool {
 	return false
 }
 
+// indexOf returns the index of the policy with the ID id, ignoring case.
+func (e *Evaluator) indexOf(id string) (int, bool) {
+	i, ok := e.byID[lower(id)]
+	return i, ok
+}
+
 // Policies returns the policies evaluated, in order.
 func (e *Evaluator) Policies() []Policy { return e.policies }
 

@@ -241,8 +241,8 @@ func (f *facts) isUser(s string) bool {
 // cross-tenant access type the sign-in records.
 func (f *facts) external() (kind string, t Tri) {
 	r := f.rec
-	typ := strings.ToLower(r.User.Type)
-	switch strings.ToLower(r.CrossTenantAccessType) {
+	typ := lower(r.User.Type)
+	switch lower(r.CrossTenantAccessType) {
 	case "none":
 		if typ == "guest" {
 			return "internalGuest", Yes
