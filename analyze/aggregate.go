@@ -53,6 +53,8 @@ type aggregator struct {
 	users     map[string]*groupAgg
 	apps      map[string]*groupAgg
 	findings  map[string]*findingAgg
+	// eval folds the evaluation of --policies; nil without them.
+	eval *evalAgg
 }
 
 // newAggregator returns an empty aggregator.
@@ -477,6 +479,9 @@ type sectionOptions struct {
 	// zone is the report's time zone: timeline buckets of an hour and
 	// more start on its whole hours and days.
 	zone *time.Location
+	// context is what the run knows of the tenant; its policies make the
+	// evaluation section.
+	context *rules.Context
 }
 
 // fill writes the aggregated sections into r.
@@ -490,6 +495,7 @@ func (a *aggregator) fill(r *Report, o sectionOptions) {
 	r.Timeline = a.timeline(o.zone)
 	r.Users, r.UsersOmitted = a.groupStats(a.users, o.top)
 	r.Apps, r.AppsOmitted = a.groupStats(a.apps, o.top)
+	a.fillEvaluation(r, o)
 }
 
 // fillSummary writes the counts and the time span of the matched sign-ins.

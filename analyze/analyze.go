@@ -26,8 +26,10 @@ type Options struct {
 	Top int
 	// Rules are evaluated on each matched record; nil runs none.
 	Rules *rules.Set
-	// Context is what rules and the locations section know about the
-	// tenant's named locations; nil knows nothing.
+	// Context is what rules, the locations section and the policy
+	// evaluation know about the tenant: its named locations and, with
+	// --policies, its Conditional Access policies, which are evaluated
+	// for every matched record; nil knows nothing.
 	Context *rules.Context
 	// Clock gives the report time; nil means time.Now. Tests fix it.
 	Clock func() time.Time
@@ -44,6 +46,9 @@ type Options struct {
 	// order, is counted. Either way Summary.Duplicates says how many copies
 	// there were.
 	KeepDuplicates bool
+	// replay, set by WhatIf, replays the kept records under two policy
+	// sets instead of aggregating them into a report.
+	replay *replay
 	// DecodeAll decodes every record, even those whose raw bytes prove
 	// that the user or app filter drops them. The report is the same but
 	// for malformed records among those: decoded, they are skipped and
@@ -147,24 +152,11 @@ func RunInputs(ctx context.Context, inputs []parse.Input, opts Options) (*Report
 	if rep.Summary.Read == 0 {
 		return nil, noRecordsError(rep.Inputs)
 	}
-	agg.fill(rep, sectionOptions{top: opts.Top, locations: newLocator(opts.Context), zone: opts.Filter.zone()})
+	agg.fill(rep, sectionOptions{top: opts.Top, locations: newLocator(opts.Context), zone: opts.Filter.zone(), context: opts.Context})
 	if rep.Summary.Matched == 0 {
-		if k := rej.emptying(rep.Summary.Read); (k == stageUser || k == stageApp) && rej.screened[k] > 0 && rereadable(inputs) {
-			// The message names the users or apps of the records that
-			// filter dropped, which the prefilter did not decode: read
-			// again for their names. Only runs that match nothing pay
-			// this.
-			names, err := dropNames(ctx, inputs, opts, k)
-			if err != nil {
-				return nil, err
-			}
-			if k == stageUser {
-				rej.users = names
-			} else {
-				rej.apps = names
-			}
+		if rep.Summary.NoMatch, err = noMatch(ctx, &rej, rep.Summary.Read, inputs, opts); err != nil {
+			return nil, err
 		}
-		rep.Summary.NoMatch = rej.whyNoMatch(rep.Summary.Read, opts.Filter)
 	}
 	rep.RuleErrors = ruleErrors(opts.Rules, opts.Filter.Where)
 	rep.Warnings = warningGroups(rep.Inputs, opts.Top)
@@ -217,6 +209,25 @@ func rereadable(inputs []parse.Input) bool {
 // says) of the records that the filter of st drops, in input order as the
 // first pass met them. For apps the user test still prefilters: matcher
 // tests the user first, so only the user's records reach the app test.
+// noMatch says why none of read records matched (see whyNoMatch).
+func noMatch(ctx context.Context, rej *rejections, read int, inputs []parse.Input, opts Options) (string, error) {
+	if k := rej.emptying(read); (k == stageUser || k == stageApp) && rej.screened[k] > 0 && rereadable(inputs) {
+		// The message names the users or apps of the records that filter
+		// dropped, which the prefilter did not decode: read again for
+		// their names. Only runs that match nothing pay this.
+		names, err := dropNames(ctx, inputs, opts, k)
+		if err != nil {
+			return "", err
+		}
+		if k == stageUser {
+			rej.users = names
+		} else {
+			rej.apps = names
+		}
+	}
+	return rej.whyNoMatch(read, opts.Filter), nil
+}
+
 func dropNames(ctx context.Context, inputs []parse.Input, opts Options, st stage) (map[string]int, error) {
 	identity := Filter{Users: opts.Filter.Users, Apps: opts.Filter.Apps}
 	p := &pipeline{opts: opts, filter: identity, workers: opts.Workers, labelsOnly: true, labelStage: st}

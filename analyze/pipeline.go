@@ -59,6 +59,8 @@ type outcome struct {
 	screened bool          // Dropped by the prefilter without decoding.
 	noFlow   bool          // For a screened record: it does not tell its flow.
 	hits     []Hit         // The rules that fired on a kept record.
+	eval     *evalOutcome  // The evaluation of --policies for a kept record.
+	change   changeOutcome // What whatif's edits do to a kept record.
 }
 
 // batch is the unit of work: consecutive records of one input. A batch
@@ -114,6 +116,8 @@ type passResult struct {
 	screened int
 	// dedupe finds the sign-ins several inputs hold; nil for one input.
 	dedupe *dedupe
+	// changes folds whatif's replay of the kept records.
+	changes *changeAgg
 }
 
 func (p *pipeline) newBatch(in *inputRun) *batch {
@@ -293,8 +297,16 @@ func (p *pipeline) work(ctx context.Context, work <-chan *batch) {
 		m.where = p.filter.Where.NewMatcherContext(ctx)
 	}
 	var ev *ruleEvaluator
+	var pe *evaluator
 	if p.opts.Rules != nil && !p.labelsOnly {
 		ev = newRuleEvaluator(ctx, p.opts.Rules)
+	}
+	var rp *replayer
+	if !p.labelsOnly {
+		pe = newEvaluator(p.opts.Context)
+		if p.opts.replay != nil {
+			rp = &replayer{r: p.opts.replay}
+		}
 	}
 	for {
 		select {
@@ -302,7 +314,7 @@ func (p *pipeline) work(ctx context.Context, work <-chan *batch) {
 			if !ok {
 				return
 			}
-			p.process(b, m, ev)
+			p.process(b, m, ev, pe, rp)
 			close(b.done)
 		case <-ctx.Done():
 			return
@@ -311,7 +323,7 @@ func (p *pipeline) work(ctx context.Context, work <-chan *batch) {
 }
 
 // process works out the outcome of every record of b.
-func (p *pipeline) process(b *batch, m *matcher, ev *ruleEvaluator) {
+func (p *pipeline) process(b *batch, m *matcher, ev *ruleEvaluator, pe *evaluator, rp *replayer) {
 	dec := b.in.rd.Decoder()
 	for _, ref := range b.chunks {
 		if ref.err != nil {
@@ -341,6 +353,12 @@ func (p *pipeline) process(b *batch, m *matcher, ev *ruleEvaluator) {
 				o.hits = append([]Hit(nil), hits...)
 			}
 		}
+		if o.stage == stageKept && pe != nil {
+			o.eval = pe.outcome(rec, ev.policies())
+		}
+		if o.stage == stageKept && rp != nil {
+			o.change = rp.replayRecord(rec)
+		}
 		b.out = append(b.out, o)
 	}
 }
@@ -357,6 +375,9 @@ func (p *pipeline) collect(ctx context.Context, order <-chan *batch) (*passResul
 	res := &passResult{agg: newAggregator()}
 	if p.severalInputs {
 		res.dedupe = &dedupe{}
+	}
+	if p.opts.replay != nil {
+		res.changes = &changeAgg{top: p.opts.Top}
 	}
 	var cur *inputState
 	var curRun *inputRun
@@ -451,7 +472,14 @@ func (p *pipeline) collectBatch(b *batch, st *inputState, res *passResult, pendi
 		if res.dedupe != nil && res.dedupe.copyOf(rec.RequestID, st.input) && !p.opts.KeepDuplicates {
 			continue // Counted in its input, merged in the report.
 		}
+		if res.changes != nil {
+			res.changes.add(o.change)
+			continue
+		}
 		res.agg.add(rec, o.hits)
+		if o.eval != nil {
+			res.agg.addEvaluation(rec, o.eval)
+		}
 	}
 	return nil
 }

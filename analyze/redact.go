@@ -44,6 +44,11 @@ func Redact(rep *Report, p *redact.Pseudonymizer) {
 	for _, l := range rep.Locations {
 		ids.AddIP(l.IP)
 	}
+	if pe := rep.PolicyEvaluation; pe != nil {
+		for _, d := range pe.Disagreements {
+			ids.Add(redact.UserKind(d.User), d.User)
+		}
+	}
 	r := redact.NewRedactor(p, ids)
 	text := func(s *string) { *s = r.Text(*s) }
 	texts := func(ss []string) {
@@ -116,6 +121,20 @@ func Redact(rep *Report, p *redact.Pseudonymizer) {
 	for i := range rep.Filter.Apps {
 		text(&rep.Filter.Apps[i])
 	}
+	if pe := rep.PolicyEvaluation; pe != nil {
+		// The reasons quote users and addresses ("applies unless
+		// svc-build@contoso.com is in excluded group ...", "198.51.100.23
+		// is outside every excluded location").
+		for i := range pe.Failures {
+			text(&pe.Failures[i].Reason)
+		}
+		for i := range pe.Disagreements {
+			d := &pe.Disagreements[i]
+			d.User = r.User(d.User)
+			text(&d.Reason)
+		}
+		texts(pe.Warnings)
+	}
 	for i := range rep.RuleErrors {
 		re := &rep.RuleErrors[i]
 		text(&re.Error)
@@ -157,4 +176,31 @@ func redactValues(r *redact.Redactor, text string, spans []rules.Span) string {
 	}
 	b.WriteString(text[prev:])
 	return b.String()
+}
+
+// RedactWhatIf pseudonymizes the personal data of a whatif report in place,
+// as Redact does for an analysis: the users and IP addresses of the
+// sign-ins listed, and every e-mail address, IP address and known user in
+// the reasons and warnings. It marks the report Redacted.
+func RedactWhatIf(rep *WhatIfReport, p *redact.Pseudonymizer) {
+	ids := redact.NewIdentities()
+	for _, s := range rep.SignIns {
+		ids.Add(redact.UserKind(s.User), s.User)
+	}
+	r := redact.NewRedactor(p, ids)
+	for i := range rep.SignIns {
+		s := &rep.SignIns[i]
+		s.User = r.User(s.User)
+		s.IP = r.Value(redact.KindIP, s.IP)
+		s.Condition = r.Text(s.Condition)
+	}
+	rep.Filter = r.Text(rep.Filter)
+	rep.NoMatch = r.Text(rep.NoMatch)
+	for i := range rep.Edits {
+		rep.Edits[i] = r.Text(rep.Edits[i])
+	}
+	for i := range rep.Warnings {
+		rep.Warnings[i] = r.Text(rep.Warnings[i])
+	}
+	rep.Redacted = true
 }

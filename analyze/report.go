@@ -65,6 +65,10 @@ type Report struct {
 
 	// Redacted is set when personal data in the report was pseudonymized.
 	Redacted bool `json:"redacted,omitempty"`
+
+	// PolicyEvaluation is signinspect's evaluation of --policies against
+	// the matched sign-ins; nil without --policies.
+	PolicyEvaluation *PolicyEvaluation `json:"policyEvaluation,omitempty"`
 }
 
 // InputSummary describes one input: what it was read as and what came of

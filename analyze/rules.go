@@ -42,6 +42,15 @@ func (e *ruleEvaluator) eval(rec *parse.Record) []Hit {
 	return e.hits
 }
 
+// policies returns the rules' evaluation of the policies for the record
+// of the last eval, or nil.
+func (e *ruleEvaluator) policies() *policy.Evaluation {
+	if e == nil {
+		return nil
+	}
+	return e.ev.Policies()
+}
+
 // ruleErrors lists the run-time errors of the rules and of --where.
 func ruleErrors(s *rules.Set, where *rules.Filter) []RuleError {
 	var errs []rules.RuleRunError

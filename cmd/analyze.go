@@ -63,7 +63,8 @@ personal access token makes. Use --app any and --flow any to keep everything.`,
 	opts.InputFlags.register(c)
 	opts.InputFlags.registerDuplicates(c)
 	c.Flags().BoolVar(&opts.Strict, "strict", false, "stop at the first malformed record instead of skipping and counting it")
-	opts.OutputFlags.register(c)
+	opts.OutputFlags.register(c, severityFailOn, true)
+	completeValues(c, "fail-on", strings.Split(severityNames(), ", ")...)
 	opts.RuleFlags.register(c)
 	opts.RuleFlags.registerContext(c)
 	return c
@@ -120,6 +121,9 @@ func analyzeRun(ctx context.Context, o *AnalyzeOptions) error {
 			return fmt.Errorf("%w\ngive the order of day and month with %s", err, dateOrderHint)
 		}
 		return err
+	}
+	for _, note := range ruleCtx.Notes {
+		fmt.Fprintf(o.IO.ErrOut, "signinspect: note: %s\n", note)
 	}
 	for _, re := range rep.RuleErrors {
 		o.IO.Messagef("signinspect: warning: %s\n", re.Message)

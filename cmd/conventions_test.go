@@ -113,6 +113,8 @@ func TestNoColorOnEveryCommand(t *testing.T) {
 		{"kql"}, {"bundle", samplesDir + "/portal-json", "--out", filepath.Join(dir, "ticket.zip"), "--map", filepath.Join(dir, "map.json")},
 		{"analyze", filepath.Join(dir, "ticket.zip"), "--out", filepath.Join(dir, "answer.md")},
 		{"unredact", "--map", filepath.Join(dir, "map.json"), filepath.Join(dir, "answer.md")},
+		{"policies", samplesDir + "/policies.json"},
+		{"whatif", samplesDir + "/portal-json", "--policies", samplesDir + "/policies.json", "--state", "CA006=enabled"},
 	} {
 		code, out, stderr := runCmd(t, append(args, "--no-color")...)
 		if code != ExitOK || strings.Contains(out+stderr, "\x1b[") {

@@ -180,6 +180,8 @@ type RuleFlags struct {
 	Disable        []string
 	NamedLocations string
 	TrustedIPs     []string
+	Policies       []string
+	Memberships    string
 }
 
 func (f *RuleFlags) register(c *cobra.Command) {
@@ -193,10 +195,20 @@ func (f *RuleFlags) register(c *cobra.Command) {
 
 func (f *RuleFlags) registerContext(c *cobra.Command) {
 	fs := c.Flags()
-	fs.StringVar(&f.NamedLocations, "named-locations", "", "the Graph JSON export of identity/conditionalAccess/namedLocations, so rules can tell trusted IPs")
+	f.registerNamedLocations(c)
 	fs.StringArrayVar(&f.TrustedIPs, "trusted-ip", nil, "treat this IP range (CIDR) as a trusted location (repeatable)")
-	_ = c.MarkFlagFilename("named-locations", "json")
+	fs.StringArrayVar(&f.Policies, "policies", nil, "evaluate the sign-ins against the Conditional Access policies of this export: a Graph, PowerShell, EntraExporter or IntuneManagement file or folder (repeatable)")
+	fs.StringVar(&f.Memberships, "memberships", "", "the users' groups: Graph users with transitiveMemberOf expanded, or a CSV of user,group lines")
+	_ = c.MarkFlagFilename("policies", "json")
+	_ = c.MarkFlagFilename("memberships", "json", "csv")
 	_ = c.RegisterFlagCompletionFunc("trusted-ip", cobra.NoFileCompletions)
+}
+
+// registerNamedLocations declares --named-locations alone, for commands
+// that read the tenant's configuration without evaluating sign-ins.
+func (f *RuleFlags) registerNamedLocations(c *cobra.Command) {
+	c.Flags().StringVar(&f.NamedLocations, "named-locations", "", "the export of the named locations (identity/conditionalAccess/namedLocations), so that trusted IPs and the policies' locations are known")
+	_ = c.MarkFlagFilename("named-locations", "json")
 }
 
 // completeIDs offers the IDs of the rules the command line chooses so far
@@ -274,17 +286,18 @@ func rulesFlagErrors(err error) error {
 	return errors.Join(errs...)
 }
 
-// context returns what --named-locations and --trusted-ip say of the
-// tenant. stdin is read for --named-locations -.
+// context returns what --named-locations, --trusted-ip, --policies and
+// --memberships say of the tenant. stdin is read for any of them given as -.
 func (f *RuleFlags) context(stdin io.Reader) (*rules.Context, error) {
 	ctx := &rules.Context{}
+	opts := parse.Options{Stdin: stdin}
 	if f.NamedLocations != "" {
-		nl, err := policy.LoadNamedLocations(f.NamedLocations, parse.Options{Stdin: stdin})
+		ex, err := policy.LoadNamedLocationsExport(f.NamedLocations, opts)
 		if err != nil {
 			// The error names the file; the flag says what it was for.
 			return nil, fmt.Errorf("--named-locations %w", err)
 		}
-		ctx.NamedLocations = nl
+		ctx.NamedLocations, ctx.Notes = ex.NamedLocations, ex.Notes
 	}
 	for _, s := range f.TrustedIPs {
 		p, err := policy.ParseTrustedIP(s)
@@ -293,7 +306,41 @@ func (f *RuleFlags) context(stdin io.Reader) (*rules.Context, error) {
 		}
 		ctx.TrustedIPs = append(ctx.TrustedIPs, p)
 	}
+	if len(f.Policies) > 0 {
+		ex, err := policy.LoadPolicies(f.Policies, opts)
+		if err != nil {
+			return nil, err
+		}
+		ctx.Policies = ex.Policies
+		ctx.Notes = append(ctx.Notes, ex.Notes...)
+		// Named locations exported beside the policies (an EntraExporter
+		// or IntuneManagement folder) count too, after --named-locations.
+		ctx.NamedLocations = mergeLocations(ctx.NamedLocations, ex.NamedLocations)
+	}
+	if f.Memberships != "" {
+		m, err := policy.LoadMemberships(f.Memberships, opts)
+		if err != nil {
+			return nil, err
+		}
+		ctx.Memberships = m
+	}
 	return ctx, nil
+}
+
+// mergeLocations appends to locs the named locations of more whose ID
+// locs does not hold.
+func mergeLocations(locs, more []policy.NamedLocation) []policy.NamedLocation {
+	have := map[string]bool{}
+	for _, l := range locs {
+		have[strings.ToLower(l.ID)] = true
+	}
+	for _, l := range more {
+		if l.ID == "" || !have[strings.ToLower(l.ID)] {
+			locs = append(locs, l)
+			have[strings.ToLower(l.ID)] = true
+		}
+	}
+	return locs
 }
 
 // build loads the rules and compiles them to run with ctx, the tenant
@@ -316,68 +363,114 @@ type OutputFlags struct {
 	FailOn  string
 }
 
-func (f *OutputFlags) register(c *cobra.Command) {
+// register declares the output flags. failOn is the help of --fail-on,
+// which says what the command's exit code 3 stands for; "" leaves the flag
+// out. redact declares --redact and --key-file, for commands whose reports
+// hold personal data.
+func (f *OutputFlags) register(c *cobra.Command, failOn string, redact bool) {
 	fs := c.Flags()
 	fs.StringVarP(&f.Output, "output", "o", "", "output format: "+strings.Join(render.Names(), ", ")+" (default table, or from the --out extension)")
 	fs.StringVar(&f.OutFile, "out", "", "write the report to this file (atomically) instead of standard output")
 	fs.IntVar(&f.Top, "top", 20, "show at most this many rows in long report sections (0: all)")
-	fs.BoolVar(&f.Redact, "redact", false, "pseudonymize UPNs, names, object IDs and IP addresses in the report, as 'signinspect redact' does")
-	fs.StringVar(&f.KeyFile, "key-file", "", "with --redact: take the pseudonym key from this file, for the same pseudonyms as 'signinspect redact --key-file'")
-	fs.StringVar(&f.FailOn, "fail-on", "", "exit with code 3 when a finding has at least this severity: "+severityNames())
 	completeValues(c, "output", render.Names()...)
-	completeValues(c, "fail-on", strings.Split(severityNames(), ", ")...)
 	_ = c.MarkFlagFilename("out", strings.Split(strings.ReplaceAll(strings.Join(render.Extensions(), ","), ".", ""), ",")...)
-	_ = c.MarkFlagFilename("key-file")
 	_ = c.RegisterFlagCompletionFunc("top", cobra.NoFileCompletions)
+	if redact {
+		fs.BoolVar(&f.Redact, "redact", false, "pseudonymize UPNs, names, object IDs and IP addresses in the report, as 'signinspect redact' does")
+		fs.StringVar(&f.KeyFile, "key-file", "", "with --redact: take the pseudonym key from this file, for the same pseudonyms as 'signinspect redact --key-file'")
+		_ = c.MarkFlagFilename("key-file")
+	}
+	if failOn != "" {
+		fs.StringVar(&f.FailOn, "fail-on", "", failOn)
+	}
 }
 
-// reportOutput is what OutputFlags build: where and how to write a report
-// and what its findings make of the exit code.
+// severityFailOn is analyze's --fail-on.
+var severityFailOn = "exit with code 3 when a finding has at least this severity: " + severityNames()
+
+// reportOutput is what OutputFlags build for analyze: where and how to
+// write a report and what its findings make of the exit code.
 type reportOutput struct {
+	*target
 	renderer render.Renderer
-	format   string
-	file     string // "" for standard output.
-	top      int
 	// failOn is the --fail-on severity; hasFailOn is false without it.
 	failOn    rules.Severity
 	hasFailOn bool
-	// pseudonymizer redacts the report; nil without --redact.
+}
+
+// target is where and how a report of any command is written: the format,
+// the renderer options for standard output or the file, --top, and
+// --redact's pseudonymizer (nil without it).
+type target struct {
+	format        string
+	ropts         render.Options
+	file          string // "" for standard output.
+	top           int
 	pseudonymizer *redact.Pseudonymizer
 }
 
-// build checks the output flags and prepares the renderer for ios.
-func (f *OutputFlags) build(ios *IOStreams) (*reportOutput, error) {
-	out := &reportOutput{file: f.OutFile, top: f.Top}
-	formatName, err := f.format()
-	if err != nil {
+// target checks the flags every report shares.
+func (f *OutputFlags) target(ios *IOStreams) (*target, error) {
+	t := &target{file: f.OutFile, top: f.Top}
+	var err error
+	if t.format, err = f.format(); err != nil {
 		return nil, err
 	}
 	toTerminal := f.OutFile == "" && ios.StdoutTTY
 	// A report written to a file is fitted to the default width, not to
 	// the terminal it happened to be made in; standard output is fitted
 	// to the terminal, or to COLUMNS on a pipe.
-	ropts := render.Options{Color: toTerminal && !ios.NoColor}
+	t.ropts = render.Options{Color: toTerminal && !ios.NoColor}
 	if f.OutFile == "" {
-		ropts.Width = ios.Width
+		t.ropts.Width = ios.Width
 	}
-	out.format = formatName
-	if out.renderer, err = render.New(formatName, ropts); err != nil {
-		return nil, &FlagError{Err: fmt.Errorf("-o: %w", err)}
-	}
-	if formatName == "xlsx" && toTerminal {
+	if t.format == "xlsx" && toTerminal {
 		return nil, FlagErrorf("-o xlsx writes a binary workbook, not for a terminal: add --out FILE.xlsx")
 	}
 	if f.Top < 0 {
 		return nil, FlagErrorf("--top %d: want 0 or more", f.Top)
+	}
+	if t.pseudonymizer, err = f.pseudonymizer(); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// emit writes a report, rendered by write, to standard output or the --out
+// file, and says on a terminal what it wrote to a file. Rendering stops at
+// its next write once ctx is done; a file is then left as it was.
+func (t *target) emit(ctx context.Context, ios *IOStreams, write func(io.Writer) error) error {
+	size := 0
+	err := writeOutput(ctx, ios.Out, t.file, func(w io.Writer) error {
+		cw := &countingWriter{w: w}
+		err := write(cw)
+		size = cw.n
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if t.file != "" && ios.StderrTTY {
+		ios.Messagef("wrote %s (%s, %s)\n", t.file, t.format, byteSize(size))
+	}
+	return nil
+}
+
+// build checks the output flags and prepares analyze's renderer for ios.
+func (f *OutputFlags) build(ios *IOStreams) (*reportOutput, error) {
+	t, err := f.target(ios)
+	if err != nil {
+		return nil, err
+	}
+	out := &reportOutput{target: t}
+	if out.renderer, err = render.New(t.format, t.ropts); err != nil {
+		return nil, &FlagError{Err: fmt.Errorf("-o: %w", err)}
 	}
 	if f.FailOn != "" {
 		if out.failOn, err = rules.ParseSeverity(f.FailOn); err != nil {
 			return nil, FlagErrorf("--fail-on: %v", err)
 		}
 		out.hasFailOn = true
-	}
-	if out.pseudonymizer, err = f.pseudonymizer(); err != nil {
-		return nil, err
 	}
 	return out, nil
 }
@@ -409,24 +502,13 @@ func (f *OutputFlags) pseudonymizer() (*redact.Pseudonymizer, error) {
 
 // write redacts the report when asked, renders it to standard output or
 // the --out file, and returns ErrFindings when a finding reaches
-// --fail-on. Rendering stops at its next write once ctx is done; a file is
-// then left as it was.
+// --fail-on.
 func (o *reportOutput) write(ctx context.Context, ios *IOStreams, rep *analyze.Report) error {
 	if o.pseudonymizer != nil {
 		analyze.Redact(rep, o.pseudonymizer)
 	}
-	size := 0
-	err := writeOutput(ctx, ios.Out, o.file, func(w io.Writer) error {
-		cw := &countingWriter{w: w}
-		err := o.renderer.Render(cw, rep)
-		size = cw.n
+	if err := o.emit(ctx, ios, func(w io.Writer) error { return o.renderer.Render(w, rep) }); err != nil {
 		return err
-	})
-	if err != nil {
-		return err
-	}
-	if o.file != "" && ios.StderrTTY {
-		ios.Messagef("wrote %s (%s, %s)\n", o.file, o.format, byteSize(size))
 	}
 	if o.hasFailOn && reachesSeverity(rep, o.failOn) {
 		return ErrFindings
@@ -437,7 +519,7 @@ func (o *reportOutput) write(ctx context.Context, ios *IOStreams, rep *analyze.R
 // checkInputs refuses a --out file that would replace an input or land
 // among the inputs of a folder (where the next run would read it as one),
 // and one whose folder does not exist, before anything is read.
-func (o *reportOutput) checkInputs(paths []string) error {
+func (o *target) checkInputs(paths []string) error {
 	if o.file == "" {
 		return nil
 	}

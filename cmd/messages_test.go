@@ -113,7 +113,7 @@ func TestMessagesThatSayWhatToDo(t *testing.T) {
 		{"--at without --window", []string{"analyze", signins, "--at", "2026-11-20 10:15"}, ExitUsage,
 			`--at "2026-11-20 10:15" needs --window, how far either side of it to look: --at "2026-11-20 10:15" --window 30m` + "\nRun 'signinspect analyze --help' for usage.\n"},
 		{"a sign-in export for --named-locations", []string{"analyze", signins, "--named-locations", signins}, ExitError,
-			"--named-locations " + signins + ": this is a sign-in log export (Entra portal JSON download / Microsoft Graph JSON), not named locations: analyse it as an input, and take the named locations from the Graph export of identity/conditionalAccess/namedLocations\n"},
+			"--named-locations " + signins + ": holds no named location: it is a sign-in log export (pass it as an input of analyze or whatif)\n"},
 		{"a missing --named-locations", []string{"analyze", signins, "--named-locations", filepath.Join(dir, "nl.json")}, ExitError,
 			"--named-locations " + filepath.Join(dir, "nl.json") + ": no such file or directory\n"},
 		{"a missing --rules", []string{"analyze", signins, "--rules", filepath.Join(dir, "mine.yaml")}, ExitError,

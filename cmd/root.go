@@ -132,6 +132,8 @@ what device information was missing, and what to change.`,
 	root.AddCommand(NewCmdKQL(ios, nil))
 	root.AddCommand(NewCmdUnredact(ios, nil))
 	root.AddCommand(NewCmdBundle(ios, nil))
+	root.AddCommand(NewCmdPolicies(ios, nil))
+	root.AddCommand(NewCmdWhatIf(ios, nil))
 	root.AddCommand(newCmdVersion(ios))
 	root.AddCommand(newCmdMan(ios))
 	return root

@@ -294,6 +294,11 @@ func Conformance(rs []*rules.Compiled, version string) (string, []ConformanceChe
 		var keys []string
 		groups := map[string][]int{}
 		for i := range c.Tests {
+			if len(c.Tests[i].Policies) > 0 {
+				// A workspace holds no policies to evaluate: a case of
+				// --policies has no KQL form to check.
+				continue
+			}
 			k := contextKey(&c.Tests[i])
 			if _, ok := groups[k]; !ok {
 				keys = append(keys, k)

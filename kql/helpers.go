@@ -193,6 +193,15 @@ func (tr *translator) call(n *ast.CallNode, sc scope) (value, error) {
 		return nil
 	}
 	switch callee.Value {
+	// The policy helpers evaluate the exports of --policies, which a
+	// workspace does not hold: in KQL they answer as they do without
+	// policies ("", an empty list, false), so a rule's other branch runs.
+	case "HasPolicies", "BlockDecidedBy":
+		return constBool(false), nil
+	case "PolicyVerdict", "EvaluatedResult", "ConditionMatch":
+		return value{text: `""`, kind: kindString, isConst: true}, nil
+	case "EvaluatedPolicies":
+		return atom("dynamic([])", kindStrings), nil
 	case "Known":
 		name, err := constant(0, "field name")
 		if err != nil {

@@ -693,6 +693,9 @@ func Detect(peek []byte) (Format, error) {
 	if kind, hint := archiveKind(peek); kind != "" {
 		return "", fmt.Errorf("%w: this is %s, which signinspect does not read: %s", ErrUnknownFormat, kind, hint)
 	}
+	if looksLikePolicies(trimmed) {
+		return "", fmt.Errorf("%w: this is a Conditional Access policy export, not sign-in logs; pass it with --policies", ErrUnknownFormat)
+	}
 	if looksLikeNamedLocations(trimmed) {
 		return "", fmt.Errorf("%w: this is a named locations export, not sign-in logs; pass it with --named-locations", ErrUnknownFormat)
 	}
@@ -725,6 +728,19 @@ func looksLikeNamedLocations(b []byte) bool {
 	b = b[:min(len(b), 4096)]
 	return (b[0] == '{' || b[0] == '[') && (bytes.Contains(b, []byte("NamedLocation")) ||
 		bytes.Contains(b, []byte("namedLocation")) || bytes.Contains(b, []byte(`"ipRanges"`)))
+}
+
+// looksLikePolicies recognises an export of Conditional Access policies
+// (Graph's camelCase or Graph PowerShell's PascalCase), which users keep
+// next to their sign-in exports as they do named locations.
+func looksLikePolicies(b []byte) bool {
+	b = b[:min(len(b), 16384)]
+	if b[0] != '{' && b[0] != '[' {
+		return false
+	}
+	lower := bytes.ToLower(b)
+	return bytes.Contains(lower, []byte("conditionalaccesspolicy")) || bytes.Contains(lower, []byte(`"conditions"`)) &&
+		(bytes.Contains(lower, []byte(`"grantcontrols"`)) || bytes.Contains(lower, []byte(`"sessioncontrols"`)))
 }
 
 // describeStart quotes the start of an unrecognised input so that the user

@@ -267,6 +267,10 @@ func TestOpenErrors(t *testing.T) {
 		{"notes.txt", []byte("Call the vendor on Monday about the PAT\n"), []string{"not a sign-in log export", `it begins "Call the vendor on Monday about the PAT"`}},
 		{"named-locations.json", []byte(`{"value":[{"@odata.type":"#microsoft.graph.ipNamedLocation","displayName":"HQ","ipRanges":[{"cidrAddress":"203.0.113.0/24"}]}]}`),
 			[]string{"named locations export", "--named-locations"}},
+		{"policies.json", []byte(`{"value":[{"id":"6c6fe338","displayName":"CA001","state":"enabled","conditions":{"users":{"includeUsers":["All"]}},"grantControls":{"builtInControls":["block"]}}]}`),
+			[]string{"Conditional Access policy export", "--policies"}},
+		{"policies-powershell.json", []byte("[\r\n    {\r\n        \"Conditions\":  {},\r\n        \"DisplayName\":  \"CA001\",\r\n        \"GrantControls\":  {}\r\n    }\r\n]\r\n"),
+			[]string{"Conditional Access policy export", "--policies"}},
 		{"bad.gz", []byte{0x1f, 0x8b, 0x08, 0x00, 1, 2, 3}, []string{"bad.gz", "gzip"}},
 	}
 	for _, tt := range tests {

@@ -1,9 +1,6 @@
 package policy
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"net/netip"
 	"strings"
@@ -40,199 +37,51 @@ type NamedLocation struct {
 	// CountryLookupMethod is clientIpAddress (the default) or
 	// authenticatorAppGps.
 	CountryLookupMethod string
+	// Source is where the export defines the location: "file:line".
+	Source string
 }
 
-// maxNamedLocationsBytes bounds one named-locations export read into
-// memory. A tenant has at most 195 IP named locations of 2,000 ranges each:
-// about 20 MB of JSON, 40 MB in UTF-16.
-const maxNamedLocationsBytes = 64 << 20
+// MFATrustedIPsID is the ID policies use for the legacy "multifactor
+// authentication trusted IPs" of the MFA service settings. It is no named
+// location: no namedLocations export holds it, so a location of that ID
+// given by hand (Microsoft365DSC writes it so) stands for those ranges.
+const MFATrustedIPsID = "00000000-0000-0000-0000-000000000000"
 
 // LoadNamedLocations reads the named locations of the export at path: a
-// JSON file (see ParseNamedLocations), gzip-compressed or not, in UTF-8 or
-// UTF-16, or "-" for opts.Stdin. A folder or ZIP archive gives the named
-// locations of every file in it.
+// file, a folder (every file in it), a ZIP archive or "-" for opts.Stdin, in
+// every shape LoadPolicies reads. Policies found beside them are left to
+// --policies.
 func LoadNamedLocations(path string, opts parse.Options) ([]NamedLocation, error) {
-	inputs, err := parse.Expand([]string{path}, opts)
+	ex, err := LoadNamedLocationsExport(path, opts)
 	if err != nil {
 		return nil, err
 	}
-	var out []NamedLocation
-	var errs []error
-	for _, in := range inputs {
-		locs, err := ReadNamedLocations(in, opts)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		out = append(out, locs...)
-	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
-	return out, nil
+	return ex.NamedLocations, nil
+}
+
+// LoadNamedLocationsExport is LoadNamedLocations, also returning the notes
+// on what was left out (files of a folder that hold no named location,
+// locations given twice).
+func LoadNamedLocationsExport(path string, opts parse.Options) (*Export, error) {
+	return load([]string{path}, opts, false, true)
 }
 
 // ParseNamedLocations reads named locations from data, an export held in
-// memory and named name in errors, as ReadNamedLocations reads a file.
+// memory and named name in errors, as LoadNamedLocations reads a file.
 func ParseNamedLocations(name string, data []byte) ([]NamedLocation, error) {
-	return ReadNamedLocations(parse.BytesInput(name, data), parse.Options{})
-}
-
-// ReadNamedLocations reads named locations from JSON in any of the shapes
-// exports take: Graph's {"value": [...]} page, a bare array, or a single
-// object; camelCase as Graph writes it or PascalCase as Graph PowerShell's
-// ConvertTo-Json writes it, with type-specific members under
-// AdditionalProperties. Keys compare case-insensitively. The input is opened
-// with parse.OpenText: gzip, a byte order mark and UTF-16 with or without
-// one are undone. Errors name the input, and the element and key at fault.
-func ReadNamedLocations(in parse.Input, opts parse.Options) ([]NamedLocation, error) {
-	name := in.Name
-	text, err := readText(in, opts, maxNamedLocationsBytes)
+	ex, err := loadInputs([]parse.Input{parse.BytesInput(name, data)}, parse.Options{}, false, true)
 	if err != nil {
 		return nil, err
 	}
-	// A sign-in export given for named locations is said in one line, not
-	// one error per record. An empty Graph page ({"value": []}) reads as
-	// either, so a JSON export must also hold a sign-in's own keys.
-	head := text[:min(len(text), 256<<10)]
-	if f, err := parse.Detect(head); err == nil && (!strings.HasSuffix(string(f), "-json") || holdsSignInKeys(head)) {
-		return nil, fmt.Errorf("%s: this is a sign-in log export (%s), not named locations: analyse it as an input, and take the named locations from the Graph export of identity/conditionalAccess/namedLocations", name, f.Info().Name)
-	}
-	var top any
-	dec := json.NewDecoder(bytes.NewReader(text))
-	dec.UseNumber()
-	if err := dec.Decode(&top); err != nil {
-		return nil, fmt.Errorf("%s: not a JSON export of named locations: %w", name, parse.DescribeJSONError(text, err))
-	}
-	if tooDeep(top, parse.MaxJSONDepth) {
-		return nil, fmt.Errorf("%s: nested more than %d levels deep", name, parse.MaxJSONDepth)
-	}
-	if dec.More() {
-		return nil, fmt.Errorf("%s: more than one JSON value; want one object, array or {\"value\": [...]}", name)
-	}
-	var elems []any
-	path := ""
-	switch v := top.(type) {
-	case []any:
-		elems = v
-	case map[string]any:
-		if list, ok := lookupKey(v, "value"); ok {
-			arr, ok := list.([]any)
-			if !ok {
-				return nil, fmt.Errorf("%s: value: want an array of named locations, got %s", name, parse.JSONKind(list))
-			}
-			elems, path = arr, "value"
-		} else {
-			elems = []any{v}
-		}
-	default:
-		return nil, fmt.Errorf("%s: want a named location object, an array of them or {\"value\": [...]}, got %s", name, parse.JSONKind(top))
-	}
+	return ex.NamedLocations, nil
+}
+
+// namedLocationFromJSON reads one named location.
+func (d *jsonDoc) namedLocationFromJSON(obj *jsonNode, path string) (NamedLocation, error) {
 	var errs []error
-	out := make([]NamedLocation, 0, len(elems))
-	for i, e := range elems {
-		where := fmt.Sprintf("%s[%d]", path, i)
-		obj, ok := e.(map[string]any)
-		if !ok {
-			errs = append(errs, fmt.Errorf("%s: %s: want an object, got %s", name, where, parse.JSONKind(e)))
-			continue
-		}
-		loc, err := namedLocationFromJSON(obj)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %s%w", name, where, err))
-			continue
-		}
-		out = append(out, loc)
-	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
-	return out, nil
-}
-
-// holdsSignInKeys reports whether JSON text holds keys that sign-ins have
-// and named locations do not.
-func holdsSignInKeys(b []byte) bool {
-	lower := bytes.ToLower(b)
-	for _, k := range []string{`"userprincipalname"`, `"appdisplayname"`, `"resourcedisplayname"`} {
-		if bytes.Contains(lower, []byte(k)) {
-			return true
-		}
-	}
-	return false
-}
-
-// lookupKey returns the member of obj named key, compared
-// case-insensitively.
-func lookupKey(obj map[string]any, key string) (any, bool) {
-	if v, ok := obj[key]; ok {
-		return v, true
-	}
-	for k, v := range obj {
-		if strings.EqualFold(k, key) {
-			return v, true
-		}
-	}
-	return nil, false
-}
-
-// namedLocationFromJSON reads one named location. Errors start with the key
-// path within the element (".ipRanges[0].cidrAddress: ...").
-func namedLocationFromJSON(obj map[string]any) (NamedLocation, error) {
-	// Graph PowerShell puts the members of derived types under
-	// AdditionalProperties; they count as members of the object.
-	if extra, ok := lookupKey(obj, "AdditionalProperties"); ok && extra != nil {
-		m, ok := extra.(map[string]any)
-		if !ok {
-			return NamedLocation{}, fmt.Errorf(".AdditionalProperties: want an object, got %s", parse.JSONKind(extra))
-		}
-		merged := make(map[string]any, len(obj)+len(m))
-		for k, v := range obj {
-			merged[k] = v
-		}
-		for k, v := range m {
-			if _, dup := lookupKey(merged, k); !dup {
-				merged[k] = v
-			}
-		}
-		obj = merged
-	}
-	str := func(key string) (string, error) {
-		v, ok := lookupKey(obj, key)
-		if !ok || v == nil {
-			return "", nil
-		}
-		s, ok := v.(string)
-		if !ok {
-			return "", fmt.Errorf(".%s: want a string, got %s", key, parse.JSONKind(v))
-		}
-		return s, nil
-	}
-	boolean := func(key string) (bool, error) {
-		v, ok := lookupKey(obj, key)
-		if !ok || v == nil {
-			return false, nil
-		}
-		b, ok := v.(bool)
-		if !ok {
-			return false, fmt.Errorf(".%s: want true or false, got %s", key, parse.JSONKind(v))
-		}
-		return b, nil
-	}
-	var loc NamedLocation
-	var err error
-	if loc.ID, err = str("id"); err != nil {
-		return loc, err
-	}
-	if loc.Name, err = str("displayName"); err != nil {
-		return loc, err
-	}
-	odataType, err := str("@odata.type")
-	if err != nil {
-		return loc, err
-	}
-	ranges, hasRanges := lookupKey(obj, "ipRanges")
-	countries, hasCountries := lookupKey(obj, "countriesAndRegions")
+	r := d.reader(obj, path, &errs)
+	loc := NamedLocation{ID: r.str("id"), Name: r.str("displayName"), Source: r.source()}
+	odataType := r.str("@odata.type")
 	switch t := strings.ToLower(odataType); {
 	case strings.HasSuffix(t, "ipnamedlocation"):
 		loc.Kind = LocationIP
@@ -242,52 +91,37 @@ func namedLocationFromJSON(obj map[string]any) (NamedLocation, error) {
 		loc.Kind = LocationCompliantNetwork
 	case t != "":
 		loc.Kind = odataType
-	case hasRanges:
+	case r.present("ipRanges"):
 		loc.Kind = LocationIP
-	case hasCountries:
+	case r.present("countriesAndRegions"):
 		loc.Kind = LocationCountry
+	case r.present("compliantNetworkType"):
+		loc.Kind = LocationCompliantNetwork
 	default:
-		return loc, fmt.Errorf(": %s has no @odata.type, ipRanges or countriesAndRegions; is this a named location?", describeLocation(loc))
+		return loc, r.errorf("%s has no @odata.type, ipRanges or countriesAndRegions; is this a named location?", describeLocation(loc))
 	}
-	if loc.Trusted, err = boolean("isTrusted"); err != nil {
-		return loc, err
-	}
-	if hasRanges && ranges != nil {
-		list, ok := ranges.([]any)
-		if !ok {
-			return loc, fmt.Errorf(".ipRanges: want an array, got %s", parse.JSONKind(ranges))
+	loc.Trusted, _ = r.boolean("isTrusted")
+	if n := obj.member("ipRanges"); !n.isNull() {
+		if n.kind != jsonArray {
+			r.wrongKind(n, "ipRanges", "an array")
 		}
-		for i, r := range list {
-			p, err := rangeFromJSON(r)
+		for i, e := range n.elems {
+			p, err := rangeFromJSON(e)
 			if err != nil {
-				return loc, fmt.Errorf(".ipRanges[%d]%w", i, err)
+				errs = append(errs, d.errorAt(e, fmt.Sprintf("%s[%d]%s", r.at("ipRanges"), i, err.key), "%s", err.msg))
+				continue
 			}
 			loc.Ranges = append(loc.Ranges, p)
 		}
+	} else if loc.Kind == LocationIP && obj.member("ipRanges") == nil {
+		errs = append(errs, r.errorf("IP named location %s has no ipRanges", describeLocation(loc)))
 	}
-	if hasCountries && countries != nil {
-		list, ok := countries.([]any)
-		if !ok {
-			return loc, fmt.Errorf(".countriesAndRegions: want an array, got %s", parse.JSONKind(countries))
-		}
-		for i, c := range list {
-			s, ok := c.(string)
-			if !ok {
-				return loc, fmt.Errorf(".countriesAndRegions[%d]: want a string, got %s", i, parse.JSONKind(c))
-			}
-			loc.Countries = append(loc.Countries, strings.ToUpper(strings.TrimSpace(s)))
-		}
+	for _, c := range r.stringList("countriesAndRegions") {
+		loc.Countries = append(loc.Countries, strings.ToUpper(strings.TrimSpace(c)))
 	}
-	if loc.IncludeUnknownCountries, err = boolean("includeUnknownCountriesAndRegions"); err != nil {
-		return loc, err
-	}
-	if loc.CountryLookupMethod, err = str("countryLookupMethod"); err != nil {
-		return loc, err
-	}
-	if loc.Kind == LocationIP && len(loc.Ranges) == 0 && !hasRanges {
-		return loc, fmt.Errorf(": IP named location %s has no ipRanges", describeLocation(loc))
-	}
-	return loc, nil
+	loc.IncludeUnknownCountries, _ = r.boolean("includeUnknownCountriesAndRegions")
+	loc.CountryLookupMethod = r.str("countryLookupMethod")
+	return loc, joinErrs(errs)
 }
 
 func describeLocation(loc NamedLocation) string {
@@ -300,27 +134,36 @@ func describeLocation(loc NamedLocation) string {
 	return "(unnamed)"
 }
 
+// A rangeError is what is wrong with one element of ipRanges: the key
+// within it (".cidrAddress" or "") and the message.
+type rangeError struct{ key, msg string }
+
 // rangeFromJSON reads one element of ipRanges: {"cidrAddress": "..."} as
 // Graph writes it, or a bare CIDR string.
-func rangeFromJSON(v any) (netip.Prefix, error) {
+func rangeFromJSON(n *jsonNode) (netip.Prefix, *rangeError) {
 	var s string
-	switch r := v.(type) {
-	case string:
-		s = r
-	case map[string]any:
-		c, ok := lookupKey(r, "cidrAddress")
-		if !ok {
-			return netip.Prefix{}, errors.New(": no cidrAddress (ranges given as lowerAddress/upperAddress are not supported; export them as CIDR)")
+	switch n.kind {
+	case jsonString:
+		s = n.text
+	case jsonObject:
+		c := n.member("cidrAddress")
+		if c == nil {
+			return netip.Prefix{}, &rangeError{"", "no cidrAddress (ranges given as lowerAddress/upperAddress are not supported; export them as CIDR)"}
 		}
-		if s, ok = c.(string); !ok {
-			return netip.Prefix{}, fmt.Errorf(".cidrAddress: want a string, got %s", parse.JSONKind(c))
+		if c.kind != jsonString {
+			return netip.Prefix{}, &rangeError{".cidrAddress", "want a string, got " + c.describe()}
 		}
+		s = c.text
 	default:
-		return netip.Prefix{}, fmt.Errorf(": want an object with cidrAddress, got %s", parse.JSONKind(v))
+		return netip.Prefix{}, &rangeError{"", "want an object with cidrAddress, got " + n.describe()}
 	}
 	p, err := netip.ParsePrefix(strings.TrimSpace(s))
 	if err != nil {
-		return netip.Prefix{}, fmt.Errorf(".cidrAddress: %q is not a CIDR range", s)
+		key := ".cidrAddress"
+		if n.kind == jsonString {
+			key = ""
+		}
+		return netip.Prefix{}, &rangeError{key, fmt.Sprintf("%q is not a CIDR range", s)}
 	}
 	return p, nil
 }

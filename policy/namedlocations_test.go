@@ -117,24 +117,31 @@ func TestNamedLocationErrors(t *testing.T) {
 	tests := []struct {
 		name, data, want string
 	}{
-		{"not JSON", `ipRanges: 10.0.0.0/8`, `not JSON: not a JSON export of named locations: line 1, column 1: invalid character 'i' looking for beginning of value`},
-		{"truncated", `{"value": [`, `truncated: not a JSON export of named locations: unexpected end of JSON`},
-		{"two values", `{} {}`, `two values: more than one JSON value; want one object, array or {"value": [...]}`},
-		{"a number", `42`, `a number: want a named location object, an array of them or {"value": [...]}, got a number`},
-		{"value not a list", `{"value": {}}`, `value not a list: value: want an array of named locations, got an object`},
-		{"element not an object", `{"value": ["x"]}`, `element not an object: value[0]: want an object, got a string`},
-		{"bad range", `{"value": [{"displayName": "A", "ipRanges": [{"cidrAddress": "10.0.0.0/8"}, {"cidrAddress": "10.0.0.0/33"}]}]}`,
-			`bad range: value[0].ipRanges[1].cidrAddress: "10.0.0.0/33" is not a CIDR range`},
+		{"not JSON", `ipRanges: 10.0.0.0/8`, `not JSON:1: not valid JSON: invalid character 'i' looking for beginning of value`},
+		{"truncated", "{\"value\": [\n", `truncated:2: not valid JSON: unexpected end of JSON`},
+		{"two empty objects", `{} {}`, `two empty objects: holds no named location: it is an empty object`},
+		{"a number", `42`, `a number: holds no named location: it is a number, not a JSON object`},
+		{"value not a list", `{"value": {}}`, `value not a list: holds no named location: it is an object whose value is an object, not an array`},
+		{"element not an object", `{"value": ["x"]}`, `element not an object: holds no named location: it is a list of strings, not of objects`},
+		{"bad range", "{\"value\": [{\"displayName\": \"A\", \"ipRanges\": [\n  {\"cidrAddress\": \"10.0.0.0/8\"},\n  {\"cidrAddress\": \"10.0.0.0/33\"}]}]}",
+			`bad range:3: value[0].ipRanges[1].cidrAddress: "10.0.0.0/33" is not a CIDR range`},
 		{"range without CIDR", `[{"displayName": "A", "ipRanges": [{"lowerAddress": "10.0.0.1", "upperAddress": "10.0.0.9"}]}]`,
-			`range without CIDR: [0].ipRanges[0]: no cidrAddress (ranges given as lowerAddress/upperAddress are not supported; export them as CIDR)`},
-		{"not a location", `[{"displayName": "Sign-in", "status": {"errorCode": 0}}]`,
-			`not a location: [0]: "Sign-in" has no @odata.type, ipRanges or countriesAndRegions; is this a named location?`},
-		{"isTrusted not a boolean", `[{"displayName": "A", "isTrusted": "yes", "ipRanges": []}]`, `isTrusted not a boolean: [0].isTrusted: want true or false, got a string`},
-		{"two bad elements", `[{"ipRanges": 5}, {"countriesAndRegions": [1]}]`,
-			"two bad elements: [0].ipRanges: want an array, got a number\ntwo bad elements: [1].countriesAndRegions[0]: want a string, got a number"},
-		{"UTF-16 with a stray byte", "\xff\xfe\xfd", `UTF-16 with a stray byte: not a JSON export of named locations: line 1, column 1: invalid character 'ï' looking for beginning of value`},
+			`range without CIDR:1: [0].ipRanges[0]: no cidrAddress (ranges given as lowerAddress/upperAddress are not supported; export them as CIDR)`},
+		{"a sign-in", `[{"displayName": "Sign-in", "status": {"errorCode": 0}}]`,
+			`a sign-in: holds no named location: it is objects with the keys displayName, status`},
+		{"a policy", `{"value": [{"displayName": "CA001", "conditions": {}}]}`,
+			`a policy: holds no named location: it is a Conditional Access policy export; pass it with --policies`},
+		{"isTrusted not a boolean", `[{"displayName": "A", "isTrusted": "yes", "ipRanges": []}]`, `isTrusted not a boolean:1: [0].isTrusted: want true or false, got a string`},
+		{"two bad elements", "[{\"ipRanges\": 5},\n {\"countriesAndRegions\": [1]}]",
+			"two bad elements:1: [0].ipRanges: want an array, got a number\ntwo bad elements:2: [1].countriesAndRegions[0]: want a string, got a number"},
+		{"a list mixing kinds", "[{\"ipRanges\": []},\n {\"userPrincipalName\": \"a@b\"}]",
+			`a list mixing kinds:2: [1]: neither a Conditional Access policy nor a named location: objects with the keys userPrincipalName`},
+		{"PowerShell cut at its depth", `{"DisplayName": "A", "AdditionalProperties": {"@odata.type": "#microsoft.graph.ipNamedLocation", "ipRanges": "System.Object[]"}}`,
+			`PowerShell cut at its depth:1: AdditionalProperties.ipRanges: want an array, got the type name "System.Object[]": ConvertTo-Json stopped at its -Depth; export again with ConvertTo-Json -Depth 10`},
+		{"UTF-16 with a stray byte", "\xff\xfe\xfd", `UTF-16 with a stray byte:1: not valid JSON: invalid character 'ï' looking for beginning of value`},
 		{"not UTF-8", "{\"value\": [\xfd]}", `not UTF-8: not UTF-8 or UTF-16 text`},
-		{"nested too deep", strings.Repeat("[", 600) + strings.Repeat("]", 600), `nested too deep: nested more than 512 levels deep`},
+		{"nested too deep", strings.Repeat("[", 600) + strings.Repeat("]", 600), `nested too deep:1: nested more than 512 levels deep`},
+		{"empty", "  \n", `empty: the file is empty`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -189,7 +196,8 @@ func TestLoadNamedLocationsInputs(t *testing.T) {
 	}{
 		{"gzip file", gz, parse.Options{}, 3},
 		{"standard input", "-", parse.Options{Stdin: bytes.NewReader(graph)}, 3},
-		{"folder", folder, parse.Options{}, 5},
+		// The two files hold the same locations (by ID): each counts once.
+		{"folder", folder, parse.Options{}, 3},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			locs, err := LoadNamedLocations(c.path, c.opts)

@@ -28,25 +28,3 @@ func readText(in parse.Input, opts parse.Options, limit int64) ([]byte, error) {
 	}
 	return text, nil
 }
-
-// tooDeep reports whether a decoded JSON value nests deeper than limit.
-func tooDeep(v any, limit int) bool {
-	if limit < 0 {
-		return true
-	}
-	switch x := v.(type) {
-	case []any:
-		for _, e := range x {
-			if tooDeep(e, limit-1) {
-				return true
-			}
-		}
-	case map[string]any:
-		for _, e := range x {
-			if tooDeep(e, limit-1) {
-				return true
-			}
-		}
-	}
-	return false
-}

@@ -153,7 +153,7 @@ func BenchmarkHelperMechanisms(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		env := newEnv(policy.NewLocations(nil, nil))
+		env := newEnv((&Context{}).tenant())
 		env.record = rec
 		run(b, prog, env)
 	})

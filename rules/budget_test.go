@@ -11,7 +11,6 @@ import (
 	"github.com/expr-lang/expr/vm"
 
 	"github.com/signinspect/signinspect/parse"
-	"github.com/signinspect/signinspect/policy"
 )
 
 // ruleFile returns a rule file around a when expression and a fix.
@@ -246,7 +245,7 @@ func FuzzExprBudget(f *testing.F) {
 		if err != nil {
 			return
 		}
-		env := newEnv(policy.NewLocations(nil, nil))
+		env := newEnv((&Context{}).tenant())
 		env.record = (*record)(rec)
 		m := vm.VM{MemoryBudget: memoryBudget}
 		start := time.Now()

@@ -44,7 +44,7 @@ func exprOptions(extra ...expr.Option) []expr.Option {
 // Evaluator.
 type Set struct {
 	rules []*Compiled
-	loc   *policy.Locations
+	t     *tenant
 	runs  runErrors
 }
 
@@ -73,7 +73,7 @@ func (c *Compiled) FixValueLabels() []string {
 type compiledCase struct {
 	*Case
 	record *parse.Record
-	loc    *policy.Locations
+	t      *tenant
 }
 
 // Rules returns the compiled rules in order.
@@ -83,12 +83,12 @@ func (s *Set) Rules() []*Compiled { return s.rules }
 // error of every rule is reported, joined; each names the file, line, rule
 // and key, and expression errors keep expr's position and caret.
 func Compile(rs []Rule, ctx *Context) (*Set, error) {
-	loc := ctx.Locations()
-	s := &Set{loc: loc}
+	t := ctx.tenant()
+	s := &Set{t: t}
 	var errs []error
 	errs = append(errs, duplicateIDs(rs)...)
 	for i := range rs {
-		c, err := compileRule(&rs[i], loc)
+		c, err := compileRule(&rs[i], t)
 		if err != nil {
 			errs = append(errs, errlist.Flatten(err)...)
 			continue
@@ -101,21 +101,21 @@ func Compile(rs []Rule, ctx *Context) (*Set, error) {
 	return s, nil
 }
 
-func compileRule(r *Rule, loc *policy.Locations) (*Compiled, error) {
+func compileRule(r *Rule, t *tenant) (*Compiled, error) {
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
-	return compileParts(r, loc)
+	return compileParts(r, t)
 }
 
 // compileParts compiles what r has of a condition, a fix and test cases,
 // and reports every error among them. Lint runs it on rules that did not
 // load cleanly, too.
-func compileParts(r *Rule, loc *policy.Locations) (*Compiled, error) {
+func compileParts(r *Rule, t *tenant) (*Compiled, error) {
 	c := &Compiled{Rule: *r}
 	var errs []error
 	if r.When != "" {
-		prog, err := compileExpr(r.When, loc, expr.AsBool())
+		prog, err := compileExpr(r.When, t, expr.AsBool())
 		if err != nil {
 			errs = append(errs, r.exprError("when", r.pos.when, 0, err))
 		} else {
@@ -123,14 +123,14 @@ func compileParts(r *Rule, loc *policy.Locations) (*Compiled, error) {
 		}
 	}
 	if r.Fix != "" {
-		fix, err := compileTemplate(r.Fix, loc)
+		fix, err := compileTemplate(r.Fix, t)
 		if err != nil {
 			errs = append(errs, r.templateError("fix", r.pos.fix, err))
 		}
 		c.fix = fix
 	}
 	if r.Verdict != "" {
-		verdict, err := compileTemplate(r.Verdict, loc)
+		verdict, err := compileTemplate(r.Verdict, t)
 		if err != nil {
 			errs = append(errs, r.templateError("verdict", r.pos.verdict, err))
 		}
@@ -177,7 +177,7 @@ func (r *Rule) templateError(key string, pos scalarPos, err error) error {
 // more over a tree that a patch has changed, lets through some errors that
 // it reported the first time (an unknown function in a method's arguments,
 // say).
-func compileExpr(src string, loc *policy.Locations, extra ...expr.Option) (*vm.Program, error) {
+func compileExpr(src string, t *tenant, extra ...expr.Option) (*vm.Program, error) {
 	if err := checkExprShape(src); err != nil {
 		return nil, err
 	}
@@ -186,7 +186,7 @@ func compileExpr(src string, loc *policy.Locations, extra ...expr.Option) (*vm.P
 	if err != nil {
 		return nil, explainExprError(src, err)
 	}
-	if err := lintExpr(src, tree, loc); err != nil {
+	if err := lintExpr(src, tree, t); err != nil {
 		return nil, err
 	}
 	prog, err := expr.Compile(src, append(opts, expr.Patch(budgetPatch{}))...)
@@ -252,8 +252,8 @@ func compileCase(tc *Case) (compiledCase, error) {
 	if tc.Format != "" {
 		asFormat(rec, tc.Format)
 	}
-	ctx := &Context{NamedLocations: tc.NamedLocations, TrustedIPs: tc.TrustedIPs}
-	return compiledCase{Case: tc, record: rec, loc: ctx.Locations()}, nil
+	ctx := &Context{NamedLocations: tc.NamedLocations, TrustedIPs: tc.TrustedIPs, Policies: tc.Policies, Memberships: tc.Memberships}
+	return compiledCase{Case: tc, record: rec, t: ctx.tenant()}, nil
 }
 
 // A Match is a rule that matched a sign-in, with its fix and verdict
@@ -294,7 +294,7 @@ func (s *Set) NewEvaluator() *Evaluator {
 // evaluations stop when ctx is done: a rule that loops notices within a
 // few hundred iterations. A nil ctx is never done.
 func (s *Set) NewEvaluatorContext(ctx context.Context) *Evaluator {
-	e := &Evaluator{set: s, env: newEnv(s.loc)}
+	e := &Evaluator{set: s, env: newEnv(s.t)}
 	e.env.budget.ctx = ctx
 	e.vm.MemoryBudget = memoryBudget
 	return e
@@ -307,7 +307,7 @@ func (s *Set) NewEvaluatorContext(ctx context.Context) *Evaluator {
 // (Set.RunErrors), not returned. When the evaluator's context is done, the
 // rules left are not run and nothing is recorded: the caller is stopping.
 func (e *Evaluator) Eval(rec *parse.Record) []Match {
-	e.env.record = (*record)(rec)
+	e.env.setRecord(rec)
 	e.matches, e.values = e.matches[:0], e.values[:0]
 	for _, c := range e.set.rules {
 		if n := c.slow.Load(); n >= maxOverBudget {
@@ -348,8 +348,21 @@ func (e *Evaluator) Eval(rec *parse.Record) []Match {
 		}
 		e.matches = append(e.matches, m)
 	}
+	// The policies are evaluated whether or not a rule asked, for
+	// Policies; the record itself is not kept.
+	e.env.policyEval()
 	e.env.record = nil
 	return e.matches
+}
+
+// Policies returns the evaluation of the policies for the record of the
+// last Eval, or nil when the set's context holds no policy. It is valid
+// until the next Eval.
+func (e *Evaluator) Policies() *policy.Evaluation {
+	if e.env.policies == nil || !e.env.evaluated {
+		return nil
+	}
+	return &e.env.eval
 }
 
 // canceled reports whether err comes from the evaluator's context.
@@ -511,7 +524,7 @@ func sortRunErrors(errs []RuleRunError) {
 type Filter struct {
 	src  string
 	prog *vm.Program
-	loc  *policy.Locations
+	t    *tenant
 	runs runErrors
 	slow atomic.Int32 // As Compiled.slow.
 }
@@ -519,15 +532,15 @@ type Filter struct {
 // CompileFilter compiles a --where expression to run with ctx. Its error
 // is a *RuleError with key "where" and expr's caret excerpt.
 func CompileFilter(src string, ctx *Context) (*Filter, error) {
-	loc := ctx.Locations()
+	t := ctx.tenant()
 	if strings.TrimSpace(src) == "" {
 		return nil, &RuleError{Key: "where", Err: errors.New("empty expression")}
 	}
-	prog, err := compileExpr(src, loc, expr.AsBool())
+	prog, err := compileExpr(src, t, expr.AsBool())
 	if err != nil {
 		return nil, &RuleError{Key: "where", Err: err}
 	}
-	return &Filter{src: src, prog: prog, loc: loc}, nil
+	return &Filter{src: src, prog: prog, t: t}, nil
 }
 
 // String returns the expression.
@@ -555,7 +568,7 @@ func (f *Filter) NewMatcher() *FilterMatcher { return f.NewMatcherContext(nil) }
 // NewMatcherContext returns a FilterMatcher of f whose evaluations stop
 // when ctx is done, as NewEvaluatorContext's do.
 func (f *Filter) NewMatcherContext(ctx context.Context) *FilterMatcher {
-	m := &FilterMatcher{f: f, env: newEnv(f.loc)}
+	m := &FilterMatcher{f: f, env: newEnv(f.t)}
 	m.env.budget.ctx = ctx
 	m.vm.MemoryBudget = memoryBudget
 	return m
@@ -570,9 +583,9 @@ func (m *FilterMatcher) Match(rec *parse.Record) bool {
 		m.f.runs.add("", "where", errStoppedSlow, rec)
 		return false
 	}
-	m.env.record = (*record)(rec)
+	m.env.setRecord(rec)
 	ok, err := runBool(&m.vm, m.f.prog, m.env)
-	m.env.record = nil
+	m.env.setRecord(nil)
 	if err != nil {
 		ctx := m.env.budget.ctx
 		if ctx != nil && ctx.Err() != nil {

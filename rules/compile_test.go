@@ -186,7 +186,7 @@ func TestTemplates(t *testing.T) {
 		{"{{ Nope }}", "", "unknown name Nope", nil},
 	}
 	for _, tt := range tests {
-		tmpl, err := compileTemplate(tt.text, policy.NewLocations(nil, nil))
+		tmpl, err := compileTemplate(tt.text, (&Context{}).tenant())
 		if tt.err != "" {
 			if err == nil || !strings.Contains(err.Error(), tt.err) {
 				t.Errorf("%q: error %v, want %q", tt.text, err, tt.err)
@@ -197,7 +197,7 @@ func TestTemplates(t *testing.T) {
 			t.Errorf("%q: %v", tt.text, err)
 			continue
 		}
-		env := newEnv(policy.NewLocations(nil, nil))
+		env := newEnv((&Context{}).tenant())
 		env.record = (*record)(testRecord())
 		ev := &Evaluator{}
 		got, spans, err := tmpl.render(&ev.vm, env)

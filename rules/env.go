@@ -34,6 +34,11 @@ type Env struct {
 	// budget is the time budget of the evaluation under way; the tick that
 	// budgetPatch puts into loops reaches it through $env.
 	budget *evalBudget
+	// policies evaluates the policies of the context (nil without any);
+	// eval holds its evaluation of the record once a helper asked for it.
+	policies  *policy.Evaluator
+	eval      policy.Evaluation
+	evaluated bool
 
 	// Known reports whether the record's format carries the named field
 	// (a parse.Field name: "Policies", "Device.Compliant", ...), so that a
@@ -101,6 +106,33 @@ type Env struct {
 	// version: 4, 6 (IPv6 and IPv4-mapped ranges), or 0 for either.
 	HasTrustedRanges func(version int) bool
 
+	// HasPolicies reports whether --policies gave any policy, so that the
+	// helpers below evaluate them.
+	HasPolicies func() bool
+	// PolicyVerdict returns what signinspect's evaluation of the policies
+	// makes of the sign-in: "blocked", "allowed", "unknown" or
+	// "notEvaluated" (it failed before Conditional Access), or "" without
+	// policies.
+	PolicyVerdict func() string
+	// EvaluatedPolicies returns the names (IDs for unnamed ones) of the
+	// policies whose evaluated result is result, as PolicyNames does for
+	// the logged results: "failure" lists the enabled policies that stop
+	// the sign-in by the evaluation; "" lists every policy.
+	EvaluatedPolicies func(result string) []string
+	// EvaluatedResult returns the result the evaluation gives a policy
+	// (named, case-insensitively, or by ID): a policy result as sign-in
+	// logs write them, or "unknown"; "" when no policy is so named.
+	EvaluatedResult func(policy string) string
+	// ConditionMatch returns whether a condition of a policy matches the
+	// sign-in: "yes", "no", "unknown", or "notSet" when the policy leaves
+	// it at all; "" when no policy is so named.
+	ConditionMatch func(policy, condition string) string
+	// BlockDecidedBy reports whether the evaluation blocks the sign-in and
+	// condition decides every block: each enabled policy that stops it
+	// configures the condition (not "all") and the condition matches, so
+	// that the block goes when the condition stops matching.
+	BlockDecidedBy func(condition string) bool
+
 	// EqualFold reports whether a and b are equal, ignoring case.
 	EqualFold func(a, b string) bool
 	// ContainsFold reports whether substr is within s, ignoring case.
@@ -133,9 +165,11 @@ func lookupField(name string) (parse.Field, bool) {
 }
 
 // newEnv returns an Env whose helpers read the record in env.record and the
-// locations in loc. The caller sets env.record before each evaluation.
-func newEnv(loc *policy.Locations) *Env {
-	env := &Env{budget: &evalBudget{}}
+// tenant in t. The caller sets env.record before each evaluation (and
+// clears what the policy helpers evaluated of the last record).
+func newEnv(t *tenant) *Env {
+	loc := t.loc
+	env := &Env{budget: &evalBudget{}, policies: t.policies}
 	env.Known = func(name string) bool {
 		f, ok := lookupField(name)
 		return ok && env.record.Known.Has(f)
@@ -208,6 +242,56 @@ func newEnv(loc *policy.Locations) *Env {
 	env.HasNamedLocations = func() bool { return loc.Len() > 0 }
 	env.HasTrustedRanges = loc.HasTrusted
 
+	env.HasPolicies = func() bool { return env.policies != nil }
+	env.PolicyVerdict = func() string {
+		if ev := env.policyEval(); ev != nil {
+			return ev.Verdict.String()
+		}
+		return ""
+	}
+	env.EvaluatedPolicies = func(result string) []string {
+		var names []string
+		if ev := env.policyEval(); ev != nil {
+			for i := range ev.Results {
+				if r := &ev.Results[i]; resultMatches(r.Result, result) {
+					names = append(names, r.Policy.Label())
+				}
+			}
+		}
+		return names
+	}
+	env.EvaluatedResult = func(name string) string {
+		if r := env.policyResult(name); r != nil {
+			return r.Result
+		}
+		return ""
+	}
+	env.ConditionMatch = func(name, condition string) string {
+		r := env.policyResult(name)
+		cond, ok := policy.ParseCondition(condition)
+		if r == nil || !ok {
+			return ""
+		}
+		t, set := env.policies.ConditionResult(&env.eval, r.Index, cond)
+		if !set && t == policy.Yes {
+			return "notSet"
+		}
+		return t.String()
+	}
+	env.BlockDecidedBy = func(condition string) bool {
+		ev := env.policyEval()
+		cond, ok := policy.ParseCondition(condition)
+		if ev == nil || !ok || ev.Verdict != policy.VerdictBlocked {
+			return false
+		}
+		for i := range ev.Results {
+			if r := &ev.Results[i]; r.Enforced() && r.Stops() && !r.Deciding.Has(cond) {
+				return false
+			}
+		}
+		return true
+	}
+
 	env.EqualFold = strings.EqualFold
 	env.ContainsFold = containsFold
 	env.CodeName = func(code int) string {
@@ -218,6 +302,41 @@ func newEnv(loc *policy.Locations) *Env {
 	}
 	env.IsCACode = isCACode
 	return env
+}
+
+// setRecord makes rec the record the helpers read.
+func (env *Env) setRecord(rec *parse.Record) {
+	env.record = (*record)(rec)
+	env.evaluated = false
+}
+
+// policyEval returns the evaluation of the record's policies, evaluated on
+// first use, or nil without policies.
+func (env *Env) policyEval() *policy.Evaluation {
+	if env.policies == nil {
+		return nil
+	}
+	if !env.evaluated {
+		env.policies.Evaluate((*parse.Record)(env.record), &env.eval)
+		env.evaluated = true
+	}
+	return &env.eval
+}
+
+// policyResult returns the evaluation of the policy named (or with ID)
+// name, or nil.
+func (env *Env) policyResult(name string) *policy.PolicyResult {
+	ev := env.policyEval()
+	if ev == nil {
+		return nil
+	}
+	for i := range ev.Results {
+		r := &ev.Results[i]
+		if strings.EqualFold(r.Policy.Name, name) || r.Policy.ID != "" && strings.EqualFold(r.Policy.ID, name) {
+			return r
+		}
+	}
+	return nil
 }
 
 // resultMatches reports whether a policy result matches the wanted one: an

@@ -134,7 +134,7 @@ func testRecord() *parse.Record {
 }
 
 func TestRecordHelpers(t *testing.T) {
-	env := newEnv(policy.NewLocations(nil, nil))
+	env := newEnv((&Context{}).tenant())
 	env.record = (*record)(testRecord())
 
 	if !env.Known("Policies") || !env.Known("policies") || !env.Known("Device.Compliant") || env.Known("Risk") || env.Known("NoSuchField") {
@@ -208,7 +208,7 @@ func TestLocationHelpers(t *testing.T) {
 		},
 		TrustedIPs: []netip.Prefix{netip.MustParsePrefix("::ffff:198.51.100.0/120")},
 	}
-	env := newEnv(ctx.Locations())
+	env := newEnv(ctx.tenant())
 	for _, tt := range []struct {
 		ip            string
 		trusted       string
@@ -259,12 +259,77 @@ func TestLocationHelpers(t *testing.T) {
 		t.Error("HasNamedLocations/HasTrustedRanges")
 	}
 
-	empty := newEnv((&Context{}).Locations())
+	empty := newEnv((&Context{}).tenant())
 	if empty.Trusted("203.0.113.10") || empty.HasNamedLocations() || empty.HasTrustedRanges(0) || empty.NamedLocation("203.0.113.10") != "" {
 		t.Error("an empty context trusts something")
 	}
-	v4only := newEnv((&Context{TrustedIPs: []netip.Prefix{netip.MustParsePrefix("203.0.113.0/24")}}).Locations())
+	v4only := newEnv((&Context{TrustedIPs: []netip.Prefix{netip.MustParsePrefix("203.0.113.0/24")}}).tenant())
 	if !v4only.HasTrustedRanges(4) || v4only.HasTrustedRanges(6) {
 		t.Error("HasTrustedRanges by version")
+	}
+}
+
+// TestPolicyHelpers checks the helpers that evaluate --policies: the
+// verdict, the policies that stop the sign-in, one policy's result and
+// condition, and whether the location decides the block.
+func TestPolicyHelpers(t *testing.T) {
+	ex, err := policy.ParsePolicies("policies.json", []byte(`[
+		{"id": "p1", "displayName": "Block outside office", "state": "enabled",
+		 "conditions": {"users": {"includeUsers": ["All"]}, "applications": {"includeApplications": ["All"]},
+		   "locations": {"includeLocations": ["All"], "excludeLocations": ["AllTrusted"]}},
+		 "grantControls": {"builtInControls": ["block"]}},
+		{"id": "p4", "displayName": "MFA for all", "state": "enabled",
+		 "conditions": {"users": {"includeUsers": ["All"]}, "applications": {"includeApplications": ["All"]}},
+		 "grantControls": {"builtInControls": ["mfa"]}}]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := &Context{Policies: ex.Policies, TrustedIPs: []netip.Prefix{netip.MustParsePrefix("203.0.113.0/24")}}
+	env := newEnv(ctx.tenant())
+	env.setRecord(testRecord())
+	if !env.HasPolicies() || env.PolicyVerdict() != "blocked" {
+		t.Errorf("HasPolicies %v, PolicyVerdict %q", env.HasPolicies(), env.PolicyVerdict())
+	}
+	if got := strings.Join(env.EvaluatedPolicies("failure"), "|"); got != "Block outside office|MFA for all" {
+		t.Errorf("EvaluatedPolicies(failure) = %q", got)
+	}
+	if got := env.EvaluatedResult("p1"); got != "failure" {
+		t.Errorf("EvaluatedResult(p1) = %q", got)
+	}
+	if env.ConditionMatch("block outside office", "location") != "yes" || env.ConditionMatch("MFA for all", "location") != "notSet" ||
+		env.ConditionMatch("MFA for all", "devicePlatform") != "notSet" || env.ConditionMatch("nope", "location") != "" {
+		t.Error("ConditionMatch")
+	}
+	// The MFA policy stops the PAT call too, and its location is not set:
+	// the location does not decide the block.
+	if env.BlockDecidedBy("location") {
+		t.Error("BlockDecidedBy(location) with an MFA policy that fails whatever the location")
+	}
+	only := newEnv((&Context{Policies: ex.Policies[:1], TrustedIPs: ctx.TrustedIPs}).tenant())
+	only.setRecord(testRecord())
+	if !only.BlockDecidedBy("location") || only.BlockDecidedBy("users") {
+		t.Error("BlockDecidedBy with the location policy alone")
+	}
+	// From the office the location policy does not apply.
+	office := testRecord()
+	office.IP = "203.0.113.10"
+	only.setRecord(office)
+	if only.PolicyVerdict() != "allowed" || only.BlockDecidedBy("location") {
+		t.Errorf("from the office: verdict %q", only.PolicyVerdict())
+	}
+	none := newEnv((&Context{}).tenant())
+	none.setRecord(testRecord())
+	if none.HasPolicies() || none.PolicyVerdict() != "" || len(none.EvaluatedPolicies("")) != 0 || none.BlockDecidedBy("location") {
+		t.Error("the policy helpers without policies")
+	}
+	for _, c := range []struct{ src, want string }{
+		{`BlockDecidedBy("locaton")`, `BlockDecidedBy: "locaton" is not a condition`},
+		{`ConditionMatch("p1", "ip") == "yes"`, `ConditionMatch: "ip" is not a condition`},
+		{`EvaluatedResult("CA009") == "failure"`, `EvaluatedResult: no policy "CA009" among the policies`},
+		{`len(EvaluatedPolicies("failed")) > 0`, `EvaluatedPolicies: "failed" is not a policy result`},
+	} {
+		if _, err := CompileFilter(c.src, ctx); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want %q", c.src, err, c.want)
+		}
 	}
 }

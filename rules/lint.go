@@ -64,8 +64,8 @@ func Lint(paths ...string) ([]Rule, error) {
 // time), and bool-or-nil facts used as booleans (!Device.Compliant fails on
 // every sign-in whose export does not say). tree is src checked, with its
 // types.
-func lintExpr(src string, tree *parser.Tree, loc *policy.Locations) error {
-	l := &linter{loc: loc}
+func lintExpr(src string, tree *parser.Tree, t *tenant) error {
+	l := &linter{t: t}
 	ast.Walk(&tree.Node, l)
 	if l.err != nil {
 		return l.err.Bind(file.NewSource(src))
@@ -74,7 +74,7 @@ func lintExpr(src string, tree *parser.Tree, loc *policy.Locations) error {
 }
 
 type linter struct {
-	loc *policy.Locations
+	t   *tenant
 	err *file.Error
 }
 
@@ -168,10 +168,39 @@ func (l *linter) Visit(node *ast.Node) {
 				l.fail(n, "HasTrustedRanges: IP version %d; want 4, 6 or 0 for either", n.Value)
 			}
 		}
+	case "BlockDecidedBy":
+		l.condition(callee.Value, arg, 0)
+	case "ConditionMatch":
+		l.policy(callee.Value, arg, 0)
+		l.condition(callee.Value, arg, 1)
+	case "EvaluatedResult":
+		l.policy(callee.Value, arg, 0)
+	case "EvaluatedPolicies":
+		if n, result, ok := arg(0); ok && result != "" && !equalFoldAny(result, policyResults) {
+			l.fail(n, "EvaluatedPolicies: %q is not a policy result (want one of %s, or \"\" for any)", result, strings.Join(policyResults, ", "))
+		}
 	case "InNamedLocation":
-		if n, name, ok := arg(1); ok && l.loc.Len() > 0 && !l.loc.Has(name) {
+		if n, name, ok := arg(1); ok && l.t.loc.Len() > 0 && !l.t.loc.Has(name) {
 			l.fail(n, "InNamedLocation: no named location %q among the named locations", name)
 		}
+	}
+}
+
+// condition checks that constant argument i of a policy helper is a
+// condition name.
+func (l *linter) condition(helper string, arg func(int) (ast.Node, string, bool), i int) {
+	if n, cond, ok := arg(i); ok {
+		if _, found := policy.ParseCondition(cond); !found {
+			l.fail(n, "%s: %q is not a condition (want one of %s)", helper, cond, strings.Join(policy.ConditionNames(), ", "))
+		}
+	}
+}
+
+// policy checks that constant argument i of a policy helper names a policy
+// of --policies, when they are given.
+func (l *linter) policy(helper string, arg func(int) (ast.Node, string, bool), i int) {
+	if n, name, ok := arg(i); ok && l.t.policies != nil && !l.t.policies.HasPolicy(name) {
+		l.fail(n, "%s: no policy %q among the policies", helper, name)
 	}
 }
 

@@ -317,7 +317,31 @@ var ruleKeys = []string{"id", "title", "severity", "status", "description", "tag
 var requiredRuleKeys = []string{"id", "title", "severity", "status", "description", "when", "fix"}
 
 // caseKeys are the keys a test case may have.
-var caseKeys = []string{"name", "record", "format", "named-locations", "trusted-ips", "match", "fix-contains", "verdict-contains"}
+// caseMemberships reads a case's memberships: a mapping of user to the
+// IDs of their groups and roles.
+func caseMemberships(v any) (*policy.Memberships, error) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("want a mapping of user to a list of group IDs, got %s", parse.JSONKind(v))
+	}
+	users := map[string][]string{}
+	for user, groups := range m {
+		list, ok := groups.([]any)
+		if !ok {
+			return nil, fmt.Errorf("%s: want a list of group IDs, got %s", user, parse.JSONKind(groups))
+		}
+		for _, g := range list {
+			s, ok := g.(string)
+			if !ok {
+				return nil, fmt.Errorf("%s: want group IDs as strings, got %s", user, parse.JSONKind(g))
+			}
+			users[user] = append(users[user], s)
+		}
+	}
+	return policy.NewMemberships(users), nil
+}
+
+var caseKeys = []string{"name", "record", "format", "named-locations", "trusted-ips", "policies", "memberships", "match", "fix-contains", "verdict-contains"}
 
 // rule reads one rule mapping. ok is false when the rule had errors.
 func (l *loader) rule(n ast.Node) (Rule, bool) {
@@ -471,6 +495,24 @@ func (l *loader) cases(r *Rule, n ast.Node) []Case {
 							err = errors.New(strings.TrimPrefix(err.Error(), "named-locations: "))
 						}
 					}
+				}
+			case "policies":
+				var v any
+				if v, err = l.value(value, 0, nil); err == nil {
+					var data []byte
+					if data, err = json.Marshal(v); err == nil {
+						var ex *policy.Export
+						if ex, err = policy.ParsePolicies("policies", data); err != nil {
+							err = errors.New(strings.TrimPrefix(err.Error(), "policies: "))
+						} else {
+							c.Policies = ex.Policies
+						}
+					}
+				}
+			case "memberships":
+				var v any
+				if v, err = l.value(value, 0, nil); err == nil {
+					c.Memberships, err = caseMemberships(v)
 				}
 			case "trusted-ips":
 				var list []string

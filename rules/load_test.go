@@ -68,7 +68,7 @@ testdata/invalid/record-typo.yaml:17: rule record-typo: tests[0].record: unknown
 		{"bad-cases.yaml", `testdata/invalid/bad-cases.yaml:11: rule bad-cases: tests[0].match: want true or false, got text
 testdata/invalid/bad-cases.yaml:13: rule bad-cases: tests[1].record: want a sign-in as a mapping in Microsoft Graph JSON shape, got an array
 testdata/invalid/bad-cases.yaml:17: rule bad-cases: tests[2].trusted-ips: "10.0.0.0/40" is not an IP address or CIDR range (like 203.0.113.0/24 or 2001:db8::/48)
-testdata/invalid/bad-cases.yaml:18: rule bad-cases: tests[2].expect: unknown key (want one of name, record, format, named-locations, trusted-ips, match, fix-contains, verdict-contains)
+testdata/invalid/bad-cases.yaml:18: rule bad-cases: tests[2].expect: unknown key (want one of name, record, format, named-locations, trusted-ips, policies, memberships, match, fix-contains, verdict-contains)
 testdata/invalid/bad-cases.yaml:23: rule bad-cases: tests[3].fix-contains: only a matching case (match: true) renders a fix
 testdata/invalid/bad-cases.yaml:24: rule bad-cases: tests[4]: missing keys name and match (a case needs name, record and match)
 testdata/invalid/bad-cases.yaml:26: rule bad-cases: tests[5].record: line 26: unknown alias *nowhere (no &nowhere in this document)

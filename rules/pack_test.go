@@ -113,7 +113,7 @@ func TestRootCausesSpareSuccesses(t *testing.T) {
 	successes := 0
 	for _, owner := range s.Rules() {
 		for _, cc := range owner.cases {
-			env := newEnv(cc.loc)
+			env := newEnv(cc.t)
 			env.record = (*record)(cc.record)
 			ev := &Evaluator{}
 			var fired []string

@@ -11,8 +11,6 @@ import (
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/vm"
-
-	"github.com/signinspect/signinspect/policy"
 )
 
 var update = flag.Bool("update", false, "rewrite the generated tables of REFERENCE.md")
@@ -97,7 +95,7 @@ func TestReferenceIsGenerated(t *testing.T) {
 // a rule condition, and runs it on a sample record, so that the examples
 // stay correct.
 func TestReferenceExamplesCompile(t *testing.T) {
-	env := newEnv(policy.NewLocations(nil, nil))
+	env := newEnv((&Context{}).tenant())
 	env.record = (*record)(testRecord())
 	var m vm.VM
 	examples := map[string]string{}
@@ -108,7 +106,7 @@ func TestReferenceExamplesCompile(t *testing.T) {
 		examples["helper "+h.Name] = h.Example
 	}
 	for name, ex := range examples {
-		prog, err := compileExpr(ex, policy.NewLocations(nil, nil), expr.AsBool())
+		prog, err := compileExpr(ex, (&Context{}).tenant(), expr.AsBool())
 		if err != nil {
 			t.Errorf("example of %s does not compile: %v", name, err)
 			continue

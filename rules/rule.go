@@ -91,6 +91,10 @@ type Case struct {
 	// without them runs with an empty Context.
 	NamedLocations []policy.NamedLocation
 	TrustedIPs     []netip.Prefix
+	// Policies and Memberships are the case's Conditional Access policies
+	// and the groups of its user.
+	Policies    []policy.Policy
+	Memberships *policy.Memberships
 	// Match is whether the rule must match the record.
 	Match bool
 	// FixContains and VerdictContains are texts the rendered fix and

@@ -51,8 +51,8 @@ func SelfTest(s *Set) []CaseResult {
 func runCase(m *vm.VM, c *Compiled, i int) CaseResult {
 	cc := &c.cases[i]
 	res := CaseResult{Rule: c, Case: cc.Case, Index: i}
-	env := newEnv(cc.loc)
-	env.record = (*record)(cc.record)
+	env := newEnv(cc.t)
+	env.setRecord(cc.record)
 	matched, err := runBool(m, c.when, env)
 	if err != nil {
 		res.Err = fmt.Errorf("when: %w", err)

@@ -10,8 +10,6 @@ import (
 
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/vm"
-
-	"github.com/signinspect/signinspect/policy"
 )
 
 // A template is a rule's fix text with {{ expr }} placeholders, compiled
@@ -55,7 +53,7 @@ func (e *templateError) Error() string { return e.err.Error() }
 func (e *templateError) Unwrap() error { return e.err }
 
 // compileTemplate compiles a fix text.
-func compileTemplate(text string, loc *policy.Locations) (*template, error) {
+func compileTemplate(text string, tn *tenant) (*template, error) {
 	t := &template{}
 	rest, offset := text, 0
 	for {
@@ -92,7 +90,7 @@ func compileTemplate(text string, loc *policy.Locations) (*template, error) {
 				end = j
 				break
 			}
-			prog, err := compileExpr(src, loc)
+			prog, err := compileExpr(src, tn)
 			if err == nil {
 				part, end, firstErr = templatePart{src: strings.TrimSpace(src), offset: start, prog: prog}, j, nil
 				break
@@ -109,7 +107,7 @@ func compileTemplate(text string, loc *policy.Locations) (*template, error) {
 			return nil, &templateError{offset: start, err: errors.New("unclosed placeholder: {{ without }}")}
 		}
 		t.parts = append(t.parts, part)
-		if err := t.addValues(part.prog, loc); err != nil {
+		if err := t.addValues(part.prog, tn); err != nil {
 			return nil, &templateError{offset: start, err: err}
 		}
 		consumed := i + 2 + end + 2
@@ -213,7 +211,7 @@ func (t *template) valueLabels() []string {
 
 // addValues adds the data that a placeholder's expression shows to the
 // template's values.
-func (t *template) addValues(prog *vm.Program, loc *policy.Locations) error {
+func (t *template) addValues(prog *vm.Program, tn *tenant) error {
 	for _, n := range dataNodes(prog.Node()) {
 		src := n.String()
 		known := false
@@ -223,7 +221,7 @@ func (t *template) addValues(prog *vm.Program, loc *policy.Locations) error {
 		if known {
 			continue
 		}
-		vp, err := compileExpr(src, loc)
+		vp, err := compileExpr(src, tn)
 		if err != nil {
 			return fmt.Errorf("value %s: %w", src, err)
 		}
@@ -346,7 +344,7 @@ var fieldLabels = map[string]string{
 
 // helperLabels name the values of the helpers that return data.
 var helperLabels = map[string]string{
-	"PolicyNames": "policy", "TrustedLocation": "trusted location", "NamedLocation": "named location",
+	"PolicyNames": "policy", "EvaluatedPolicies": "policy", "TrustedLocation": "trusted location", "NamedLocation": "named location",
 	"NamedLocations": "named locations", "CountryLocations": "country location", "CodeName": "error name",
 }
 

@@ -53,8 +53,12 @@ type csvRow struct {
 }
 
 // csvHeader returns the CSV report's column names.
-func csvHeader() []string {
-	t := reflect.TypeFor[csvRow]()
+func csvHeader() []string { return structHeader[csvRow]() }
+
+// structHeader returns the column names of a CSV row type: the csv tags of
+// its fields, in order.
+func structHeader[T any]() []string {
+	t := reflect.TypeFor[T]()
 	out := make([]string, t.NumField())
 	for i := range out {
 		out[i] = t.Field(i).Tag.Get("csv")
@@ -63,10 +67,15 @@ func csvHeader() []string {
 }
 
 // record returns the row's cells, in column order, made safe to open in a
-// spreadsheet: invisible characters shown (a bidirectional override would
-// reorder the cell as the spreadsheet shows it) and formulas neutralised.
-func (r *csvRow) record() []string {
-	v := reflect.ValueOf(r).Elem()
+// spreadsheet.
+func (r *csvRow) record() []string { return structRecord(r) }
+
+// structRecord returns the string fields of the struct row points to, in
+// order, made safe to open in a spreadsheet: invisible characters shown (a
+// bidirectional override would reorder the cell as the spreadsheet shows
+// it) and formulas neutralised.
+func structRecord(row any) []string {
+	v := reflect.ValueOf(row).Elem()
 	out := make([]string, v.NumField())
 	for i := range out {
 		out[i] = csvSafe(safetext.Visible(v.Field(i).String()))
@@ -74,19 +83,24 @@ func (r *csvRow) record() []string {
 	return out
 }
 
-// Render implements Renderer.
-func (CSV) Render(w io.Writer, r *analyze.Report) error {
+// writeCSV writes the header of a row type and rows.
+func writeCSV[T any](w io.Writer, rows []T) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write(csvHeader()); err != nil {
+	if err := cw.Write(structHeader[T]()); err != nil {
 		return err
 	}
-	for _, row := range csvRows(r) {
-		if err := cw.Write(row.record()); err != nil {
+	for i := range rows {
+		if err := cw.Write(structRecord(&rows[i])); err != nil {
 			return err
 		}
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// Render implements Renderer.
+func (CSV) Render(w io.Writer, r *analyze.Report) error {
+	return writeCSV(w, csvRows(r))
 }
 
 // csvRows lays the report out as CSV rows, section by section in the
@@ -192,6 +206,7 @@ func csvRows(r *analyze.Report) []csvRow {
 		}
 	}
 	omitted("policies", "", r.PoliciesOmitted)
+	rows = append(rows, evaluationRows(r)...)
 
 	for _, l := range r.Locations {
 		asn := ""

@@ -89,9 +89,9 @@ func cutMarker(n int) string {
 	return fmt.Sprintf("…(+%s characters)", analyze.Count(n))
 }
 
-// shownReport returns a copy of r with every string of it, at any depth,
-// passed through shownText. r is not changed.
-func shownReport(r *analyze.Report) *analyze.Report {
+// shown returns a copy of the report r points to with every string of
+// it, at any depth, passed through shownText. r is not changed.
+func shown[T any](r *T) *T {
 	c := *r
 	mapStrings(reflect.ValueOf(&c).Elem(), shownText)
 	return &c

@@ -27,7 +27,7 @@ func TestClipText(t *testing.T) {
 	}
 }
 
-func TestShownReportLeavesTheReport(t *testing.T) {
+func TestShownLeavesTheReport(t *testing.T) {
 	rep := fullReport()
 	rep.Findings[0].Evidence[0].User = "a\x1bb" + strings.Repeat("x", 500)
 	rep.Findings[0].Fixes = []analyze.FixGroup{{Fix: "fix", Values: []analyze.FixValues{{Values: []string{"\u202e"}}}}}
@@ -35,9 +35,9 @@ func TestShownReportLeavesTheReport(t *testing.T) {
 	before.Findings[0].Evidence[0].User = rep.Findings[0].Evidence[0].User
 	before.Findings[0].Fixes = []analyze.FixGroup{{Fix: "fix", Values: []analyze.FixValues{{Values: []string{"\u202e"}}}}}
 
-	shown := shownReport(rep)
+	shown := shown(rep)
 	if !reflect.DeepEqual(rep, before) {
-		t.Error("shownReport changed the report it was given")
+		t.Error("shown changed the report it was given")
 	}
 	if got := shown.Findings[0].Evidence[0].User; got != "a␛b"+strings.Repeat("x", maxShownWord-3)+"…(+303 characters)" {
 		t.Errorf("shown user = %q", got)
@@ -46,6 +46,6 @@ func TestShownReportLeavesTheReport(t *testing.T) {
 		t.Errorf("shown fix value = %q", got)
 	}
 	if shown.Summary != rep.Summary || !shown.GeneratedAt.Equal(rep.GeneratedAt) {
-		t.Error("shownReport changed what holds no text")
+		t.Error("shown changed what holds no text")
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/signinspect/signinspect/analyze"
+	"github.com/signinspect/signinspect/policy"
 )
 
 // jsonKey is one key of the JSON report, as REPORT.md documents it.
@@ -21,7 +22,10 @@ type jsonKey struct {
 
 // jsonKeys lists every key of the JSON report with its type, walking the
 // struct tags of analyze.Report: "inputs[].skipReasons[].count".
-func jsonKeys() []jsonKey {
+func jsonKeys() []jsonKey { return jsonKeysOf(reflect.TypeFor[analyze.Report]()) }
+
+// jsonKeysOf lists every key of the JSON encoding of the struct type t.
+func jsonKeysOf(root reflect.Type) []jsonKey {
 	var out []jsonKey
 	var walk func(prefix string, t reflect.Type)
 	walk = func(prefix string, t reflect.Type) {
@@ -54,7 +58,7 @@ func jsonKeys() []jsonKey {
 			}
 		}
 	}
-	walk("", reflect.TypeFor[analyze.Report]())
+	walk("", root)
 	return out
 }
 
@@ -164,12 +168,25 @@ func unquote(cell string) string {
 
 // TestReportDocJSON checks that REPORT.md documents every key of the JSON
 // report, in struct order, with its type and a meaning, and no key that
-// does not exist.
+// does not exist; and the same of the policies and whatif reports.
 func TestReportDocJSON(t *testing.T) {
-	want := jsonKeys()
-	ts := tables(docTable(t, "JSON"))
+	for _, c := range []struct {
+		section string
+		typ     reflect.Type
+	}{
+		{"JSON", reflect.TypeFor[analyze.Report]()},
+		{"signinspect policies: JSON", reflect.TypeFor[policy.Inventory]()},
+		{"signinspect whatif: JSON", reflect.TypeFor[analyze.WhatIfReport]()},
+	} {
+		t.Run(c.section, func(t *testing.T) { checkDocKeys(t, c.section, jsonKeysOf(c.typ)) })
+	}
+}
+
+// checkDocKeys checks the table of keys under the heading section.
+func checkDocKeys(t *testing.T, section string, want []jsonKey) {
+	ts := tables(docTable(t, section))
 	if len(ts) != 1 {
-		t.Fatalf("REPORT.md's JSON section has %d tables, want 1", len(ts))
+		t.Fatalf("REPORT.md's %s section has %d tables, want 1", section, len(ts))
 	}
 	var got []jsonKey
 	for _, row := range ts[0] {
@@ -187,6 +204,30 @@ func TestReportDocJSON(t *testing.T) {
 			t.Errorf("REPORT.md documents %s, which the report does not have", got[i].Path)
 		case got[i] != want[i]:
 			t.Errorf("REPORT.md JSON row %d is %s (%s); the report has %s (%s) there", i+1, got[i].Path, got[i].Type, want[i].Path, want[i].Type)
+		}
+	}
+}
+
+// TestReportDocOtherCSV checks the CSV columns of the policies and whatif
+// reports.
+func TestReportDocOtherCSV(t *testing.T) {
+	for _, c := range []struct {
+		section string
+		header  []string
+	}{
+		{"signinspect policies: CSV", structHeader[inventoryRow]()},
+		{"signinspect whatif: CSV", structHeader[whatIfRow]()},
+	} {
+		ts := tables(docTable(t, c.section))
+		if len(ts) != 1 {
+			t.Fatalf("REPORT.md's %s section has %d tables, want 1", c.section, len(ts))
+		}
+		var columns []string
+		for _, row := range ts[0] {
+			columns = append(columns, unquote(row[0]))
+		}
+		if got, want := strings.Join(columns, ","), strings.Join(c.header, ","); got != want {
+			t.Errorf("REPORT.md %s columns:\n got %s\nwant %s", c.section, got, want)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/signinspect/signinspect/analyze"
 	"github.com/signinspect/signinspect/parse"
+	"github.com/signinspect/signinspect/policy"
 	"github.com/signinspect/signinspect/rules"
 )
 
@@ -33,6 +34,11 @@ type sampleCase struct {
 	top    int
 	// width is the table format's width for the golden file.
 	width int
+	// paths are the inputs; nil reads samples/.
+	paths []string
+	// policies evaluates the story's policies, with its named locations
+	// and memberships.
+	policies bool
 }
 
 // sampleCases are the golden cases: the default run that the VS403463
@@ -47,6 +53,13 @@ var sampleCases = []sampleCase{
 		f.Users = []string{"nobody@contoso.com"}
 		return f
 	}(), top: 20, width: 100},
+	// The portal CSV download, which logs no per-policy results, with the
+	// policies: the evaluation names the policy the export lacks.
+	{name: "policies", filter: func() analyze.Filter {
+		f := analyze.DefaultFilter()
+		f.Users = []string{"svc-build@contoso.com"}
+		return f
+	}(), top: 20, width: 100, paths: []string{"samples/portal-csv/CONTOSO_2026-11-16_2026-11-22_1_1.zip"}, policies: true},
 }
 
 // sampleReport runs the analysis of c over samples/ from the repository
@@ -59,11 +72,28 @@ func sampleReport(t *testing.T, c sampleCase) *analyze.Report {
 		t.Fatal(err)
 	}
 	ctx := &rules.Context{}
+	if c.policies {
+		ex, err := policy.LoadPolicies([]string{"samples/policies.json"}, parse.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ctx.NamedLocations, err = policy.LoadNamedLocations("samples/named-locations.json", parse.Options{}); err != nil {
+			t.Fatal(err)
+		}
+		if ctx.Memberships, err = policy.LoadMemberships("samples/memberships.json", parse.Options{}); err != nil {
+			t.Fatal(err)
+		}
+		ctx.Policies = ex.Policies
+	}
 	set, err := rules.Compile(base, ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := analyze.Run(context.Background(), []string{"samples/"}, analyze.Options{
+	paths := c.paths
+	if paths == nil {
+		paths = []string{"samples/"}
+	}
+	rep, err := analyze.Run(context.Background(), paths, analyze.Options{
 		Filter: c.filter, Top: c.top, Rules: set, Context: ctx,
 		Clock: func() time.Time { return goldenClock }, Version: "test",
 		Parse: parse.Options{},
@@ -158,5 +188,21 @@ func fullReport() *analyze.Report {
 		RuleErrors: []analyze.RuleError{{Rule: "custom-rule", Error: "cannot fetch City from nil " + hostileScript, Count: 3, First: "exports/a.csv:4",
 			Message: "rule custom-rule failed on 3 records"}},
 		Redacted: true,
+		PolicyEvaluation: &analyze.PolicyEvaluation{Policies: 7, NamedLocations: 3, Memberships: 1,
+			Verdicts: analyze.VerdictCounts{Blocked: 8, Allowed: 3, Unknown: 1},
+			Failures: []analyze.EvaluatedFailure{
+				{Verdict: "blocked", Policy: "CA001 " + hostileScript, PolicyID: "p1", Conditions: []string{"users", "location"}, Control: "block", ControlStatus: "block",
+					Reason: "location: 198.51.100.23 is outside every excluded location " + hostileMarkup, Count: 8, Logged: 6, First: first, Last: last,
+					RequestIDs: []string{"req-1", "req-2"}},
+				{Verdict: "unknown", Policy: "CA002", PolicyID: "p2", Conditions: []string{"users"}, Control: "mfa", ControlStatus: "unsatisfiable",
+					Reason: hostileFormula, Count: 1, First: first, Last: first, RequestIDs: []string{"req-3"}},
+			},
+			FailuresOmitted: 2,
+			Agreement:       analyze.Agreement{SignIns: 9, Compared: 63, Agree: 61, Undecided: 1, Disagree: 1},
+			Disagreements: []analyze.EvaluationDisagreement{{Time: first, RequestID: "req-1", User: hostileFormula, Policy: "CA003", PolicyID: "p3",
+				Logged: "failure", Evaluated: "notApplied", Condition: "users", Reason: "not in group " + hostileScript, Source: "exports/a.csv:12"}},
+			DisagreementsOmitted: 4,
+			Warnings:             []string{"CA009: conditions.clientAppTypes: unknown value " + hostileScript},
+		},
 	}
 }

@@ -25,12 +25,12 @@ var _ Renderer = HTML{}
 
 // htmlFiles holds the page template and its stylesheet.
 //
-//go:embed html/report.tmpl html/report.css
+//go:embed html/report.tmpl html/report.css html/document.tmpl
 var htmlFiles embed.FS
 
 // Render implements Renderer.
 func (HTML) Render(w io.Writer, r *analyze.Report) error {
-	r = shownReport(r) // Values made visible and bounded: see display.go.
+	r = shown(r) // Values made visible and bounded: see display.go.
 	tmpl, err := template.ParseFS(htmlFiles, "html/report.tmpl")
 	if err != nil {
 		return fmt.Errorf("html template: %w", err)

@@ -26,7 +26,7 @@ const (
 
 // Render implements Renderer.
 func (Markdown) Render(w io.Writer, r *analyze.Report) error {
-	r = shownReport(r) // Values made visible and bounded: see display.go.
+	r = shown(r) // Values made visible and bounded: see display.go.
 	v := newView(r, viewOptions{maxEvidence: markdownEvidence, barWidth: 20, maxValues: markdownValues, maxFixes: markdownFixes, maxCauses: answerCauses})
 	ew := &errWriter{w: w}
 	ew.println("# " + v.Title)

@@ -38,10 +38,10 @@ type (
 		Runs    []sarifRun `json:"runs"`
 	}
 	sarifRun struct {
-		Tool        sarifTool          `json:"tool"`
-		Invocations []sarifInvocation  `json:"invocations"`
-		Results     []sarifResult      `json:"results"`
-		Properties  sarifRunProperties `json:"properties"`
+		Tool        sarifTool           `json:"tool"`
+		Invocations []sarifInvocation   `json:"invocations"`
+		Results     []sarifResult       `json:"results"`
+		Properties  *sarifRunProperties `json:"properties,omitempty"`
 	}
 	// sarifRunProperties carries the verdict, which SARIF has no place for.
 	sarifRunProperties struct {
@@ -114,16 +114,27 @@ type (
 
 // Render implements Renderer.
 func (SARIF) Render(w io.Writer, r *analyze.Report) error {
-	run := sarifRun{
-		Tool:        sarifTool{Driver: sarifDriver{Name: "signinspect", Version: r.Version, InformationURI: projectURI, Rules: []sarifRule{}}},
-		Invocations: []sarifInvocation{{ExecutionSuccessful: true}},
-		Results:     []sarifResult{},
-		Properties:  sarifRunProperties{Verdict: r.Verdict.Answer},
-	}
+	var rules []sarifRule
+	var results []sarifResult
 	for i, f := range r.Findings {
-		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRuleOf(f))
-		run.Results = append(run.Results, sarifResultOf(i, f))
+		rules = append(rules, sarifRuleOf(f))
+		results = append(results, sarifResultOf(i, f))
 	}
+	return writeSARIF(w, r.Version, sarifRun{Tool: sarifTool{Driver: sarifDriver{Rules: rules}}, Results: results,
+		Properties: &sarifRunProperties{Verdict: r.Verdict.Answer}})
+}
+
+// writeSARIF writes one run of rules and results as a SARIF log, with the
+// tool and the invocation filled in.
+func writeSARIF(w io.Writer, version string, run sarifRun) error {
+	run.Tool.Driver.Name, run.Tool.Driver.Version, run.Tool.Driver.InformationURI = "signinspect", version, projectURI
+	if run.Tool.Driver.Rules == nil {
+		run.Tool.Driver.Rules = []sarifRule{}
+	}
+	if run.Results == nil {
+		run.Results = []sarifResult{}
+	}
+	run.Invocations = []sarifInvocation{{ExecutionSuccessful: true}}
 	return writeJSON(w, sarifLog{Schema: sarifSchema, Version: sarifVersion, Runs: []sarifRun{run}})
 }
 
@@ -162,22 +173,31 @@ func sarifResultOf(index int, f analyze.Finding) sarifResult {
 	}
 	for _, e := range f.Evidence {
 		res.Properties.RequestIDs = append(res.Properties.RequestIDs, e.RequestID)
-		file, line, record := splitSource(e.Source)
-		if file == "" {
-			continue
-		}
-		loc := sarifLocation{PhysicalLocation: sarifPhysicalLocation{ArtifactLocation: sarifArtifactLocation{URI: artifactURI(file)}}}
-		if line > 0 {
-			loc.PhysicalLocation.Region = &sarifRegion{StartLine: line}
-		}
-		what := "sign-in " + e.RequestID
-		if record > 0 {
-			what += fmt.Sprintf(" (record %d)", record)
-		}
-		loc.Message = &sarifMessage{Text: what + " at " + analyze.FormatTime(e.Time)}
-		res.Locations = append(res.Locations, loc)
+		res.Locations = append(res.Locations, sarifLocationsAt(e.Source, "sign-in "+e.RequestID+" at "+analyze.FormatTime(e.Time))...)
 	}
 	return res
+}
+
+// sarifLocationsAt returns the location of a position as the reports
+// write it ("file:line", "file#record", "file"), with what is there in
+// words (what, and the record number for a format without lines); none
+// for an empty position.
+func sarifLocationsAt(source, what string) []sarifLocation {
+	file, line, record := splitSource(source)
+	if file == "" {
+		return []sarifLocation{}
+	}
+	loc := sarifLocation{PhysicalLocation: sarifPhysicalLocation{ArtifactLocation: sarifArtifactLocation{URI: artifactURI(file)}}}
+	if line > 0 {
+		loc.PhysicalLocation.Region = &sarifRegion{StartLine: line}
+	}
+	if record > 0 {
+		what = strings.TrimSpace(what + fmt.Sprintf(" (record %d)", record))
+	}
+	if what != "" {
+		loc.Message = &sarifMessage{Text: what}
+	}
+	return []sarifLocation{loc}
 }
 
 // sarifLevel maps a severity to a SARIF level.

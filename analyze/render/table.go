@@ -3,7 +3,6 @@ package render
 import (
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 
 	"github.com/jedib0t/go-pretty/v6/table"
@@ -49,7 +48,7 @@ const minWrapWidth = 8
 
 // Render implements Renderer.
 func (t *Table) Render(w io.Writer, r *analyze.Report) error {
-	r = shownReport(r) // Values made visible and bounded: see display.go.
+	r = shown(r) // Values made visible and bounded: see display.go.
 	v := newView(r, viewOptions{maxEvidence: tableEvidence, barWidth: 24, maxValues: tableValues, maxFixes: tableFixes, maxCauses: answerCauses, maxRows: tableRows})
 	p := &textPrinter{ew: &errWriter{w: w}, color: t.Options.Color, width: t.Options.width()}
 
@@ -368,7 +367,17 @@ func (p *textPrinter) grid(g grid, indent string) {
 			natural[i] = max(cells[i], longestWord(c.Name))
 		}
 	}
-	limits := fitWidths(g.Columns, natural, least, avail)
+	// A column's height is the lines its cells take, over the first rows
+	// (enough to tell the shape of a long table).
+	sample := g.Rows[:min(len(g.Rows), 50)]
+	lines := func(col, width int) int {
+		n := 0
+		for _, row := range sample {
+			n += len(wrapText(row[col].String(), width))
+		}
+		return n
+	}
+	limits := fitWidths(g.Columns, natural, least, avail, lines)
 	for i, c := range g.Columns {
 		if limits[i] == 0 && natural[i] < widest(c.Name) {
 			limits[i] = natural[i]
@@ -477,11 +486,13 @@ func prettyTable(g grid, head func(i int, name string) string, body func(i int, 
 
 // fitWidths returns the width each column may take for a table of these
 // natural column widths to fit in total: every column that may wrap starts
-// at its least width, and what the others leave is shared out among them,
-// narrow ones first, up to their natural widths. 0 means the natural width.
-// When even the least widths do not fit, the table comes out wider; grid
-// writes such a table as records instead.
-func fitWidths(cols []column, natural, least []int, total int) []int {
+// at its least width, and what the others leave is handed out a column at
+// a time to the wrap column whose cells take the most lines (lines(i, w)
+// counts them at width w), so that no column is left a tall sliver beside
+// a wide one. 0 means the natural width. When even the least widths do not
+// fit, the table comes out wider; grid writes such a table as records
+// instead.
+func fitWidths(cols []column, natural, least []int, total int, lines func(col, width int) int) []int {
 	limits := make([]int, len(cols))
 	overhead := 3*len(cols) + 1 // "│ " before each column, " " after, and the last "│".
 	sum := overhead
@@ -502,14 +513,25 @@ func fitWidths(cols []column, natural, least []int, total int) []int {
 			avail -= natural[i]
 		}
 	}
-	sort.SliceStable(wraps, func(a, b int) bool { return natural[wraps[a]] < natural[wraps[b]] })
-	for k, i := range wraps {
-		if avail <= 0 {
+	height := make(map[int]int, len(wraps))
+	for _, i := range wraps {
+		height[i] = lines(i, limits[i])
+	}
+	for ; avail > 0; avail-- {
+		best := -1
+		for _, i := range wraps {
+			if limits[i] >= natural[i] {
+				continue
+			}
+			if best < 0 || height[i] > height[best] || height[i] == height[best] && limits[i] < limits[best] {
+				best = i
+			}
+		}
+		if best < 0 {
 			break
 		}
-		grow := min(natural[i]-limits[i], avail/(len(wraps)-k))
-		limits[i] += max(grow, 0)
-		avail -= max(grow, 0)
+		limits[best]++
+		height[best] = lines(best, limits[best])
 	}
 	return limits
 }

@@ -267,7 +267,7 @@ func newView(r *analyze.Report, o viewOptions) *view {
 	if len(v.Warnings) > 0 {
 		policies.Empty += " The input warnings say what each export cannot tell."
 	}
-	v.Details = []grid{policies, locationsGrid(r), devicesGrid(r), errorsGrid(r), timelineGrid(r, o.barWidth)}
+	v.Details = append(append([]grid{policies}, evaluationGrids(r)...), locationsGrid(r), devicesGrid(r), errorsGrid(r), timelineGrid(r, o.barWidth))
 	v.RuleErrors = ruleErrorsGrid(r)
 	for _, g := range append(append([]*grid{&v.Inputs}, gridRefs(v.Breakdowns)...), gridRefs(v.Details[:4])...) {
 		g.cap(o.maxRows)

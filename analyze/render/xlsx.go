@@ -52,8 +52,13 @@ const xlsxTimeFormat = "yyyy-mm-dd hh:mm:ss"
 const maxCellRunes = 32767
 
 // Render implements Renderer.
-func (XLSX) Render(w io.Writer, r *analyze.Report) error {
-	sheets, err := xlsxSheets(r)
+func (XLSX) Render(w io.Writer, r *analyze.Report) error { return writeXLSX(w, r) }
+
+// writeXLSX writes the workbook of any report, from its JSON form: v is a
+// pointer to the report's struct, whose types give the columns of sections
+// that are empty.
+func writeXLSX(w io.Writer, v any) error {
+	sheets, err := xlsxSheets(v)
 	if err != nil {
 		return err
 	}
@@ -210,9 +215,9 @@ func decodeOrdered(dec *json.Decoder) (any, error) {
 }
 
 // xlsxSheets lays the report out as sheets, from its JSON form.
-func xlsxSheets(r *analyze.Report) ([]xlsxSheet, error) {
+func xlsxSheets(r any) ([]xlsxSheet, error) {
 	var b bytes.Buffer
-	if err := (JSON{}).Render(&b, r); err != nil {
+	if err := writeJSON(&b, r); err != nil {
 		return nil, err
 	}
 	dec := json.NewDecoder(&b)
@@ -238,13 +243,30 @@ func xlsxSheets(r *analyze.Report) ([]xlsxSheet, error) {
 			scope.rows = append(scope.rows, []any{fld.key, cellValue(fld.value)})
 		case []jsonField:
 			// An object: its arrays of objects are sections (the
-			// timeline's buckets), its other members scope fields.
+			// timeline's buckets), its other members scope fields. The
+			// sheet is named after the object, and after the array too
+			// when the object holds several (the policy evaluation's
+			// failures and disagreements).
+			isSection := func(sub jsonField) ([]any, bool) {
+				arr, ok := sub.value.([]any)
+				return arr, ok && (isObjectArray(arr) || len(arr) == 0 && emptyColumns(r, fld.key+"."+sub.key) != nil)
+			}
+			several := 0
 			for _, sub := range v {
-				if arr, ok := sub.value.([]any); ok && (isObjectArray(arr) || len(arr) == 0 && emptyColumns(r, fld.key+"."+sub.key) != nil) {
-					sections = append(sections, objectSheets(sheetName(fld.key), fld.key+"."+sub.key, arr, "", nil, r)...)
+				if _, ok := isSection(sub); ok {
+					several++
+				}
+			}
+			for _, sub := range v {
+				if arr, ok := isSection(sub); ok {
+					name := sheetName(fld.key)
+					if several > 1 {
+						name = truncateName(name + " " + strings.ToLower(sheetName(sub.key)))
+					}
+					sections = append(sections, objectSheets(name, fld.key+"."+sub.key, arr, "", nil, r)...)
 					continue
 				}
-				scope.rows = append(scope.rows, []any{fld.key + "." + sub.key, cellValue(sub.value)})
+				scope.addFields(fld.key+"."+sub.key, sub.value)
 			}
 		default:
 			scope.rows = append(scope.rows, []any{fld.key, cellValue(fld.value)})
@@ -252,6 +274,18 @@ func xlsxSheets(r *analyze.Report) ([]xlsxSheet, error) {
 	}
 	sheets = append(sheets, scope)
 	return append(sheets, sections...), nil
+}
+
+// addFields adds a scope field: a row for a value, a row per member for an
+// object (policyEvaluation.verdicts.blocked), at any depth.
+func (s *xlsxSheet) addFields(key string, v any) {
+	if obj, ok := v.([]jsonField); ok {
+		for _, f := range obj {
+			s.addFields(key+"."+f.key, f.value)
+		}
+		return
+	}
+	s.rows = append(s.rows, []any{key, cellValue(v)})
 }
 
 // isObjectArray reports whether an array holds objects. An empty array
@@ -275,7 +309,7 @@ func isObjectArray(arr []any) bool {
 // member. ownerCol and owners give that column for this array's objects,
 // when it is nested. An empty array still gets its columns, from the
 // report's types.
-func objectSheets(name, path string, arr []any, ownerCol string, owners []any, r *analyze.Report) []xlsxSheet {
+func objectSheets(name, path string, arr []any, ownerCol string, owners []any, r any) []xlsxSheet {
 	header := emptyColumns(r, path)
 	if ownerCol != "" {
 		header = append([]string{ownerCol}, header...)
@@ -351,7 +385,7 @@ func (s *xlsxSheet) padded() xlsxSheet {
 // order of the type's fields, or nil when path is not an array of objects:
 // the columns of a section, in the same order whether or not a row leaves
 // an optional key out.
-func emptyColumns(r *analyze.Report, path string) []string {
+func emptyColumns(r any, path string) []string {
 	t := reflect.TypeOf(r).Elem()
 	for _, key := range strings.Split(path, ".") {
 		for t.Kind() == reflect.Slice || t.Kind() == reflect.Pointer {
@@ -487,6 +521,8 @@ func sheetName(key string) string {
 		case 'A' <= r && r <= 'Z':
 			b.WriteByte(' ')
 			b.WriteRune(r + 'a' - 'A')
+		case r == '_': // snake_case keys (policies, whatif).
+			b.WriteByte(' ')
 		default:
 			b.WriteRune(r)
 		}

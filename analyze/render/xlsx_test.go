@@ -191,8 +191,7 @@ func TestXLSXEqualsJSON(t *testing.T) {
 			}
 			scope := map[string]any{}
 			checked := map[string]bool{"Scope": true}
-			section := func(key string, arr []any) {
-				sheet := sheetName(key)
+			section := func(key, sheet string, arr []any) {
 				if !sheets[sheet] {
 					t.Errorf("no sheet %s for the section %s", sheet, key)
 					return
@@ -206,17 +205,31 @@ func TestXLSXEqualsJSON(t *testing.T) {
 				switch x := v.(type) {
 				case []any:
 					if len(x) > 0 && isMapArray(x) || len(x) == 0 && emptyColumns(rep, k) != nil {
-						section(k, x)
+						section(k, sheetName(k), x)
 						continue
 					}
 					scope[k] = v
 				case map[string]any:
+					isSection := func(sk string, sv any) ([]any, bool) {
+						arr, ok := sv.([]any)
+						return arr, ok && (len(arr) > 0 && isMapArray(arr) || len(arr) == 0 && emptyColumns(rep, k+"."+sk) != nil)
+					}
+					several := 0
 					for sk, sv := range x {
-						if arr, ok := sv.([]any); ok && (len(arr) > 0 && isMapArray(arr) || len(arr) == 0 && emptyColumns(rep, k+"."+sk) != nil) {
-							section(k, arr)
+						if _, ok := isSection(sk, sv); ok {
+							several++
+						}
+					}
+					for sk, sv := range x {
+						if arr, ok := isSection(sk, sv); ok {
+							sheet := sheetName(k)
+							if several > 1 {
+								sheet = truncateName(sheet + " " + strings.ToLower(sheetName(sk)))
+							}
+							section(k, sheet, arr)
 							continue
 						}
-						scope[k+"."+sk] = sv
+						addScope(scope, k+"."+sk, sv)
 					}
 				default:
 					scope[k] = v
@@ -266,6 +279,18 @@ func checkNested(t *testing.T, f *excelize.File, rep *analyze.Report, sheet, key
 		checkSheet(t, f, ns, objs, owners[k])
 		checkNested(t, f, rep, ns, k, objs, checked)
 	}
+}
+
+// addScope adds a Scope field of the JSON report, each member of an
+// object a field of its own, as the workbook lays them out.
+func addScope(scope map[string]any, key string, v any) {
+	if obj, ok := v.(map[string]any); ok {
+		for k, sv := range obj {
+			addScope(scope, key+"."+k, sv)
+		}
+		return
+	}
+	scope[key] = v
 }
 
 // firstMember returns the first member, in the JSON report's order, of the

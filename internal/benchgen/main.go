@@ -5,6 +5,7 @@
 //
 //	go run ./internal/benchgen -format jsonl -records 1000000 -seed 1 -out bench-data/signins.jsonl
 //	go run ./internal/benchgen -format portal-csv -records 1000000 -seed 1 -split 1000 -out bench-data/csv-1000
+//	go run ./internal/benchgen -policies 50 -seed 1 -out bench-data/policies.json
 //
 // Formats: jsonl, portal-json, portal-csv (non-interactive sign-ins only,
 // as the portal's non-interactive download) and diagnostic. The same
@@ -16,7 +17,10 @@
 //
 // Output is written to a temporary name and renamed when complete, so an
 // interrupted run never leaves a file that looks finished. A summary line
-// goes to standard error.
+// goes to standard error. With -policies N it writes the tenant's
+// Conditional Access configuration instead: N policies (the tenant's 15 and
+// generated ones) and its named locations, for signinspect whatif and
+// analyze --policies.
 package main
 
 import (
@@ -47,10 +51,11 @@ type usageError struct{ error }
 
 // options are the command line's settings.
 type options struct {
-	format synth.Format
-	cfg    synth.Config
-	out    string
-	split  int
+	format   synth.Format
+	cfg      synth.Config
+	out      string
+	split    int
+	policies int
 }
 
 func parseArgs(args []string, stderr io.Writer) (options, error) {
@@ -64,23 +69,31 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 	end := fs.String("end", "2025-11-24T00:00:00Z", "exclusive newest bound of the sign-in times, RFC 3339")
 	fs.IntVar(&o.cfg.Days, "days", 30, "span of the sign-in times in days, ending at -end")
 	fs.IntVar(&o.split, "split", 0, "write the stream as this many files of consecutive sign-ins into the folder -out")
+	fs.IntVar(&o.policies, "policies", 0, "write the tenant's Conditional Access configuration instead: this many policies (at least its 15) and its named locations")
 	if err := fs.Parse(args); err != nil {
 		return o, usageError{err}
 	}
 	if fs.NArg() > 0 {
 		return o, usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
 	}
-	f, err := synth.ParseFormat(*format)
-	if err != nil {
-		return o, usageError{fmt.Errorf("-format: %w", err)}
+	if o.policies > 0 {
+		if *format != "" || o.split > 0 {
+			return o, usageError{errors.New("-policies writes the configuration alone: leave out -format and -split")}
+		}
+	} else {
+		f, err := synth.ParseFormat(*format)
+		if err != nil {
+			return o, usageError{fmt.Errorf("-format: %w", err)}
+		}
+		o.format = f
 	}
-	o.format = f
 	if o.cfg.Records < 0 {
 		return o, usageError{errors.New("-records must be 0 or more")}
 	}
 	if o.cfg.Days <= 0 {
 		return o, usageError{errors.New("-days must be 1 or more")}
 	}
+	var err error
 	if o.cfg.End, err = time.Parse(time.RFC3339, *end); err != nil {
 		return o, usageError{fmt.Errorf("-end: %w", err)}
 	}
@@ -99,6 +112,25 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 func run(args []string, stdout, stderr io.Writer) error {
 	o, err := parseArgs(args, stderr)
 	if err != nil {
+		return err
+	}
+	if o.policies > 0 {
+		data, err := synth.New(o.cfg).TenantExport(o.policies)
+		if err != nil {
+			return err
+		}
+		data = append(data, '\n')
+		if o.out == "-" {
+			_, err = stdout.Write(data)
+		} else {
+			_, _, err = writeFile(o.out, func(w io.Writer) (int, error) {
+				_, err := w.Write(data)
+				return o.policies, err
+			})
+		}
+		if err == nil {
+			fmt.Fprintf(stderr, "benchgen: %s: %d policies, %d bytes\n", o.out, max(o.policies, 15), len(data))
+		}
 		return err
 	}
 	began := time.Now()

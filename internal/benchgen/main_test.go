@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/signinspect/signinspect/internal/benchgen/synth"
+	"github.com/signinspect/signinspect/policy"
 )
 
 func runOK(t *testing.T, args ...string) []byte {
@@ -121,11 +123,42 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"-format", "jsonl", "-records", "5", "-split", "6", "-out", "d"}, "more files than"},
 		{[]string{"-format", "jsonl", "-records", "5", "-split", "2", "-out", "-"}, "-split"},
 		{[]string{"-format", "jsonl", "-records", "5", "-out", "-", "extra"}, "unexpected argument"},
+		{[]string{"-policies", "50", "-format", "jsonl", "-out", "-"}, "leave out -format"},
 	} {
 		var stdout, stderr bytes.Buffer
 		err := run(c.args, &stdout, &stderr)
 		if _, ok := err.(usageError); !ok || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("benchgen %s: error %v, want a usage error with %q", strings.Join(c.args, " "), err, c.want)
+		}
+	}
+}
+
+// TestPoliciesReadBack checks that -policies N writes a configuration
+// signinspect reads: N policies (never fewer than the tenant's 15), the
+// trusted "Corporate egress" location, and the same bytes for the same seed.
+func TestPoliciesReadBack(t *testing.T) {
+	for _, c := range []struct{ n, want int }{{50, 50}, {3, 15}} {
+		args := []string{"-policies", strconv.Itoa(c.n), "-seed", "2", "-out", "-"}
+		var stdout, again, stderr bytes.Buffer
+		if err := run(args, &stdout, &stderr); err != nil {
+			t.Fatalf("benchgen %s: %v", strings.Join(args, " "), err)
+		}
+		if err := run(args, &again, &stderr); err != nil || !bytes.Equal(stdout.Bytes(), again.Bytes()) {
+			t.Errorf("-policies %d: two runs differ (%v)", c.n, err)
+		}
+		ex, err := policy.ParsePolicies("policies.json", stdout.Bytes())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ex.Policies) != c.want {
+			t.Errorf("-policies %d: %d policies, want %d", c.n, len(ex.Policies), c.want)
+		}
+		trusted := false
+		for _, l := range ex.NamedLocations {
+			trusted = trusted || l.Name == "Corporate egress" && l.Trusted && len(l.Ranges) > 0
+		}
+		if !trusted {
+			t.Errorf("-policies %d: no trusted Corporate egress with ranges in %+v", c.n, ex.NamedLocations)
 		}
 	}
 }

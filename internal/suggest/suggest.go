@@ -75,3 +75,22 @@ func Closest(word string, candidates []string, n int) []string {
 	}
 	return out
 }
+
+// Near returns up to n of names near s, ignoring case: first those that
+// hold s or that s holds, in the order given (a policy named in part),
+// then the Closest others.
+func Near(s string, names []string, n int) []string {
+	ls := strings.ToLower(strings.TrimSpace(s))
+	var out, rest []string
+	for _, name := range names {
+		ln := strings.ToLower(name)
+		if ls != "" && (strings.Contains(ln, ls) || strings.Contains(ls, ln)) {
+			if len(out) < n {
+				out = append(out, name)
+			}
+			continue
+		}
+		rest = append(rest, name)
+	}
+	return append(out, Closest(s, rest, n-len(out))...)
+}

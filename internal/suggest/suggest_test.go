@@ -2,6 +2,7 @@ package suggest
 
 import (
 	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -36,5 +37,24 @@ func TestClosest(t *testing.T) {
 	}
 	if got := Closest("Azur DevOps", []string{"Azure DevOps", "Azure Portal", "Visual Studio"}, 3); !reflect.DeepEqual(got, []string{"Azure DevOps"}) {
 		t.Errorf("app = %q", got)
+	}
+}
+func TestNear(t *testing.T) {
+	names := []string{"Corporate egress", "Build VMs", "Allowed countries", "corporate Egress (old)", "Branch offices"}
+	for _, c := range []struct {
+		s    string
+		n    int
+		want []string
+	}{
+		{"corporate", 3, []string{"Corporate egress", "corporate Egress (old)"}},
+		{"Corporate egres", 3, []string{"Corporate egress", "corporate Egress (old)"}},
+		{"Build VM", 1, []string{"Build VMs"}},
+		{"Bild VMs", 3, []string{"Build VMs"}},
+		{"nothing like it", 3, nil},
+		{"o", 2, []string{"Corporate egress", "Allowed countries"}},
+	} {
+		if got := Near(c.s, names, c.n); !slices.Equal(got, c.want) {
+			t.Errorf("Near(%q, %d) = %q, want %q", c.s, c.n, got, c.want)
+		}
 	}
 }

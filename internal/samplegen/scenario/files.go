@@ -28,6 +28,10 @@ type File struct {
 	SignIns []*SignIn
 	// Members are the files inside a ZIP archive.
 	Members []File
+	// Folder, when set, is the folder the file belongs to with others of
+	// one export (one object per file): the README lists the folder once,
+	// with the Title and Shows of its first file.
+	Folder string
 }
 
 // Holds reports whether the file (or a member) holds the sign-in.
@@ -262,6 +266,7 @@ func (sc *Scenario) Files() ([]File, error) {
 	files := []File{niCSV, interactiveCSV, applicationCSV, msiCSV, authDetails, portalZIP, portal55,
 		excelUnicode, germanCSV, portalJSON, graphPage, mesConcat, mesSingle, sofElk, powerShell,
 		laCSVFile, laAz, laTyped, blobFile, gzFile, eventHub, namedLocations, namedLocationsPS}
+	files = append(files, sc.configFiles()...)
 	readme, err := sc.readme(files)
 	if err != nil {
 		return nil, err

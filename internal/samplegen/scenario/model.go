@@ -96,6 +96,12 @@ type Policy struct {
 	Session []string
 	// SignInFrequency is the session lifetime SignInFrequency enforces.
 	SignInFrequency time.Duration
+	// DeviceFilter is a device filter rule whose matching devices the
+	// policy excludes; the scenario's own evaluation does not read it (only
+	// a disabled policy has one).
+	DeviceFilter string
+	// Created and Modified are the policy's timestamps in exports.
+	Created, Modified time.Time
 }
 
 // NamedLocation is a Conditional Access named location: IP ranges or

@@ -70,6 +70,8 @@ func (sc *Scenario) readme(files []File) ([]byte, error) {
 	p("```sh\n")
 	p("signinspect analyze samples/portal-json/NonInteractiveSignIns_%s_%s.json --at %s --window 1h\n", downloadFrom, downloadTo, IncidentTime)
 	p("signinspect analyze samples/portal-csv/ --user svc-build@contoso.com --named-locations samples/named-locations.json\n")
+	p("signinspect policies samples/policies.json --named-locations samples/named-locations.json\n")
+	p("signinspect whatif samples/portal-json/ --policies samples/policies.json --named-locations samples/named-locations.json --add-range \"Corporate egress=198.51.100.23/32\"\n")
 	p("```\n\n")
 	p("(The folder holds the same sign-ins many times over, once per format: analyse one file or one folder at a\n")
 	p("time for meaningful counts.)\n\n")
@@ -89,6 +91,15 @@ func (sc *Scenario) readme(files []File) ([]byte, error) {
 		p("| `%s` | %s | %s | %s |\n", u.UPN, u.Name, strings.Join(u.Groups, ", "), roles[upn])
 	}
 	p("\nWorkloads: the service principal `contoso-release-pipeline` and the managed identity `build-vm-02`.\n\n")
+	p("Groups (`memberships.json`, `memberships.csv`, for `--memberships`):")
+	for i, g := range sc.Groups {
+		sep := ","
+		if i == len(sc.Groups)-1 {
+			sep = "."
+		}
+		p(" %s `%s`%s", g.Name, g.ID, sep)
+	}
+	p("\n\n")
 
 	p("### Addresses\n\n| IP | Location | ASN | Named locations |\n|---|---|---|---|\n")
 	seen := map[string]bool{}
@@ -145,7 +156,12 @@ func (sc *Scenario) readme(files []File) ([]byte, error) {
 		}
 		p("| %s | `%s` | %s | %s | %s | %s | %s |\n", pol.Name, pol.ID, pol.State, users, apps, where, controls)
 	}
-	p("\n")
+	p("\nEvery enabled policy excludes the emergency access account `%s`, which signs in nowhere; the disabled\n", BreakGlassUserID)
+	p("CA007 excludes compliant and hybrid joined devices with a device filter. The policies are exported in\n")
+	p("every shape signinspect reads (`policies*.json`, `entra-exporter/`, `intune-management/`, see Files), the\n")
+	p("named locations beside them where the tool exports both. Each sign-in's logged per-policy results are\n")
+	p("what the scenario derives from these policies, and `policy/agreement_test.go` checks that signinspect's\n")
+	p("own evaluation of the exports reproduces every one of them.\n\n")
 
 	p("### Sign-ins\n\nTimes are UTC. Root causes are what signinspect should find; *traits* mark situations worth a\n")
 	p("rule of their own. The scenario exports both (`scenario.SignIn.Cause` and `.Traits`).\n\n")
@@ -181,7 +197,16 @@ func (sc *Scenario) readme(files []File) ([]byte, error) {
 	p("## Files\n\nRecords are sign-ins (an authentication-details file holds steps, not sign-ins). ✔ marks the files\n")
 	p("that hold the cross-format sign-in `%s`.\n\n", CrossFormatRequestID)
 	p("| File | Format | Records | ✔ | Root causes | What it shows |\n|---|---|---|---|---|---|\n")
+	folders := map[string]bool{}
 	for _, f := range files {
+		path := f.Path
+		if f.Folder != "" {
+			if folders[f.Folder] {
+				continue
+			}
+			folders[f.Folder] = true
+			path = f.Folder
+		}
 		records, holds, causes := "—", "", "—"
 		if f.Format != "" || len(f.Members) > 0 {
 			records = fmt.Sprint(len(f.SignIns))
@@ -201,7 +226,7 @@ func (sc *Scenario) readme(files []File) ([]byte, error) {
 		if f.Format != "" {
 			format += " (`" + f.Format + "`)"
 		}
-		p("| [`%s`](%s) | %s | %s | %s | %s | %s |\n", f.Path, linkPath(f.Path), format, records, holds, causes, escapeCell(f.Shows))
+		p("| [`%s`](%s) | %s | %s | %s | %s | %s |\n", path, linkPath(path), format, records, holds, causes, escapeCell(f.Shows))
 	}
 	p("\n")
 

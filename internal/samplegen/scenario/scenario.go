@@ -52,6 +52,7 @@ const (
 // Scenario is the tenant, its policies and its sign-ins.
 type Scenario struct {
 	People         map[string]*Person
+	Groups         []Group
 	Policies       []*Policy
 	NamedLocations []NamedLocation
 	SignIns        []*SignIn // In time order.
@@ -150,6 +151,13 @@ func New() *Scenario {
 		sc.People[p.UPN] = p
 	}
 
+	sc.Groups = []Group{
+		{ID: "4d1c8f2e-7a3b-4b6e-9f05-2c8d1e6a7b39", Name: "Service accounts"},
+		{ID: "9a2e5c71-0b4d-4f8a-8c36-e1d7f3b2a054", Name: "Contractors"},
+		{ID: "b7f03d19-62ce-4a95-a1e8-5d4c0f9b2e76", Name: "Engineering"},
+		{ID: "e35a9b04-8d17-4c2f-b6a0-79f1e2d8c5b3", Name: "Marketing"},
+	}
+
 	sc.NamedLocations = []NamedLocation{
 		{ID: "c8b6a51e-0c1b-4f8e-9d5f-3b2a7c4e6d10", Name: "Corporate egress", Trusted: true,
 			Ranges:  []string{"203.0.113.0/24", "192.0.2.0/26"},
@@ -185,8 +193,13 @@ func New() *Scenario {
 		State: ReportOnly, Apps: []string{AzureDevOpsAppID}, OutsideTrusted: true, Grant: []string{"Block"}}
 	ca007 := &Policy{ID: "6606f160-7d65-4e92-9517-952146ab7308",
 		Name:  "CA007 - Legacy: block Azure DevOps from unmanaged devices",
-		State: Disabled, Apps: []string{AzureDevOpsAppID}, Grant: []string{"Block"}}
+		State: Disabled, Apps: []string{AzureDevOpsAppID}, Grant: []string{"Block"},
+		DeviceFilter: `device.isCompliant -eq True -or device.trustType -eq "ServerAD"`}
 	sc.Policies = []*Policy{ca001, ca002, ca003, ca004, ca005, ca006, ca007}
+	for i, p := range sc.Policies {
+		p.Created = at("2025-02-03T09:00:00Z").Add(time.Duration(i) * 41 * 24 * time.Hour).Add(time.Duration(i*977) * time.Second)
+		p.Modified = p.Created.Add(time.Duration(30+i*11) * 24 * time.Hour)
+	}
 
 	sc.SignIns = []*SignIn{
 		// Monday 16 and Tuesday 17 November: ordinary days.

@@ -501,13 +501,20 @@ func TestFormatQuirks(t *testing.T) {
 }
 
 // TestReadmeListsEveryFile checks that the README's table names every
-// file.
+// file, or the folder of an export written one object per file.
 func TestReadmeListsEveryFile(t *testing.T) {
 	_, fs := files(t)
 	readme := string(fileByPath(t, fs, "README.md").Data)
 	for _, f := range fs {
-		if f.Path != "README.md" && !strings.Contains(readme, "[`"+f.Path+"`]") {
-			t.Errorf("README does not list %s", f.Path)
+		listed := f.Path
+		if f.Folder != "" {
+			if !strings.HasPrefix(f.Path, f.Folder) {
+				t.Errorf("%s is not in its folder %s", f.Path, f.Folder)
+			}
+			listed = f.Folder
+		}
+		if f.Path != "README.md" && !strings.Contains(readme, "[`"+listed+"`]") {
+			t.Errorf("README does not list %s", listed)
 		}
 	}
 	if regexp.MustCompile(`%!`).MatchString(readme) {
