@@ -20,7 +20,7 @@ import (
 // sign-ins past them are counted but their values are not.
 const (
 	maxFixShapes = 1000
-	maxFixTuples = 10000
+	maxFixTuples = 1000
 )
 
 // minFixValue is the shortest value taken out of a fix text: a shorter one

@@ -230,7 +230,7 @@ type FixGroup struct {
 	Values        []FixValues `json:"values,omitempty"`
 	ValuesOmitted int         `json:"valuesOmitted,omitempty"`
 	// ValuesPartial is set when there were more combinations than the
-	// analysis keeps (10,000 a fix): the counts are right, the list is
+	// analysis keeps (1,000 a fix): the counts are right, the list is
 	// not whole.
 	ValuesPartial bool `json:"valuesPartial,omitempty"`
 }

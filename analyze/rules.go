@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"context"
+	"hash/maphash"
 
 	"github.com/signinspect/signinspect/parse"
 	"github.com/signinspect/signinspect/policy"
@@ -13,6 +14,8 @@ type ruleEvaluator struct {
 	ev     *rules.Evaluator
 	hits   []Hit
 	labels func(*rules.Compiled) []string
+	// seen holds the combinations of fix values met (see firstTuple).
+	seen map[uint64]struct{}
 }
 
 // newRuleEvaluator returns an evaluator of s whose rules stop when ctx is
@@ -29,18 +32,60 @@ func newRuleEvaluator(ctx context.Context, s *rules.Set) *ruleEvaluator {
 // call.
 func (e *ruleEvaluator) eval(rec *parse.Record) []Hit {
 	e.hits = e.hits[:0]
-	for _, m := range e.ev.Eval(rec) {
+	matches := e.ev.Eval(rec)
+	for i := range matches {
+		m := &matches[i]
 		r := m.Rule
 		shape, shown := fixShape(m.Fix, m.Values)
-		e.hits = append(e.hits, Hit{
+		h := Hit{
 			Rule: r.ID, Severity: r.Severity,
 			Title: r.Title, Description: r.Description, Tags: r.Tags, References: r.References,
 			Fix: m.Fix, FixShape: shape, FixValues: shown, FixLabels: e.labels(r), FixSpans: m.FixSpans,
-			Verdict: m.Verdict, VerdictSpans: m.VerdictSpans,
-		})
+		}
+		if e.firstTuple(r.ID, shape, shown) {
+			h.Verdict, h.VerdictSpans = e.ev.Verdict(m)
+		}
+		e.hits = append(e.hits, h)
 	}
 	return e.hits
 }
+
+// maxSeenTuples bounds the combinations of fix values an evaluator
+// remembers; past it every verdict is rendered.
+const maxSeenTuples = 1 << 14
+
+// firstTuple reports whether this evaluator meets a rule's fix shape and
+// values for the first time. The aggregation keeps the verdict of a
+// combination's first sign-in only, and workers take batches in input
+// order, so a combination's first sign-in in the input is the first this
+// evaluator met: its verdict is rendered, the others' are not, which saves
+// a rendering per sign-in.
+func (e *ruleEvaluator) firstTuple(rule, shape string, values []string) bool {
+	var h maphash.Hash
+	h.SetSeed(tupleSeed)
+	h.WriteString(rule)
+	h.WriteByte(0)
+	h.WriteString(shape)
+	for _, v := range values {
+		h.WriteByte(0)
+		h.WriteString(v)
+	}
+	key := h.Sum64()
+	if _, ok := e.seen[key]; ok {
+		return false
+	}
+	if e.seen == nil {
+		e.seen = map[uint64]struct{}{}
+	}
+	if len(e.seen) < maxSeenTuples {
+		e.seen[key] = struct{}{}
+	}
+	return true
+}
+
+// tupleSeed seeds the hashes of firstTuple: one seed for the run, as the
+// keys are only compared within it.
+var tupleSeed = maphash.MakeSeed()
 
 // policies returns the rules' evaluation of the policies for the record
 // of the last eval, or nil.

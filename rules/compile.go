@@ -256,8 +256,8 @@ func compileCase(tc *Case) (compiledCase, error) {
 	return compiledCase{Case: tc, record: rec, t: ctx.tenant()}, nil
 }
 
-// A Match is a rule that matched a sign-in, with its fix and verdict
-// rendered for that sign-in.
+// A Match is a rule that matched a sign-in, with its fix rendered for that
+// sign-in (Evaluator.Verdict renders its verdict).
 type Match struct {
 	Rule *Compiled
 	Fix  string
@@ -269,10 +269,6 @@ type Match struct {
 	// give the same fix for other values. The slice is reused by the next
 	// Eval.
 	Values []string
-	// Verdict is the rule's verdict rendered for this sign-in, or "", and
-	// VerdictSpans where its placeholders wrote.
-	Verdict      string
-	VerdictSpans []Span
 }
 
 // An Evaluator evaluates a Set's rules. It holds a VM and an environment,
@@ -283,6 +279,8 @@ type Evaluator struct {
 	env     *Env
 	matches []Match
 	values  []string // Backing store of the matches' Values.
+	// last is the record of the last Eval, for Verdict.
+	last *parse.Record
 }
 
 // NewEvaluator returns an Evaluator of the set's rules.
@@ -338,21 +336,32 @@ func (e *Evaluator) Eval(rec *parse.Record) []Match {
 		start := len(e.values)
 		e.values = c.fix.appendValues(e.values, &e.vm, e.env)
 		m.Values = e.values[start:len(e.values):len(e.values)]
-		if c.verdict != nil {
-			if m.Verdict, m.VerdictSpans, err = c.verdict.render(&e.vm, e.env); err != nil {
-				if e.canceled(err) {
-					break
-				}
-				e.set.runs.add(c.ID, "verdict", err, rec)
-			}
-		}
 		e.matches = append(e.matches, m)
 	}
 	// The policies are evaluated whether or not a rule asked, for
-	// Policies; the record itself is not kept.
+	// Policies; the record is kept for Verdict, until the next Eval.
 	e.env.policyEval()
-	e.env.record = nil
+	e.env.record, e.last = nil, rec
 	return e.matches
+}
+
+// Verdict renders the verdict of m, a match of the last Eval, for that
+// sign-in, and where its placeholders wrote; "" for a rule without one. It
+// is a call of its own because a verdict is needed once per combination of
+// the fix's values, not per sign-in: the caller renders it for the
+// combinations it has not seen. Call it before the next Eval.
+func (e *Evaluator) Verdict(m *Match) (string, []Span) {
+	c := m.Rule
+	if c.verdict == nil || e.last == nil {
+		return "", nil
+	}
+	e.env.record = (*record)(e.last)
+	defer func() { e.env.record = nil }()
+	text, spans, err := c.verdict.render(&e.vm, e.env)
+	if err != nil && !e.canceled(err) {
+		e.set.runs.add(c.ID, "verdict", err, e.last)
+	}
+	return text, spans
 }
 
 // Policies returns the evaluation of the policies for the record of the
