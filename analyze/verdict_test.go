@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"context"
 	"sort"
 	"testing"
 
@@ -72,5 +73,44 @@ func TestVerdictAnswer(t *testing.T) {
 				t.Errorf("%d causes; want one per finding, %d", len(v.Causes), len(tt.findings))
 			}
 		})
+	}
+}
+
+// TestVerdictOncePerCombination checks that an evaluator renders a
+// rule's verdict for the first sign-in of each combination of its fix's
+// values, and not again for the same combination.
+func TestVerdictOncePerCombination(t *testing.T) {
+	rs, err := rules.Parse("mine.yaml", []byte(`id: blocked-ip
+title: Blocked
+severity: high
+status: stable
+description: A test rule.
+when: Failed()
+fix: Trust {{ IP }}.
+verdict: Blocked {{ IP }}.
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := rules.Compile(rs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := newRuleEvaluator(context.Background(), set)
+	var got []string
+	for _, ip := range []string{"198.51.100.7", "198.51.100.7", "203.0.113.9", "198.51.100.7"} {
+		rec := adoRecord(t)
+		rec.IP = ip
+		hits := ev.eval(rec)
+		if len(hits) != 1 {
+			t.Fatalf("%d hits", len(hits))
+		}
+		got = append(got, hits[0].Verdict)
+	}
+	want := []string{"Blocked 198.51.100.7.", "", "Blocked 203.0.113.9.", ""}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("verdicts %q; want %q", got, want)
+		}
 	}
 }
