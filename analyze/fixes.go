@@ -1,6 +1,8 @@
 package analyze
 
 import (
+	"hash/maphash"
+	"slices"
 	"sort"
 	"strings"
 
@@ -86,8 +88,11 @@ type fixAgg struct {
 }
 
 type fixShapeAgg struct {
-	count     int
-	tuples    map[string]*fixTuple
+	count int
+	// tuples holds the combinations by a hash of their values; those of
+	// one hash are chained (next).
+	tuples    map[uint64]*fixTuple
+	n         int // Combinations held.
 	untracked int // Sign-ins whose values were past maxFixTuples.
 }
 
@@ -96,7 +101,7 @@ type fixShapeAgg struct {
 // with the tuple's values gives that sign-in's fix again, so the spans
 // hold for the group's text.
 type fixTuple struct {
-	key          string
+	next         *fixTuple // The next combination of the same hash.
 	values       []string
 	count        int
 	spans        []rules.Span
@@ -118,19 +123,30 @@ func (a *fixAgg) add(h *Hit) {
 			a.untracked++
 			return
 		}
-		s = &fixShapeAgg{tuples: map[string]*fixTuple{}}
+		s = &fixShapeAgg{tuples: map[uint64]*fixTuple{}}
 		a.shapes[shape] = s
 	}
 	s.count++
-	key := strings.Join(h.FixValues, "\x1f")
+	// A hash, not the values joined: no key is built per sign-in.
+	var hash maphash.Hash
+	hash.SetSeed(tupleSeed)
+	for _, v := range h.FixValues {
+		hash.WriteString(v)
+		hash.WriteByte(0)
+	}
+	key := hash.Sum64()
 	t := s.tuples[key]
+	for t != nil && !slices.Equal(t.values, h.FixValues) {
+		t = t.next
+	}
 	if t == nil {
-		if len(s.tuples) >= maxFixTuples {
+		if s.n >= maxFixTuples {
 			s.untracked++
 			return
 		}
-		t = &fixTuple{key: key, values: h.FixValues, spans: h.FixSpans, verdict: h.Verdict, verdictSpans: h.VerdictSpans}
+		t = &fixTuple{next: s.tuples[key], values: h.FixValues, spans: h.FixSpans, verdict: h.Verdict, verdictSpans: h.VerdictSpans}
 		s.tuples[key] = t
+		s.n++
 	}
 	t.count++
 }
@@ -154,15 +170,17 @@ func (a *fixAgg) groups(labels []string, top int) (groups []FixGroup, verdict st
 		return shapes[i].shape < shapes[j].shape
 	})
 	for n, sr := range shapes {
-		tuples := make([]*fixTuple, 0, len(sr.agg.tuples))
+		tuples := make([]*fixTuple, 0, sr.agg.n)
 		for _, t := range sr.agg.tuples {
-			tuples = append(tuples, t)
+			for ; t != nil; t = t.next {
+				tuples = append(tuples, t)
+			}
 		}
 		sort.Slice(tuples, func(i, j int) bool {
 			if tuples[i].count != tuples[j].count {
 				return tuples[i].count > tuples[j].count
 			}
-			return tuples[i].key < tuples[j].key
+			return slices.Compare(tuples[i].values, tuples[j].values) < 0
 		})
 		if len(tuples) == 0 {
 			continue

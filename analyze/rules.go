@@ -3,6 +3,7 @@ package analyze
 import (
 	"context"
 	"hash/maphash"
+	"slices"
 
 	"github.com/signinspect/signinspect/parse"
 	"github.com/signinspect/signinspect/policy"
@@ -36,13 +37,16 @@ func (e *ruleEvaluator) eval(rec *parse.Record) []Hit {
 	for i := range matches {
 		m := &matches[i]
 		r := m.Rule
-		shape, shown := fixShape(m.Fix, m.Values)
+		shape, shown := fixShape(m.Fix, e.ev.Values(m))
 		h := Hit{
 			Rule: r.ID, Severity: r.Severity,
 			Title: r.Title, Description: r.Description, Tags: r.Tags, References: r.References,
-			Fix: m.Fix, FixShape: shape, FixValues: shown, FixLabels: e.labels(r), FixSpans: m.FixSpans,
+			Fix: m.Fix, FixShape: shape, FixValues: shown, FixLabels: e.labels(r),
 		}
 		if e.firstTuple(r.ID, shape, shown) {
+			// Only a combination's first sign-in keeps its spans and
+			// verdict (see fixAgg).
+			h.FixSpans = slices.Clone(m.FixSpans)
 			h.Verdict, h.VerdictSpans = e.ev.Verdict(m)
 		}
 		e.hits = append(e.hits, h)
@@ -55,11 +59,11 @@ func (e *ruleEvaluator) eval(rec *parse.Record) []Hit {
 const maxSeenTuples = 1 << 14
 
 // firstTuple reports whether this evaluator meets a rule's fix shape and
-// values for the first time. The aggregation keeps the verdict of a
-// combination's first sign-in only, and workers take batches in input
+// values for the first time. The aggregation keeps the verdict and spans
+// of a combination's first sign-in only, and workers take batches in input
 // order, so a combination's first sign-in in the input is the first this
-// evaluator met: its verdict is rendered, the others' are not, which saves
-// a rendering per sign-in.
+// evaluator met: its verdict is rendered and its spans kept, the others'
+// are not, which saves a rendering and an allocation per sign-in.
 func (e *ruleEvaluator) firstTuple(rule, shape string, values []string) bool {
 	var h maphash.Hash
 	h.SetSeed(tupleSeed)

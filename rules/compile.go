@@ -262,13 +262,9 @@ type Match struct {
 	Rule *Compiled
 	Fix  string
 	// FixSpans are where the fix's placeholders wrote the sign-in's
-	// values, in order: what redaction rewrites (see Span).
+	// values, in order: what redaction rewrites (see Span). The slice is
+	// reused by the next Eval.
 	FixSpans []Span
-	// Values are the data the fix shows for this sign-in, named by
-	// Rule.FixValueLabels: two matches whose fixes differ only in them
-	// give the same fix for other values. The slice is reused by the next
-	// Eval.
-	Values []string
 }
 
 // An Evaluator evaluates a Set's rules. It holds a VM and an environment,
@@ -278,7 +274,8 @@ type Evaluator struct {
 	vm      vm.VM
 	env     *Env
 	matches []Match
-	values  []string // Backing store of the matches' Values.
+	values  []string // Backing store of Values.
+	spans   []Span   // Backing store of the matches' FixSpans.
 	// last is the record of the last Eval, for Verdict.
 	last *parse.Record
 }
@@ -306,7 +303,7 @@ func (s *Set) NewEvaluatorContext(ctx context.Context) *Evaluator {
 // rules left are not run and nothing is recorded: the caller is stopping.
 func (e *Evaluator) Eval(rec *parse.Record) []Match {
 	e.env.setRecord(rec)
-	e.matches, e.values = e.matches[:0], e.values[:0]
+	e.matches, e.values, e.spans = e.matches[:0], e.values[:0], e.spans[:0]
 	for _, c := range e.set.rules {
 		if n := c.slow.Load(); n >= maxOverBudget {
 			e.set.runs.add(c.ID, "when", errStoppedSlow, rec)
@@ -327,15 +324,15 @@ func (e *Evaluator) Eval(rec *parse.Record) []Match {
 			continue
 		}
 		m := Match{Rule: c}
-		if m.Fix, m.FixSpans, err = c.fix.render(&e.vm, e.env); err != nil {
+		start := len(e.spans)
+		m.Fix, e.spans, err = c.fix.renderSpans(&e.vm, e.env, e.spans)
+		m.FixSpans = e.spans[start:len(e.spans):len(e.spans)]
+		if err != nil {
 			if e.canceled(err) {
 				break
 			}
 			e.set.runs.add(c.ID, "fix", err, rec)
 		}
-		start := len(e.values)
-		e.values = c.fix.appendValues(e.values, &e.vm, e.env)
-		m.Values = e.values[start:len(e.values):len(e.values)]
 		e.matches = append(e.matches, m)
 	}
 	// The policies are evaluated whether or not a rule asked, for
@@ -343,6 +340,24 @@ func (e *Evaluator) Eval(rec *parse.Record) []Match {
 	e.env.policyEval()
 	e.env.record, e.last = nil, rec
 	return e.matches
+}
+
+// Values returns the data the fix of m, a match of the last Eval, shows
+// for that sign-in, named by m.Rule.FixValueLabels: two matches whose
+// fixes differ only in them give the same fix for other values. A value
+// that fails at run time is "". The slice is reused by the next Eval; call
+// it before then. It is a call of its own, as Verdict is, for the callers
+// that group fixes: a self-test or a translation does not need them. (The
+// fix's text alone does not tell them: two values may write the same text.)
+func (e *Evaluator) Values(m *Match) []string {
+	if e.last == nil || m.Rule.fix == nil {
+		return nil
+	}
+	e.env.record = (*record)(e.last)
+	defer func() { e.env.record = nil }()
+	start := len(e.values)
+	e.values = m.Rule.fix.appendValues(e.values, &e.vm, e.env)
+	return e.values[start:len(e.values):len(e.values)]
 }
 
 // Verdict renders the verdict of m, a match of the last Eval, for that

@@ -127,13 +127,19 @@ type Span struct{ Start, End int }
 // writes "?" there and returns the first error. A text longer than
 // maxFixBytes is cut, and the cut is an error too.
 func (t *template) render(m *vm.VM, env *Env) (string, []Span, error) {
+	return t.renderSpans(m, env, nil)
+}
+
+// renderSpans is render, appending the spans to spans: an evaluator gives
+// the buffer it reuses from one sign-in to the next.
+func (t *template) renderSpans(m *vm.VM, env *Env, spans []Span) (string, []Span, error) {
 	if len(t.parts) == 1 && t.parts[0].prog == nil {
-		return t.parts[0].text, nil, nil
+		return t.parts[0].text, spans, nil
 	}
 	var b strings.Builder
 	b.Grow(t.size + 64*(len(t.parts)-1)/2 + 64)
 	var firstErr error
-	var spans []Span
+	base := len(spans) // The spans before are other renderings'.
 	for _, p := range t.parts {
 		if p.prog == nil {
 			b.WriteString(p.text)
@@ -159,7 +165,7 @@ func (t *template) render(m *vm.VM, env *Env) (string, []Span, error) {
 	}
 	if b.Len() > maxFixBytes {
 		text := truncateFix(b.String())
-		return text, spansWithin(spans, len(text)), fmt.Errorf("%w: the fix is longer than %d bytes; it was cut", ErrOverBudget, maxFixBytes)
+		return text, spans[:base+len(spansWithin(spans[base:], len(text)))], fmt.Errorf("%w: the fix is longer than %d bytes; it was cut", ErrOverBudget, maxFixBytes)
 	}
 	return b.String(), spans, firstErr
 }
