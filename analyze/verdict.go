@@ -12,10 +12,6 @@ import (
 // same ranking orders the diagnosis, the answer block and the top finding
 // of each user and app.
 
-// reportOnlyTag marks rules about report-only policies, which block
-// nothing: their findings are never a cause of failures.
-const reportOnlyTag = "report-only"
-
 // cause is a finding seen as a candidate cause of failures.
 type cause struct {
 	rule       string
@@ -29,14 +25,9 @@ func causeOf(f *Finding) cause {
 	return cause{rule: f.Rule, severity: f.Severity, reportOnly: reportOnly(f.Tags), signIns: f.Count, failures: f.Failures}
 }
 
-func reportOnly(tags []string) bool {
-	for _, t := range tags {
-		if strings.EqualFold(t, reportOnlyTag) {
-			return true
-		}
-	}
-	return false
-}
+// reportOnly reports whether tags mark a rule about report-only policies,
+// which block nothing: their findings are never a cause of failures.
+func reportOnly(tags []string) bool { return rules.IsReportOnly(tags) }
 
 // explains reports whether the finding is a cause of failures: it fired on
 // failed sign-ins, is more than information, and is not about a

@@ -603,7 +603,7 @@ func Build(rs []*rules.Compiled, opts Options) (string, error) {
 	}
 	var b strings.Builder
 	q.header(&b, "kql")
-	fmt.Fprintf(&b, "// Rules: %d. One result row per rule that fired, most severe first.\n", len(q.rules))
+	fmt.Fprintf(&b, "// Rules: %d. One result row per rule that fired, ranked as the report ranks causes.\n", len(q.rules))
 	q.signIns(&b, true)
 	b.WriteString("let Matches = materialize(")
 	if len(q.rules) == 0 {
@@ -623,9 +623,10 @@ func Build(rs []*rules.Compiled, opts Options) (string, error) {
 		}
 	}
 	b.WriteString(");\n")
-	b.WriteString("let RuleInfo = datatable(Rule:string, Severity:string, SeverityRank:long, Title:string) [\n")
+	b.WriteString("let RuleInfo = datatable(Rule:string, Severity:string, SeverityRank:long, ReportOnly:bool, Title:string) [\n")
 	for _, r := range q.rules {
-		fmt.Fprintf(&b, "    %s, %s, %d, %s,\n", quote(r.rule.ID), quote(r.rule.Severity.String()), int(r.rule.Severity), quote(r.rule.Title))
+		fmt.Fprintf(&b, "    %s, %s, %d, %t, %s,\n", quote(r.rule.ID), quote(r.rule.Severity.String()), int(r.rule.Severity),
+			rules.IsReportOnly(r.rule.Tags), quote(r.rule.Title))
 	}
 	b.WriteString("];\n")
 	fmt.Fprintf(&b, `Matches
@@ -638,9 +639,10 @@ func Build(rs []*rules.Compiled, opts Options) (string, error) {
 | lookup (Matches | mv-expand Policy = _PolicyNames_failure to typeof(string) | where isnotempty(Policy) | summarize Count = count() by Rule, Policy
     | order by Count desc, Policy asc | summarize FailingPolicies = make_list(strcat(Policy, " (", Count, ")"), %[1]d) by Rule) on Rule
 | lookup RuleInfo on Rule
-| order by SeverityRank desc, SignIns desc, Rule asc
+| extend Explains = Failures > 0 and SeverityRank > %[3]d and not(ReportOnly)
+| order by Explains desc, SeverityRank desc, Failures desc, SignIns desc, Rule asc
 | project Rule, Severity, Title, SignIns, Failures, First, Last, TopIPs, TopUsers, FailingPolicies, Fix
-`, topN, userColumn)
+`, topN, userColumn, int(rules.SeverityInfo))
 	return b.String(), nil
 }
 

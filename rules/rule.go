@@ -172,3 +172,17 @@ func checkID(id string) error {
 func (r *Rule) errorf(key, format string, args ...any) *RuleError {
 	return &RuleError{File: r.File, Line: r.keyLine(key), RuleID: r.ID, Key: key, Err: fmt.Errorf(format, args...)}
 }
+
+// TagReportOnly marks rules about report-only policies, which block
+// nothing: a report ranks their findings after every cause of failures.
+const TagReportOnly = "report-only"
+
+// IsReportOnly reports whether tags hold TagReportOnly, in any case.
+func IsReportOnly(tags []string) bool {
+	for _, t := range tags {
+		if strings.EqualFold(t, TagReportOnly) {
+			return true
+		}
+	}
+	return false
+}
