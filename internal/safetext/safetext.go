@@ -74,14 +74,14 @@ func Visible(s string) string {
 }
 
 // EscapeJSON returns encoded JSON with every invisible character that
-// encoding/json writes raw (C1 controls and bidirectional formatting
+// encoding/json writes raw (DEL, C1 controls and bidirectional formatting
 // characters) written as a \u escape instead. The decoded values are the
 // same; a reader that opens the file in a terminal or an editor sees the
 // escape, not its effect. Outside strings JSON is ASCII, so every such
 // character is inside a string.
 func EscapeJSON(b []byte) []byte {
 	i := 0
-	for i < len(b) && b[i] < utf8.RuneSelf {
+	for i < len(b) && b[i] < 0x7f {
 		i++
 	}
 	if i == len(b) {
@@ -91,7 +91,7 @@ func EscapeJSON(b []byte) []byte {
 	out = append(out, b[:i]...)
 	for i < len(b) {
 		r, size := utf8.DecodeRune(b[i:])
-		if r >= utf8.RuneSelf && Invisible(r) {
+		if r >= 0x7f && Invisible(r) {
 			out = fmt.Appendf(out, `\u%04x`, r)
 		} else {
 			out = append(out, b[i:i+size]...)
